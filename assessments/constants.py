@@ -1,0 +1,66 @@
+"""Choices used by the models (stored values are English; labels are translated)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """A member's role in an organisation, from least to most rights."""
+
+    VIEWER = "viewer", _("viewer")
+    REVIEWER = "reviewer", _("reviewer")
+    EDITOR = "editor", _("editor")
+    OWNER = "owner", _("owner")
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def includes(self, required: "Role") -> bool:
+        """Whether this role has at least the rights of ``required``."""
+        return self.rank >= Role(required).rank
+
+
+class AssessmentKind(models.TextChoices):
+    SELF = "self", _("self-assessment by the service's own team")
+    EXTERNAL = "external", _("external assessment of someone else's service")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    FINAL = "final", _("final")
+    PUBLISHED = "published", _("published")
+
+
+class Language(models.TextChoices):
+    DUTCH = "nl", _("Dutch")
+    ENGLISH = "en", _("English")
+
+
+class YesNo(models.TextChoices):
+    YES = "yes", _("yes")
+    NO = "no", _("no")
+
+
+class PrescanOutcome(models.TextChoices):
+    CONTINUE = "continue", _("a KIA is needed: continue with the questions")
+    STOP = "stop", _("no KIA is needed: you can stop")
+    UNDECIDED = "undecided", _("not decided yet: answer the pre-scan questions")
+
+
+class GoalKind(models.TextChoices):
+    MAIN = "main", _("main goal")
+    SUB = "sub", _("sub-goal")
+
+
+class MeasureStatus(models.TextChoices):
+    IN_PLACE = "in_place", _("in place")
+    PLANNED = "planned", _("planned")
+
+
+class ProportionalitySide(models.TextChoices):
+    """Where an item goes in the 5.3 table: a benefit (for whom) or a harm."""
+
+    ORGANISATION_BENEFIT = "organisation_benefit", _("benefit for the organisation")
+    CHILD_BENEFIT = "child_benefit", _("benefit for children's wellbeing")
+    HARM = "harm", _("harm (negative impact on children)")

@@ -1,0 +1,20 @@
+from assessments.models.answers import Answer, Contribution, Goal
+from assessments.models.assessment import Assessment
+from assessments.models.organisation import Membership, Organisation
+from assessments.models.risks import Measure, Risk
+from assessments.models.sources import ServiceResponse, Source
+from assessments.models.weighing import ProportionalityItem
+
+__all__ = [
+    "Answer",
+    "Assessment",
+    "Contribution",
+    "Goal",
+    "Measure",
+    "Membership",
+    "Organisation",
+    "ProportionalityItem",
+    "Risk",
+    "ServiceResponse",
+    "Source",
+]

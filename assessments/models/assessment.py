@@ -1,0 +1,162 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from assessments.constants import AssessmentKind, Language, PrescanOutcome, Status, YesNo
+from assessments.models.base import Tracked
+from assessments.models.organisation import Organisation
+
+
+class Assessment(Tracked):
+    """One KIA of one digital service: the invuldocument plus the report's front matter."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("short name (in links)"), max_length=100, unique=True)
+    kind = models.CharField(
+        _("kind of assessment"),
+        max_length=16,
+        choices=AssessmentKind.choices,
+        default=AssessmentKind.SELF,
+    )
+    service_name = models.CharField(_("assessed digital service"), max_length=200)
+    service_provider = models.CharField(_("provider of the service"), max_length=200, blank=True)
+    assessor = models.CharField(
+        _("assessor"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who carried out the assessment (team or research organisation)."),
+    )
+    commissioner = models.CharField(
+        _("commissioned by"),
+        max_length=200,
+        blank=True,
+        help_text=_("For external assessments: who asked for it."),
+    )
+    period_start = models.DateField(_("assessment period from"), null=True, blank=True)
+    period_end = models.DateField(_("assessment period until"), null=True, blank=True)
+    service_cooperated = models.BooleanField(
+        _("the service cooperated"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty while unknown."),
+    )
+    cooperation_note = models.TextField(_("note on cooperation"), blank=True)
+    language = models.CharField(
+        _("language of the report"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.DUTCH,
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    finalised_at = models.DateTimeField(_("finalised"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    # Front matter of the report (Markdown).
+    reading_guide = models.TextField(_("reading guide"), blank=True)
+    disclaimers = models.TextField(_("disclaimers"), blank=True)
+    limitations = models.TextField(_("limitations of the assessment"), blank=True)
+
+    # Chapter 1: pre-scan. "" means not answered yet.
+    prescan_offers_service = models.CharField(
+        "1.1", max_length=3, choices=YesNo.choices, blank=True
+    )
+    prescan_accessible_to_minors = models.CharField(
+        "1.2", max_length=3, choices=YesNo.choices, blank=True
+    )
+    prescan_can_exclude_minors = models.CharField(
+        "1.3", max_length=3, choices=YesNo.choices, blank=True
+    )
+    prescan_note = models.TextField(_("notes on the pre-scan"), blank=True)
+
+    # Chapter 5: when the KIA is to be carried out again (see 5.6).
+    next_reassessment_on = models.DateField(_("next re-assessment"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                name="assessment_period_in_order",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(prescan_can_exclude_minors="") | Q(prescan_accessible_to_minors="no"),
+                name="assessment_prescan_1_3_only_after_1_2_no",
+                violation_error_message=_("Question 1.3 is only answered when 1.2 is 'no'."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="assessment_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=AssessmentKind.values), name="assessment_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=Language.values), name="assessment_language_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(prescan_offers_service__in=["", *YesNo.values])
+                & Q(prescan_accessible_to_minors__in=["", *YesNo.values])
+                & Q(prescan_can_exclude_minors__in=["", *YesNo.values]),
+                name="assessment_prescan_values_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_external(self) -> bool:
+        return self.kind == AssessmentKind.EXTERNAL
+
+    @property
+    def is_locked(self) -> bool:
+        """Final and published assessments cannot be edited until an owner reopens them."""
+        return self.status != Status.DRAFT
+
+    def prescan_outcome(self) -> PrescanOutcome:
+        """The pre-scan's stop rule (chapter 1).
+
+        The form says: carry on when 1.2 is 'yes' and 1.3 is 'no'; stop when the service is
+        not accessible to, or deployed with, people under 18. Because 1.3 is only asked when
+        1.2 is 'no', we read it as:
+
+        * 1.1 'no' (no digital service offered or used): stop;
+        * 1.2 'yes' (children can use it): continue;
+        * 1.2 'no' and 1.3 'no' (it cannot be shown that children won't use it): continue;
+        * 1.2 'no' and 1.3 'yes' (it can be shown that children won't use it): stop;
+        * anything still unanswered on the way to an outcome: undecided.
+        """
+        if self.prescan_offers_service == YesNo.NO:
+            return PrescanOutcome.STOP
+        if self.prescan_offers_service != YesNo.YES:
+            return PrescanOutcome.UNDECIDED
+        if self.prescan_accessible_to_minors == YesNo.YES:
+            return PrescanOutcome.CONTINUE
+        if self.prescan_accessible_to_minors != YesNo.NO:
+            return PrescanOutcome.UNDECIDED
+        if self.prescan_can_exclude_minors == YesNo.NO:
+            return PrescanOutcome.CONTINUE
+        if self.prescan_can_exclude_minors == YesNo.YES:
+            return PrescanOutcome.STOP
+        return PrescanOutcome.UNDECIDED

@@ -1,0 +1,136 @@
+"""Chapter 3 (risks, scored kans × impact) and chapter 4 (measures and residual risk)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from assessments import instrument, scoring
+from assessments.constants import MeasureStatus
+from assessments.models.assessment import Assessment
+from assessments.models.base import Tracked, not_assessable_needs_reason
+from assessments.scoring import Score
+
+
+def _score_field(verbose_name: str) -> models.CharField:
+    return models.CharField(verbose_name, max_length=16, choices=Score.choices, blank=True)
+
+
+def _reason_field(verbose_name: str) -> models.TextField:
+    return models.TextField(
+        verbose_name, blank=True, help_text=_("Required when it cannot be assessed.")
+    )
+
+
+SCORE_VALUES = ["", *Score.values]
+
+
+class Risk(Tracked):
+    """One described risk in a category (3.1-3.8), before and after measures."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="risks")
+    category = models.CharField(
+        _("risk category"), max_length=32, choices=instrument.category_choices
+    )
+    topic = models.CharField(_("topic"), max_length=300)
+    description = models.TextField(_("gross risk (before measures)"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    likelihood = _score_field(_("likelihood (kans)"))
+    likelihood_justification = models.TextField(_("justification of the likelihood"), blank=True)
+    likelihood_reason = _reason_field(_("why the likelihood cannot be assessed"))
+    impact = _score_field(_("impact"))
+    impact_justification = models.TextField(_("justification of the impact"), blank=True)
+    impact_reason = _reason_field(_("why the impact cannot be assessed"))
+
+    # Residual risk (chapter 4): the gross risk minus the effect of the measures.
+    residual_description = models.TextField(_("residual risk"), blank=True)
+    residual_likelihood = _score_field(_("residual likelihood"))
+    residual_likelihood_reason = _reason_field(_("why the residual likelihood cannot be assessed"))
+    residual_impact = _score_field(_("residual impact"))
+    residual_impact_reason = _reason_field(_("why the residual impact cannot be assessed"))
+
+    class Meta:
+        ordering = ["assessment", "category", "order", "pk"]
+        verbose_name = _("risk")
+        verbose_name_plural = _("risks")
+        constraints = [
+            not_assessable_needs_reason(
+                "likelihood",
+                "likelihood_reason",
+                _("Give a reason why the likelihood cannot be assessed."),
+            ),
+            not_assessable_needs_reason(
+                "impact", "impact_reason", _("Give a reason why the impact cannot be assessed.")
+            ),
+            not_assessable_needs_reason(
+                "residual_likelihood",
+                "residual_likelihood_reason",
+                _("Give a reason why the residual likelihood cannot be assessed."),
+            ),
+            not_assessable_needs_reason(
+                "residual_impact",
+                "residual_impact_reason",
+                _("Give a reason why the residual impact cannot be assessed."),
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=[c.key for c in instrument.RISK_CATEGORIES]),
+                name="risk_category_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(likelihood__in=SCORE_VALUES)
+                & Q(impact__in=SCORE_VALUES)
+                & Q(residual_likelihood__in=SCORE_VALUES)
+                & Q(residual_impact__in=SCORE_VALUES),
+                name="risk_scores_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.topic
+
+    @property
+    def category_info(self) -> instrument.RiskCategory:
+        return instrument.category(self.category)
+
+    @property
+    def gross_score(self) -> scoring.RiskScore:
+        return scoring.score(self.likelihood, self.impact)
+
+    @property
+    def residual_score(self) -> scoring.RiskScore:
+        return scoring.score(self.residual_likelihood, self.residual_impact)
+
+
+class Measure(Tracked):
+    """A child-focused measure against one risk (4.1), with its owner (beheerder).
+
+    A measure hangs off its risk, so it always belongs to the risk's assessment.
+    """
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="measures")
+    title = models.CharField(_("measure"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED
+    )
+    owner = models.CharField(
+        _("owner (beheerder)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who is responsible for carrying out the measure."),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["risk", "order", "pk"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=MeasureStatus.values), name="measure_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,142 @@
+"""Risk scoring: kans (likelihood) × impact, in one place.
+
+The KIA asks for likelihood and impact on the scale laag / midden / hoog and for the
+risk estimate as their product. It defines no numbers, thresholds or colours, so we
+choose them here and document them (README, "Scoring"):
+
+* laag = 1, midden = 2, hoog = 3, so the score kans × impact is one of 1, 2, 3, 4, 6, 9;
+* score 1–2 is a **low** risk, 3–4 **medium**, 6–9 **high**;
+* "niet te beoordelen" (cannot be assessed) on either input gives no number at all, and a
+  missing input gives "not scored yet".
+
+A deployment can replace the matrix (levels, labels, colours, the grid) by pointing the
+``KIA_RISK_MATRIX`` setting at its own ``RiskMatrix``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+
+from django.conf import settings
+from django.db import models
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+
+class Score(models.TextChoices):
+    """An estimate of likelihood or impact, as the KIA asks for it."""
+
+    LOW = "low", _("low")
+    MEDIUM = "medium", _("medium")
+    HIGH = "high", _("high")
+    NOT_ASSESSABLE = "not_assessable", _("cannot be assessed")
+
+
+# The numeric value of each scale step; NOT_ASSESSABLE and "" (not scored) have none.
+SCALE: dict[str, int] = {Score.LOW: 1, Score.MEDIUM: 2, Score.HIGH: 3}
+
+
+class ScoreState(StrEnum):
+    UNSCORED = "unscored"  # an input is missing
+    NOT_ASSESSABLE = "not_assessable"  # an input cannot be assessed
+    SCORED = "scored"
+
+
+@dataclass(frozen=True)
+class RiskLevel:
+    key: str
+    label: str
+    colour: str  # background colour (CSS), chosen for contrast with black text
+    rank: int  # for sorting: higher is worse
+
+
+@dataclass(frozen=True)
+class RiskScore:
+    """The outcome of scoring one risk: a number and level, or the reason there is none."""
+
+    state: ScoreState
+    value: int | None = None
+    level: RiskLevel | None = None
+
+    @property
+    def label(self) -> str:
+        if self.state == ScoreState.NOT_ASSESSABLE:
+            return str(Score.NOT_ASSESSABLE.label)
+        if self.state == ScoreState.UNSCORED:
+            return str(_("not scored yet"))
+        assert self.level is not None
+        return f"{self.value} ({self.level.label})"
+
+    @property
+    def is_high(self) -> bool:
+        return self.level is not None and self.level.rank == max(
+            level.rank for level in get_matrix().levels
+        )
+
+
+@dataclass(frozen=True)
+class RiskMatrix:
+    """Levels and the grid that maps (likelihood, impact) to a level."""
+
+    levels: tuple[RiskLevel, ...]
+    # grid[likelihood][impact] -> level key, for likelihood and impact in SCALE.
+    grid: dict[str, dict[str, str]]
+
+    def level(self, likelihood: str, impact: str) -> RiskLevel:
+        key = self.grid[likelihood][impact]
+        return next(level for level in self.levels if level.key == key)
+
+
+def _grid_from_thresholds(low_max: int, medium_max: int) -> dict[str, dict[str, str]]:
+    def level_for(product: int) -> str:
+        if product <= low_max:
+            return "low"
+        if product <= medium_max:
+            return "medium"
+        return "high"
+
+    return {
+        likelihood: {impact: level_for(SCALE[likelihood] * SCALE[impact]) for impact in SCALE}
+        for likelihood in SCALE
+    }
+
+
+DEFAULT_MATRIX = RiskMatrix(
+    levels=(
+        RiskLevel("low", _("low"), "#b7e1cd", 1),
+        RiskLevel("medium", _("medium"), "#ffe599", 2),
+        RiskLevel("high", _("high"), "#f4a6a6", 3),
+    ),
+    grid=_grid_from_thresholds(low_max=2, medium_max=4),
+)
+
+
+@cache
+def _load_matrix(path: str) -> RiskMatrix:
+    matrix = import_string(path)
+    if not isinstance(matrix, RiskMatrix):
+        raise TypeError(f"KIA_RISK_MATRIX={path!r} is not a RiskMatrix")
+    return matrix
+
+
+def get_matrix() -> RiskMatrix:
+    return _load_matrix(settings.KIA_RISK_MATRIX)
+
+
+def score(likelihood: str, impact: str) -> RiskScore:
+    """Score a risk from its likelihood and impact (``Score`` values, or "" if not given).
+
+    "Cannot be assessed" wins over "not scored yet": a risk whose likelihood cannot be
+    assessed has no number, whatever its impact.
+    """
+    if Score.NOT_ASSESSABLE in (likelihood, impact):
+        return RiskScore(ScoreState.NOT_ASSESSABLE)
+    if likelihood not in SCALE or impact not in SCALE:
+        return RiskScore(ScoreState.UNSCORED)
+    return RiskScore(
+        ScoreState.SCORED,
+        value=SCALE[likelihood] * SCALE[impact],
+        level=get_matrix().level(likelihood, impact),
+    )

@@ -1,0 +1,8 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from assessments import instrument
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "assessments/home.html", {"chapters": instrument.CHAPTERS})

@@ -1,0 +1,46 @@
+"""Small helpers that build valid objects for tests."""
+
+from __future__ import annotations
+
+from itertools import count
+
+from django.contrib.auth import get_user_model
+
+from assessments.constants import Role
+from assessments.models import Assessment, Membership, Organisation, Risk
+
+_seq = count(1)
+
+
+def organisation(**kwargs) -> Organisation:
+    n = next(_seq)
+    kwargs.setdefault("name", f"Organisation {n}")
+    kwargs.setdefault("slug", f"org-{n}")
+    return Organisation.objects.create(**kwargs)
+
+
+def user(**kwargs):
+    n = next(_seq)
+    kwargs.setdefault("username", f"user{n}")
+    kwargs.setdefault("email", f"user{n}@example.org")
+    return get_user_model().objects.create_user(password="pw-for-tests-123", **kwargs)
+
+
+def member(org: Organisation, role: Role = Role.EDITOR, **kwargs):
+    account = user(**kwargs)
+    Membership.objects.create(organisation=org, user=account, role=role)
+    return account
+
+
+def assessment(org: Organisation | None = None, **kwargs) -> Assessment:
+    n = next(_seq)
+    kwargs.setdefault("title", f"KIA {n}")
+    kwargs.setdefault("slug", f"kia-{n}")
+    kwargs.setdefault("service_name", f"Service {n}")
+    return Assessment.objects.create(organisation=org or organisation(), **kwargs)
+
+
+def risk(parent: Assessment, **kwargs) -> Risk:
+    kwargs.setdefault("category", "content")
+    kwargs.setdefault("topic", "Harmful content")
+    return Risk.objects.create(assessment=parent, **kwargs)

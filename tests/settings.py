@@ -1,0 +1,11 @@
+"""Settings for the test suite: the real settings, run like production (DEBUG off),
+with a throwaway secret key and fast password hashing."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-0123456789")
+os.environ.setdefault("DEBUG", "false")
+
+from kia.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

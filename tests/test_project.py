@@ -1,0 +1,32 @@
+"""Project-level checks: migrations are complete and the home page works in both languages."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.mark.django_db
+def test_no_missing_migrations():
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_home_page_in_dutch_and_english(client):
+    nl = client.get("/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert '<html lang="nl">' in nl
+    assert "Biedt u een digitale dienst aan of gebruikt u deze?" in nl
+    assert "Direct naar de inhoud" in nl
+    en = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in en
+    assert "Do you offer or use a digital service?" in en
+    assert "Skip to main content" in en
+
+
+def test_bootstrap_is_served_from_an_installed_package():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("bootstrap/css/bootstrap.min.css")
+    assert finders.find("bootstrap/js/bootstrap.bundle.min.js")
