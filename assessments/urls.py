@@ -1,9 +1,8 @@
-from django.urls import path
-
-from assessments import views
+from assessments.views import core
 
 app_name = "assessments"
 
+# Each view module owns its URL patterns; add a module's list here.
 urlpatterns = [
-    path("", views.home, name="home"),
+    *core.urlpatterns,
 ]

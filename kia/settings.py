@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "assessments",
 ]
 
@@ -48,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "kia.urls"
@@ -106,6 +110,24 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kia@localhost")
 # Upper bound for uploaded files (JSON imports); larger requests are refused before parsing.
 KIA_MAX_UPLOAD_BYTES = env_int("KIA_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = KIA_MAX_UPLOAD_BYTES
+
+# Background work (PDF rendering) through django-tasks. "database" needs nothing extra
+# (run `manage.py db_worker`); "rq" uses Redis (run `manage.py rqworker`) for deployments
+# on several machines; "immediate" runs tasks inside the request (tests only).
+TASK_BACKEND = env_str("TASK_BACKEND", "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASK_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASK_BACKEND={TASK_BACKEND!r} is not one of {', '.join(_TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default"]}}
+if TASK_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0")}}
 
 # Dotted path of the risk matrix (kans x impact). A deployment may point this at its own.
 KIA_RISK_MATRIX = env_str("KIA_RISK_MATRIX", "assessments.scoring.DEFAULT_MATRIX")

@@ -5,6 +5,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-0123456789")
 os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("TASK_BACKEND", "immediate")
 
 from kia.settings import *  # noqa: F403
 

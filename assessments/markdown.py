@@ -1,0 +1,104 @@
+"""Render user-written Markdown to safe HTML: the only way user text reaches a page or the PDF.
+
+* Raw HTML in the text is shown as text, never interpreted (markdown-it ``html=False``).
+* Images are never loaded: an image becomes its alt text, so neither a browser nor the
+  PDF renderer fetches anything a user wrote.
+* Links keep only http, https and mailto targets and in-page anchors.
+* Citations ``[^key]`` are handed to a ``cite`` callback (see ``assessments.citations``),
+  so the web page and the report can number them their own way.
+* The result passes through nh3 with a small allow-list (no scripts, styles or event
+  handlers), as a second line of defence.
+* Headings in answers are shifted down (``#`` becomes ``<h4>`` by default) so they sit
+  below the page's own question headings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+from assessments.citations import CITATION_RE
+
+Cite = Callable[[str], str]  # source key -> HTML for the citation marker (trusted, ours)
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "em", "strong", "s", "del", "code", "pre", "blockquote",
+    "ul", "ol", "li", "a", "h3", "h4", "h5", "h6",
+    "table", "thead", "tbody", "tr", "th", "td", "sup", "span",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id", "class"},
+    "sup": {"id", "class"},
+    "span": {"class"},
+    "ol": {"start"},
+    "th": {"scope"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[^", state.pos):
+        return False
+    match = CITATION_RE.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"key": match.group(1)}
+    state.pos = match.end()
+    return True
+
+
+def _build() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.inline.ruler.before("link", "citation", _citation_rule)
+
+    def image(self, tokens, idx, options, env) -> str:
+        alt = "".join(child.content for child in (tokens[idx].children or []))
+        return f'<span class="image-omitted">{escape(alt)}</span>' if alt else ""
+
+    def citation(self, tokens, idx, options, env) -> str:
+        key = tokens[idx].meta["key"]
+        cite: Cite | None = env.get("cite")
+        if cite is None:
+            return f'<sup class="citation">[{escape(key)}]</sup>'
+        return cite(key)
+
+    def heading_open(self, tokens, idx, options, env) -> str:
+        level = min(6, int(tokens[idx].tag[1]) + env.get("heading_offset", 3))
+        return f"<h{level}>"
+
+    def heading_close(self, tokens, idx, options, env) -> str:
+        level = min(6, int(tokens[idx].tag[1]) + env.get("heading_offset", 3))
+        return f"</h{level}>\n"
+
+    md.add_render_rule("image", image)
+    md.add_render_rule("citation", citation)
+    md.add_render_rule("heading_open", heading_open)
+    md.add_render_rule("heading_close", heading_close)
+    return md
+
+
+_MD = _build()
+
+
+def render(text: str, cite: Cite | None = None, heading_offset: int = 3) -> SafeString:
+    """Markdown → sanitised HTML. ``cite(key)`` renders each ``[^key]`` citation."""
+    if not text or not text.strip():
+        return mark_safe("")
+    html = _MD.render(text, {"cite": cite, "heading_offset": heading_offset})
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+    return mark_safe(clean)

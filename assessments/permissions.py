@@ -1,0 +1,75 @@
+"""The one place that decides who may see or change an assessment.
+
+Every view that reads an assessment goes through ``get_assessment``:
+
+* anonymous users are sent to the login page (by ``login_required`` on the view);
+* an assessment of an organisation the user is not a member of does not exist for them
+  (404, so its existence is not revealed);
+* a member whose role is below the required one gets 403;
+* asking for a role that may change the assessment (editor and up) while it is final or
+  published gets 403, except for owners reopening it (``allow_locked=True``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import Http404
+
+from assessments.constants import Role
+from assessments.models import Assessment, Membership
+
+
+@dataclass(frozen=True)
+class Access:
+    """An assessment together with the user's role in its organisation."""
+
+    assessment: Assessment
+    role: Role
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role.includes(Role.EDITOR) and not self.assessment.is_locked
+
+    @property
+    def can_review(self) -> bool:
+        return self.role.includes(Role.REVIEWER)
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role.includes(Role.OWNER)
+
+
+def role_in(user, organisation_id: int) -> Role | None:
+    if not user.is_authenticated:
+        return None
+    membership = (
+        Membership.objects.filter(user=user, organisation_id=organisation_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+    return Role(membership) if membership else None
+
+
+def get_assessment(
+    user, slug: str, required: Role = Role.VIEWER, *, allow_locked: bool = False
+) -> Access:
+    """Load the assessment ``slug`` for ``user`` with at least ``required`` role."""
+    if not user.is_authenticated:
+        raise Http404("No such assessment.")
+    row = (
+        Assessment.objects.select_related("organisation")
+        .filter(slug=slug, organisation__memberships__user=user)
+        .annotate(member_role=F("organisation__memberships__role"))
+        .first()
+    )
+    if row is None:
+        raise Http404("No such assessment.")
+    role = Role(row.member_role)
+    if not role.includes(required):
+        raise PermissionDenied("Your role does not allow this.")
+    if required.includes(Role.EDITOR) and row.is_locked and not allow_locked:
+        raise PermissionDenied("This assessment is final: an owner must reopen it first.")
+    return Access(row, role)

@@ -1,0 +1,1 @@
+"""The web app, one module per area; each module exports its own ``urlpatterns``."""
