@@ -58,7 +58,7 @@ def test_final_assessment_is_locked_until_an_owner_reopens(setup):
 
 
 def test_membership_in_another_organisation_gives_no_access(setup):
-    parent, users = setup
+    _parent, users = setup
     other = factories.assessment()
     with pytest.raises(Http404):
         get_assessment(users[Role.OWNER], other.slug)
