@@ -152,3 +152,10 @@ class SourceAdmin(admin.ModelAdmin):
 @admin.register(models.ServiceResponse)
 class ServiceResponseAdmin(admin.ModelAdmin):
     list_display = ["author", "assessment", "received_on"]
+
+
+@admin.register(models.Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "role", "created_at", "accepted_at"]
+    list_filter = ["organisation", "role"]
+    search_fields = ["email"]

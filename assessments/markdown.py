@@ -27,10 +27,33 @@ from assessments.citations import CITATION_RE
 Cite = Callable[[str], str]  # source key -> HTML for the citation marker (trusted, ours)
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "em", "strong", "s", "del", "code", "pre", "blockquote",
-    "ul", "ol", "li", "a", "h3", "h4", "h5", "h6",
-    "table", "thead", "tbody", "tr", "th", "td", "sup", "span",
-}  # fmt: skip
+    "p",
+    "br",
+    "hr",
+    "em",
+    "strong",
+    "s",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "sup",
+    "span",
+}
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "id", "class"},
     "sup": {"id", "class"},

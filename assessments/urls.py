@@ -1,8 +1,12 @@
-from assessments.views import core
+from assessments.views import accounts, assessment, chapters, core, rows
 
 app_name = "assessments"
 
 # Each view module owns its URL patterns; add a module's list here.
 urlpatterns = [
     *core.urlpatterns,
+    *accounts.urlpatterns,
+    *assessment.urlpatterns,
+    *chapters.urlpatterns,
+    *rows.urlpatterns,
 ]

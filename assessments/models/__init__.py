@@ -1,6 +1,7 @@
 from assessments.models.answers import Answer, Contribution, Goal
 from assessments.models.assessment import Assessment
-from assessments.models.organisation import Membership, Organisation
+from assessments.models.organisation import Invitation, Membership, Organisation
+from assessments.models.report import ReportFile, ReportStatus
 from assessments.models.risks import Measure, Risk
 from assessments.models.sources import ServiceResponse, Source
 from assessments.models.weighing import ProportionalityItem
@@ -10,10 +11,13 @@ __all__ = [
     "Assessment",
     "Contribution",
     "Goal",
+    "Invitation",
     "Measure",
     "Membership",
     "Organisation",
     "ProportionalityItem",
+    "ReportFile",
+    "ReportStatus",
     "Risk",
     "ServiceResponse",
     "Source",

@@ -1,0 +1,333 @@
+"""Forms of the web app. Model rules (constraints, clean) give the validation messages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.cache import cache
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from assessments import instrument
+from assessments.constants import Role, YesNo
+from assessments.models import (
+    Answer,
+    Assessment,
+    Contribution,
+    Goal,
+    Measure,
+    Organisation,
+    ProportionalityItem,
+    Risk,
+    ServiceResponse,
+    Source,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _textarea(rows: int = 8) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, "class": "form-control font-monospace-sm"})
+
+
+class VersionedForm(forms.ModelForm):
+    """A model form that carries the version of the row it was loaded from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, assessment: Assessment | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assessment = assessment
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    @property
+    def markdown_fields(self) -> list[str]:
+        return [n for n, f in self.fields.items() if isinstance(f.widget, forms.Textarea)]
+
+
+class AnswerForm(VersionedForm):
+    class Meta:
+        model = Answer
+        fields = ["text"]
+        widgets = {"text": _textarea(10)}
+        labels = {"text": _("Answer (Markdown)")}
+
+
+class PrescanForm(VersionedForm):
+    class Meta:
+        model = Assessment
+        fields = [
+            "prescan_offers_service",
+            "prescan_accessible_to_minors",
+            "prescan_can_exclude_minors",
+            "prescan_note",
+        ]
+        widgets = {"prescan_note": _textarea(4)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number, name in zip(("1.1", "1.2", "1.3"), self.Meta.fields, strict=False):
+            field = self.fields[name]
+            field.label = f"{number} {instrument.question(number).text}"
+            field.widget = forms.RadioSelect()
+            field.choices = [
+                ("yes", YesNo.YES.label),
+                ("no", YesNo.NO.label),
+                ("", _("not answered yet")),
+            ]
+            field.required = False
+
+    def clean(self):
+        data = super().clean()
+        # 1.3 is only asked when 1.2 is "no"; an earlier answer to 1.3 no longer applies.
+        if data.get("prescan_accessible_to_minors") != YesNo.NO:
+            data["prescan_can_exclude_minors"] = ""
+            self.instance.prescan_can_exclude_minors = ""
+        return data
+
+
+class NewAssessmentForm(forms.ModelForm):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Organisation")
+    )
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "organisation",
+            "title",
+            "kind",
+            "service_name",
+            "service_provider",
+            "assessor",
+            "language",
+        ]
+        widgets = {"kind": forms.RadioSelect}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            memberships__user=user, memberships__role__in=[Role.EDITOR, Role.OWNER]
+        )
+
+    def save(self, commit: bool = True) -> Assessment:
+        assessment = super().save(commit=False)
+        assessment.slug = unique_slug(assessment.title)
+        if commit:
+            assessment.save()
+        return assessment
+
+
+def unique_slug(title: str) -> str:
+    base = slugify(title)[:90] or "kia"
+    slug, n = base, 2
+    while Assessment.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class AssessmentSettingsForm(VersionedForm):
+    class Meta:
+        model = Assessment
+        fields = [
+            "title",
+            "kind",
+            "language",
+            "service_name",
+            "service_provider",
+            "assessor",
+            "commissioner",
+            "period_start",
+            "period_end",
+            "service_cooperated",
+            "cooperation_note",
+            "reading_guide",
+            "disclaimers",
+            "limitations",
+        ]
+        widgets = {
+            "period_start": DATE,
+            "period_end": DATE,
+            "service_cooperated": forms.NullBooleanSelect,
+            "cooperation_note": _textarea(3),
+            "reading_guide": _textarea(),
+            "disclaimers": _textarea(5),
+            "limitations": _textarea(),
+        }
+
+
+class NextReassessmentForm(VersionedForm):
+    class Meta:
+        model = Assessment
+        fields = ["next_reassessment_on"]
+        widgets = {"next_reassessment_on": DATE}
+
+
+class GoalForm(VersionedForm):
+    class Meta:
+        model = Goal
+        fields = ["kind", "title", "description", "effectiveness", "achievement", "subsidiarity"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "description": _textarea(4),
+            "effectiveness": _textarea(6),
+            "achievement": _textarea(6),
+            "subsidiarity": _textarea(6),
+        }
+
+
+class ContributionForm(VersionedForm):
+    class Meta:
+        model = Contribution
+        fields = ["text", "summary"]
+        widgets = {"text": _textarea(10)}
+        labels = {"text": _("Answer (Markdown)")}
+
+
+_SCORE_WIDGET = forms.RadioSelect(attrs={"class": "score-choice"})
+
+
+class RiskForm(VersionedForm):
+    class Meta:
+        model = Risk
+        fields = [
+            "category",
+            "topic",
+            "description",
+            "likelihood",
+            "likelihood_justification",
+            "likelihood_reason",
+            "impact",
+            "impact_justification",
+            "impact_reason",
+        ]
+        widgets = {
+            "description": _textarea(8),
+            "likelihood": _SCORE_WIDGET,
+            "impact": _SCORE_WIDGET,
+            "likelihood_justification": _textarea(4),
+            "impact_justification": _textarea(4),
+            "likelihood_reason": _textarea(2),
+            "impact_reason": _textarea(2),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("likelihood", "impact"):
+            self.fields[name].choices = [("", _("not scored yet")), *self.fields[name].choices[1:]]
+
+
+class ResidualRiskForm(VersionedForm):
+    class Meta:
+        model = Risk
+        fields = [
+            "residual_description",
+            "residual_likelihood",
+            "residual_likelihood_reason",
+            "residual_impact",
+            "residual_impact_reason",
+        ]
+        widgets = {
+            "residual_description": _textarea(6),
+            "residual_likelihood": _SCORE_WIDGET,
+            "residual_impact": _SCORE_WIDGET,
+            "residual_likelihood_reason": _textarea(2),
+            "residual_impact_reason": _textarea(2),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("residual_likelihood", "residual_impact"):
+            self.fields[name].choices = [("", _("not scored yet")), *self.fields[name].choices[1:]]
+
+
+class MeasureForm(VersionedForm):
+    class Meta:
+        model = Measure
+        fields = ["title", "description", "status", "owner", "due_date"]
+        widgets = {"description": _textarea(5), "due_date": DATE, "status": forms.RadioSelect}
+
+
+class ProportionalityItemForm(VersionedForm):
+    class Meta:
+        model = ProportionalityItem
+        fields = ["side", "text", "goal", "contribution", "risk"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        a = self.assessment
+        self.fields["goal"].queryset = Goal.objects.filter(assessment=a)
+        self.fields["contribution"].queryset = Contribution.objects.filter(assessment=a)
+        self.fields["risk"].queryset = Risk.objects.filter(assessment=a)
+
+
+class SourceForm(VersionedForm):
+    class Meta:
+        model = Source
+        fields = ["key", "citation", "url", "accessed_on", "note"]
+        widgets = {
+            "citation": forms.Textarea(attrs={"rows": 3}),
+            "accessed_on": DATE,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["url"].assume_scheme = "https"
+
+
+class ServiceResponseForm(VersionedForm):
+    class Meta:
+        model = ServiceResponse
+        fields = ["author", "received_on", "text", "reply", "reply_author", "replied_on"]
+        widgets = {
+            "received_on": DATE,
+            "replied_on": DATE,
+            "text": _textarea(10),
+            "reply": _textarea(10),
+        }
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EDITOR)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Login that refuses further attempts for a while after repeated failures.
+
+    Failures are counted per user name and per client address in the cache.
+    """
+
+    MAX_FAILURES = 5
+    WINDOW_SECONDS = 15 * 60
+
+    def _keys(self) -> list[str]:
+        username = (self.data.get("username") or "").strip().lower()
+        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        return [f"login-fail:user:{username}", f"login-fail:addr:{address}"]
+
+    def clean(self):
+        if any(cache.get(key, 0) >= self.MAX_FAILURES for key in self._keys()):
+            raise forms.ValidationError(
+                _("Too many failed attempts. Wait 15 minutes and try again."), code="throttled"
+            )
+        try:
+            data = super().clean()
+        except forms.ValidationError:
+            for key in self._keys():
+                cache.add(key, 0, self.WINDOW_SECONDS)
+                try:
+                    cache.incr(key)
+                except ValueError:
+                    cache.set(key, 1, self.WINDOW_SECONDS)
+            raise
+        for key in self._keys():
+            cache.delete(key)
+        return data

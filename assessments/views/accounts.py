@@ -1,0 +1,171 @@
+"""Log-in (throttled), organisation members and invitations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments.constants import Role
+from assessments.forms import InvitationForm, RoleForm, ThrottledAuthenticationForm
+from assessments.models import Invitation, Membership, Organisation
+from assessments.permissions import role_in
+
+
+class LoginView(auth_views.LoginView):
+    form_class = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+
+def _organisation_for(request: HttpRequest, slug: str, required: Role) -> tuple[Organisation, Role]:
+    organisation = Organisation.objects.filter(slug=slug).first()
+    role = role_in(request.user, organisation.pk) if organisation else None
+    if role is None:
+        raise Http404("No such organisation.")
+    if not role.includes(required):
+        raise PermissionDenied(_("Only an owner can do this."))
+    return organisation, role
+
+
+@login_required
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, role = _organisation_for(request, slug, Role.VIEWER)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST":
+        if not role.includes(Role.OWNER):
+            raise PermissionDenied(_("Only an owner can invite members."))
+        if form.is_valid():
+            invitation = Invitation.objects.create(
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+            link = request.build_absolute_uri(
+                reverse("assessments:invitation", args=[invitation.token])
+            )
+            send_mail(
+                _("Invitation to %(organisation)s") % {"organisation": organisation.name},
+                _(
+                    "%(user)s invites you to work on children's rights impact assessments of "
+                    "%(organisation)s as %(role)s. Accept within 14 days: %(link)s"
+                )
+                % {
+                    "user": request.user.get_username(),
+                    "organisation": organisation.name,
+                    "role": Role(invitation.role).label,
+                    "link": link,
+                },
+                None,
+                [invitation.email],
+            )
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
+            return redirect("assessments:members", slug=slug)
+    return render(
+        request,
+        "assessments/members.html",
+        {
+            "organisation": organisation,
+            "role": role,
+            "is_owner": role.includes(Role.OWNER),
+            "memberships": organisation.memberships.select_related("user").order_by(
+                "user__username"
+            ),
+            "invitations": [i for i in organisation.invitations.all() if i.is_open],
+            "form": form,
+            "role_choices": Role.choices,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def change_member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organisation, _role = _organisation_for(request, slug, Role.OWNER)
+    membership = get_object_or_404(Membership, pk=pk, organisation=organisation)
+    owners = organisation.memberships.filter(role=Role.OWNER)
+    is_last_owner = membership.role == Role.OWNER and owners.count() == 1
+    if request.POST.get("action") == "remove":
+        if is_last_owner:
+            messages.error(request, _("An organisation needs at least one owner."))
+        else:
+            membership.delete()
+            messages.success(request, _("Member removed."))
+        return redirect("assessments:members", slug=slug)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown role."))
+    elif is_last_owner and form.cleaned_data["role"] != Role.OWNER:
+        messages.error(request, _("An organisation needs at least one owner."))
+    else:
+        membership.role = form.cleaned_data["role"]
+        membership.save(update_fields=["role"])
+        messages.success(request, _("Role changed."))
+    return redirect("assessments:members", slug=slug)
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = Invitation.objects.filter(token=token).select_related("organisation").first()
+    if invitation is None or not invitation.is_open:
+        return render(request, "assessments/invitation.html", {"invalid": True}, status=404)
+    form = None
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            _join(invitation, request.user)
+            request.session["organisation_id"] = invitation.organisation_id
+            messages.success(request, _("You joined %(org)s.") % {"org": invitation.organisation})
+            return redirect("assessments:home")
+    else:
+        form = UserCreationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic():
+                user = form.save(commit=False)
+                user.email = invitation.email
+                user.save()
+                _join(invitation, user)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session["organisation_id"] = invitation.organisation_id
+            messages.success(
+                request, _("Welcome! You joined %(org)s.") % {"org": invitation.organisation}
+            )
+            return redirect("assessments:home")
+    return render(
+        request,
+        "assessments/invitation.html",
+        {"invitation": invitation, "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def _join(invitation: Invitation, user) -> None:
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Membership.objects.create(
+                    organisation=invitation.organisation, user=user, role=invitation.role
+                )
+        except IntegrityError:
+            pass  # already a member: keep the existing role
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+
+
+urlpatterns = [
+    path("organisation/<slug:slug>/members/", members, name="members"),
+    path("organisation/<slug:slug>/members/<int:pk>/", change_member, name="change_member"),
+    path("invitation/<str:token>/", accept_invitation, name="invitation"),
+]

@@ -1,0 +1,104 @@
+"""Helpers shared by the views: access by role, and the versioned edit of one row."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from assessments.constants import Role
+from assessments.editing import EditConflict, save_versioned
+from assessments.markdown import render as render_markdown
+from assessments.permissions import Access, get_assessment
+
+
+def assessment_view(required: Role = Role.VIEWER, *, allow_locked: bool = False):
+    """Log-in required; the view gets the ``Access`` of the assessment named by ``slug``."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+            access = get_assessment(request.user, slug, required, allow_locked=allow_locked)
+            return view(request, access, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _differences(form: ModelForm, current) -> list[dict]:
+    """Fields where the stored row differs from what this user submitted."""
+    rows = []
+    for name, field in form.fields.items():
+        if name == "version":
+            continue
+        stored = getattr(current, name, None)
+        mine = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+        if (stored or "") != (mine or ""):
+            rows.append({"label": field.label, "stored": stored, "mine": mine})
+    return rows
+
+
+def edit_row(
+    request: HttpRequest,
+    access: Access,
+    *,
+    form_class: type[ModelForm],
+    instance,
+    back_url: str,
+    title: str,
+    question=None,
+    saved_message: str | None = None,
+    extra: dict | None = None,
+) -> HttpResponse:
+    """Show and save a form for one row, refusing saves over someone else's newer edit."""
+    status = 200
+    conflict = None
+    previews: dict[str, str] = {}
+    if request.method == "POST":
+        form = form_class(request.POST, instance=instance, assessment=access.assessment)
+        if form.is_valid() and "preview" in request.POST:
+            previews = {
+                n: render_markdown(form.cleaned_data.get(n) or "") for n in form.markdown_fields
+            }
+        elif form.is_valid():
+            expected = form.cleaned_data.get("version")
+            try:
+                save_versioned(
+                    form, user=request.user, expected_version=expected, assessment=access.assessment
+                )
+            except EditConflict as exc:
+                conflict = {
+                    "current": exc.current,
+                    "differences": _differences(form, exc.current) if exc.current else [],
+                }
+                status = 409
+                if exc.current is not None:
+                    data = request.POST.copy()
+                    data["version"] = exc.current.version
+                    form = form_class(data, instance=exc.current, assessment=access.assessment)
+            else:
+                messages.success(request, saved_message or _("Saved."))
+                return redirect(back_url)
+        else:
+            status = 400
+    else:
+        form = form_class(instance=instance, assessment=access.assessment)
+    context = {
+        "access": access,
+        "assessment": access.assessment,
+        "form": form,
+        "title": title,
+        "question": question,
+        "back_url": back_url,
+        "conflict": conflict,
+        "previews": previews,
+        **(extra or {}),
+    }
+    return render(request, "assessments/edit.html", context, status=status)

@@ -1,0 +1,410 @@
+"""Repeating parts: goals, risks, measures, the 5.3 table, sources and responses."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments import editing, instrument
+from assessments.constants import GoalKind, ProportionalitySide, Role
+from assessments.forms import (
+    GoalForm,
+    MeasureForm,
+    ProportionalityItemForm,
+    ResidualRiskForm,
+    RiskForm,
+    ServiceResponseForm,
+    SourceForm,
+)
+from assessments.models import (
+    Goal,
+    Measure,
+    ProportionalityItem,
+    Risk,
+    ServiceResponse,
+    Source,
+)
+from assessments.permissions import Access
+from assessments.views.chapters import anchor, chapter_url
+from assessments.views.common import assessment_view, edit_row
+from assessments.workspace import Workspace
+
+# --- Goals (2.5, answered per goal in 2.6, 5.1, 5.2) --------------------------------------------
+
+
+def _goal(access: Access, pk: int | None) -> Goal:
+    if pk is None:
+        has_main = Goal.objects.filter(assessment=access.assessment, kind=GoalKind.MAIN).exists()
+        return Goal(
+            assessment=access.assessment,
+            kind=GoalKind.SUB if has_main else GoalKind.MAIN,
+            order=editing.next_order(access.assessment.goals.all()),
+        )
+    return get_object_or_404(Goal, pk=pk, assessment=access.assessment)
+
+
+@assessment_view(Role.EDITOR)
+def goal_edit(request: HttpRequest, access: Access, pk: int | None = None) -> HttpResponse:
+    return edit_row(
+        request,
+        access,
+        form_class=GoalForm,
+        instance=_goal(access, pk),
+        back_url=chapter_url(access, 2, anchor("2.5")),
+        title=_("Goal"),
+        question=instrument.question("2.5"),
+    )
+
+
+# --- Risks (chapter 3) and residual risk (chapter 4) --------------------------------------------
+
+
+def _risk(access: Access, pk: int) -> Risk:
+    return get_object_or_404(Risk, pk=pk, assessment=access.assessment)
+
+
+@assessment_view(Role.EDITOR)
+def risk_new(request: HttpRequest, access: Access) -> HttpResponse:
+    category = request.GET.get("category") or request.POST.get("category") or "content"
+    if category not in instrument.CATEGORY_BY_KEY:
+        raise Http404("No such risk category.")
+    origin = request.GET.get("from", "")  # a chapter-2 question where the risk came up
+    back = (
+        chapter_url(access, 2, anchor(origin))
+        if origin in instrument.QUESTION_BY_NUMBER
+        else chapter_url(access, 3, anchor(instrument.category(category).number))
+    )
+    siblings = Risk.objects.filter(assessment=access.assessment, category=category)
+    instance = Risk(
+        assessment=access.assessment, category=category, order=editing.next_order(siblings)
+    )
+    return edit_row(
+        request,
+        access,
+        form_class=RiskForm,
+        instance=instance,
+        back_url=back,
+        title=_("New risk"),
+        question=instrument.question(instrument.category(category).number),
+        saved_message=_("Risk recorded."),
+        extra={"risk_form": True},
+    )
+
+
+@assessment_view(Role.EDITOR)
+def risk_edit(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
+    risk = _risk(access, pk)
+    return edit_row(
+        request,
+        access,
+        form_class=RiskForm,
+        instance=risk,
+        back_url=chapter_url(access, 3, f"risk-{risk.pk}"),
+        title=risk.topic,
+        question=instrument.question(risk.category_info.number),
+        extra={"risk_form": True},
+    )
+
+
+@assessment_view(Role.EDITOR)
+def residual_edit(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
+    risk = _risk(access, pk)
+    return edit_row(
+        request,
+        access,
+        form_class=ResidualRiskForm,
+        instance=risk,
+        back_url=chapter_url(access, 4, f"risk-{risk.pk}"),
+        title=_("Residual risk: %(topic)s") % {"topic": risk.topic},
+        question=instrument.question("4.1"),
+        extra={"risk_form": True},
+    )
+
+
+# --- Measures (4.1) --------------------------------------------------------------------------
+
+
+@assessment_view(Role.EDITOR)
+def measure_edit(
+    request: HttpRequest, access: Access, risk_pk: int, pk: int | None = None
+) -> HttpResponse:
+    risk = _risk(access, risk_pk)
+    if pk is None:
+        measure = Measure(risk=risk, order=editing.next_order(risk.measures.all()))
+    else:
+        measure = get_object_or_404(Measure, pk=pk, risk=risk)
+    return edit_row(
+        request,
+        access,
+        form_class=MeasureForm,
+        instance=measure,
+        back_url=chapter_url(access, 4, f"risk-{risk.pk}"),
+        title=_("Measure against: %(topic)s") % {"topic": risk.topic},
+        question=instrument.question("4.1"),
+    )
+
+
+# --- 5.3 proportionality table -----------------------------------------------------------------
+
+
+@assessment_view(Role.EDITOR)
+def item_edit(request: HttpRequest, access: Access, pk: int | None = None) -> HttpResponse:
+    if pk is None:
+        side = request.GET.get("side", ProportionalitySide.HARM)
+        if side not in ProportionalitySide.values:
+            side = ProportionalitySide.HARM
+        item = ProportionalityItem(
+            assessment=access.assessment,
+            side=side,
+            order=editing.next_order(access.assessment.proportionality_items.all()),
+        )
+    else:
+        item = get_object_or_404(ProportionalityItem, pk=pk, assessment=access.assessment)
+    return edit_row(
+        request,
+        access,
+        form_class=ProportionalityItemForm,
+        instance=item,
+        back_url=chapter_url(access, 5, anchor("5.3")),
+        title=_("Row of the 5.3 table"),
+        question=instrument.question("5.3"),
+    )
+
+
+@require_POST
+@assessment_view(Role.EDITOR)
+def prefill_weighing(request: HttpRequest, access: Access) -> HttpResponse:
+    """Add the goals, contributions and risks that are not in the 5.3 table yet."""
+    ws = Workspace(access.assessment)
+    items = ws.proportionality_items
+    have_goals = {i.goal_id for i in items if i.goal_id}
+    have_contributions = {i.contribution_id for i in items if i.contribution_id}
+    have_risks = {i.risk_id for i in items if i.risk_id}
+    order = editing.next_order(access.assessment.proportionality_items.all())
+    new: list[ProportionalityItem] = []
+
+    def add(**kwargs) -> None:
+        new.append(
+            ProportionalityItem(
+                assessment=access.assessment,
+                order=order + len(new),
+                updated_by=request.user,
+                **kwargs,
+            )
+        )
+
+    for goal in ws.goals:
+        if goal.pk not in have_goals:
+            add(
+                side=ProportionalitySide.ORGANISATION_BENEFIT,
+                goal=goal,
+                text=_("%(goal)s (see 2.5 and 5.1)") % {"goal": goal.title},
+            )
+    for q in instrument.CONTRIBUTION_QUESTIONS:
+        contribution = ws.contributions.get(q.number)
+        if contribution and contribution.pk not in have_contributions:
+            summary = contribution.summary or ", ".join(str(v.name) for v in q.values)
+            add(
+                side=ProportionalitySide.CHILD_BENEFIT,
+                contribution=contribution,
+                text=_("%(summary)s (see %(number)s)") % {"summary": summary, "number": q.number},
+            )
+    for risk in ws.risks:
+        if risk.pk not in have_risks:
+            add(
+                side=ProportionalitySide.HARM,
+                risk=risk,
+                text=f"{risk.topic} ({risk.category_info.number})",
+            )
+    with transaction.atomic():
+        ProportionalityItem.objects.bulk_create(new)
+        editing.touch(access.assessment, request.user)
+    messages.success(request, _("%(count)d rows added to the table.") % {"count": len(new)})
+    return redirect(chapter_url(access, 5, anchor("5.3")))
+
+
+# --- Sources --------------------------------------------------------------------------------
+
+
+@assessment_view()
+def sources(request: HttpRequest, access: Access) -> HttpResponse:
+    ws = Workspace(access.assessment)
+    return render(
+        request,
+        "assessments/sources.html",
+        {
+            "access": access,
+            "assessment": access.assessment,
+            "ws": ws,
+            "chapters": instrument.CHAPTERS,
+        },
+    )
+
+
+@assessment_view(Role.EDITOR)
+def source_edit(request: HttpRequest, access: Access, pk: int | None = None) -> HttpResponse:
+    source = (
+        Source(assessment=access.assessment)
+        if pk is None
+        else get_object_or_404(Source, pk=pk, assessment=access.assessment)
+    )
+    return edit_row(
+        request,
+        access,
+        form_class=SourceForm,
+        instance=source,
+        back_url=reverse("assessments:sources", args=[access.assessment.slug]),
+        title=_("Source"),
+    )
+
+
+# --- Appendix: right of reply --------------------------------------------------------------------
+
+
+@assessment_view()
+def appendix(request: HttpRequest, access: Access) -> HttpResponse:
+    ws = Workspace(access.assessment)
+    return render(
+        request,
+        "assessments/appendix.html",
+        {
+            "access": access,
+            "assessment": access.assessment,
+            "ws": ws,
+            "chapters": instrument.CHAPTERS,
+        },
+    )
+
+
+@assessment_view(Role.EDITOR)
+def response_edit(request: HttpRequest, access: Access, pk: int | None = None) -> HttpResponse:
+    response = (
+        ServiceResponse(
+            assessment=access.assessment,
+            order=editing.next_order(access.assessment.responses.all()),
+        )
+        if pk is None
+        else get_object_or_404(ServiceResponse, pk=pk, assessment=access.assessment)
+    )
+    return edit_row(
+        request,
+        access,
+        form_class=ServiceResponseForm,
+        instance=response,
+        back_url=reverse("assessments:appendix", args=[access.assessment.slug]),
+        title=_("Response of the service and reply"),
+    )
+
+
+# --- Delete and reorder, for every kind of row ----------------------------------------------------
+
+# kind -> (model, how to find the row within the assessment, where to go back, siblings)
+ROWS = {
+    "goal": (
+        Goal,
+        "assessment",
+        lambda a, o: chapter_url(a, 2, anchor("2.5")),
+        lambda o: Goal.objects.filter(assessment=o.assessment, kind=o.kind),
+    ),
+    "risk": (
+        Risk,
+        "assessment",
+        lambda a, o: chapter_url(a, 3, anchor(o.category_info.number)),
+        lambda o: Risk.objects.filter(assessment=o.assessment, category=o.category),
+    ),
+    "measure": (
+        Measure,
+        "risk__assessment",
+        lambda a, o: chapter_url(a, 4, f"risk-{o.risk_id}"),
+        lambda o: Measure.objects.filter(risk=o.risk),
+    ),
+    "item": (
+        ProportionalityItem,
+        "assessment",
+        lambda a, o: chapter_url(a, 5, anchor("5.3")),
+        lambda o: ProportionalityItem.objects.filter(assessment=o.assessment, side=o.side),
+    ),
+    "source": (
+        Source,
+        "assessment",
+        lambda a, o: reverse("assessments:sources", args=[a.assessment.slug]),
+        None,
+    ),
+    "response": (
+        ServiceResponse,
+        "assessment",
+        lambda a, o: reverse("assessments:appendix", args=[a.assessment.slug]),
+        lambda o: ServiceResponse.objects.filter(assessment=o.assessment),
+    ),
+}
+
+
+def _row(access: Access, kind: str, pk: int):
+    if kind not in ROWS:
+        raise Http404("No such kind of row.")
+    model, owner, back, siblings = ROWS[kind]
+    obj = get_object_or_404(model, pk=pk, **{owner: access.assessment})
+    return obj, back(access, obj), siblings
+
+
+@assessment_view(Role.EDITOR)
+def delete_row(request: HttpRequest, access: Access, kind: str, pk: int) -> HttpResponse:
+    obj, back, _siblings = _row(access, kind, pk)
+    if request.method == "POST":
+        editing.delete(obj, user=request.user, assessment=access.assessment)
+        messages.success(request, _("Deleted: %(what)s") % {"what": obj})
+        return redirect(back)
+    return render(
+        request,
+        "assessments/confirm_delete.html",
+        {
+            "access": access,
+            "assessment": access.assessment,
+            "object": obj,
+            "back_url": back,
+            "measure_count": obj.measures.count() if kind == "risk" else 0,
+        },
+    )
+
+
+@require_POST
+@assessment_view(Role.EDITOR)
+def move_row(request: HttpRequest, access: Access, kind: str, pk: int) -> HttpResponse:
+    obj, back, siblings = _row(access, kind, pk)
+    if siblings is None:
+        raise Http404("These rows have no order.")
+    editing.move(
+        obj,
+        siblings(obj),
+        up=request.POST.get("direction") == "up",
+        user=request.user,
+        assessment=access.assessment,
+    )
+    return redirect(back)
+
+
+urlpatterns = [
+    path("a/<slug:slug>/goals/new/", goal_edit, name="goal_new"),
+    path("a/<slug:slug>/goals/<int:pk>/", goal_edit, name="goal_edit"),
+    path("a/<slug:slug>/risks/new/", risk_new, name="risk_new"),
+    path("a/<slug:slug>/risks/<int:pk>/", risk_edit, name="risk_edit"),
+    path("a/<slug:slug>/risks/<int:pk>/residual/", residual_edit, name="residual_edit"),
+    path("a/<slug:slug>/risks/<int:risk_pk>/measures/new/", measure_edit, name="measure_new"),
+    path("a/<slug:slug>/risks/<int:risk_pk>/measures/<int:pk>/", measure_edit, name="measure_edit"),
+    path("a/<slug:slug>/weighing/new/", item_edit, name="item_new"),
+    path("a/<slug:slug>/weighing/<int:pk>/", item_edit, name="item_edit"),
+    path("a/<slug:slug>/weighing/prefill/", prefill_weighing, name="prefill_weighing"),
+    path("a/<slug:slug>/sources/", sources, name="sources"),
+    path("a/<slug:slug>/sources/new/", source_edit, name="source_new"),
+    path("a/<slug:slug>/sources/<int:pk>/", source_edit, name="source_edit"),
+    path("a/<slug:slug>/appendix/", appendix, name="appendix"),
+    path("a/<slug:slug>/appendix/new/", response_edit, name="response_new"),
+    path("a/<slug:slug>/appendix/<int:pk>/", response_edit, name="response_edit"),
+    path("a/<slug:slug>/<str:kind>/<int:pk>/delete/", delete_row, name="delete"),
+    path("a/<slug:slug>/<str:kind>/<int:pk>/move/", move_row, name="move"),
+]
