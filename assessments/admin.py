@@ -159,3 +159,10 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "organisation", "role", "created_at", "accepted_at"]
     list_filter = ["organisation", "role"]
     search_fields = ["email"]
+
+
+@admin.register(models.ReportFile)
+class ReportFileAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "status", "language", "page_count", "size", "created_at"]
+    list_filter = ["status", "language"]
+    readonly_fields = [f.name for f in models.ReportFile._meta.fields]

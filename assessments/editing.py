@@ -36,7 +36,10 @@ def save_versioned(
     obj = form.instance
     model = type(obj)
     with transaction.atomic():
-        if obj.pk is None or expected_version is None:
+        if obj.pk is not None and expected_version is None:
+            # The form was opened when the row did not exist yet; it exists now.
+            raise EditConflict(model.objects.filter(pk=obj.pk).first())
+        if obj.pk is None:
             obj.updated_by = user
             try:
                 with transaction.atomic():

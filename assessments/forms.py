@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
@@ -40,6 +42,14 @@ class VersionedForm(forms.ModelForm):
         self.assessment = assessment
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+
+    def _get_validation_exclusions(self):
+        # The assessment is not a form field, but rules such as "one answer per question"
+        # or "source keys unique per assessment" depend on it: validate them with a message.
+        exclude = super()._get_validation_exclusions()
+        if getattr(self.instance, "assessment_id", None):
+            exclude.discard("assessment")
+        return exclude
 
     @property
     def markdown_fields(self) -> list[str]:
@@ -120,7 +130,7 @@ class NewAssessmentForm(forms.ModelForm):
 
 
 def unique_slug(title: str) -> str:
-    base = slugify(title)[:90] or "kia"
+    base = re.sub(r"[-_]+", "-", slugify(title))[:90].strip("-") or "kia"
     slug, n = base, 2
     while Assessment.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1

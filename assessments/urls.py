@@ -1,4 +1,4 @@
-from assessments.views import accounts, assessment, chapters, core, rows
+from assessments.views import accounts, assessment, chapters, core, exchange, report, rows
 
 app_name = "assessments"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     *assessment.urlpatterns,
     *chapters.urlpatterns,
     *rows.urlpatterns,
+    *exchange.urlpatterns,
+    *report.urlpatterns,
 ]

@@ -17,11 +17,11 @@ def test_no_missing_migrations():
 def test_home_page_in_dutch_and_english(client):
     nl = client.get("/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert '<html lang="nl">' in nl
-    assert "Biedt u een digitale dienst aan of gebruikt u deze?" in nl
+    assert "Kinderrechten Impact Assessment" in nl
     assert "Direct naar de inhoud" in nl
     en = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="en">' in en
-    assert "Do you offer or use a digital service?" in en
+    assert "Rights Impact Assessment" in en and "Kinderrechten" not in en
     assert "Skip to main content" in en
 
 

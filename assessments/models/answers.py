@@ -53,7 +53,7 @@ class Goal(Tracked):
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
-        ordering = ["assessment", "-kind", "order", "pk"]  # "sub" < "main": main goal first
+        ordering = ["assessment", "kind", "order", "pk"]  # "main" < "sub": main goal first
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
         constraints = [

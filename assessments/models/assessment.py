@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,17 @@ class Assessment(Tracked):
         related_name="assessments",
     )
     title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("short name (in links)"), max_length=100, unique=True)
+    slug = models.CharField(  # not SlugField: one, stricter rule and one message
+        _("short name (in links)"),
+        max_length=100,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9]+(-[a-z0-9]+)*\Z",
+                _("Use lower-case letters, digits and single hyphens."),
+            )
+        ],
+    )
     kind = models.CharField(
         _("kind of assessment"),
         max_length=16,

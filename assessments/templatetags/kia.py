@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from threading import Lock
+
 from django import template
 from django.urls import reverse
 from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from assessments import instrument
 from assessments.markdown import render
@@ -13,30 +17,62 @@ from assessments.scoring import RiskScore
 register = template.Library()
 
 
+class _RenderCache:
+    """Recently rendered Markdown, per process. The key holds the text and a signature of
+    the assessment's source numbering, so a changed text or source list renders anew."""
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self.items: OrderedDict[tuple, str] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: tuple, make) -> str:
+        with self.lock:
+            html = self.items.get(key)
+            if html is not None:
+                self.items.move_to_end(key)
+                return html
+        html = make()
+        with self.lock:
+            self.items[key] = html
+            if len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return html
+
+
+_cache = _RenderCache()
+
+
+def _citations(ws) -> tuple[dict, str, int]:
+    """Source numbers, the sources URL and a signature of both (computed once per page)."""
+    cached = getattr(ws, "_citation_setup", None)
+    if cached is None:
+        numbers = {s.key: (i, s.citation) for i, s in enumerate(ws.sources, start=1)}
+        url = reverse("assessments:sources", args=[ws.assessment.slug])
+        cached = ws._citation_setup = (numbers, url, hash((url, tuple(numbers.items()))))
+    return cached
+
+
 @register.simple_tag
 def markdown(text: str, ws=None):
     """Render Markdown; with a workspace, citations link to the assessment's source list."""
     if ws is None:
         return render(text)
-    numbers = getattr(ws, "_source_numbers", None)
-    if numbers is None:
-        numbers = {s.key: (i, s.citation) for i, s in enumerate(ws.sources, start=1)}
-        ws._source_numbers = numbers
-        ws._sources_url = reverse("assessments:sources", args=[ws.assessment.slug])
+    numbers, sources_url, signature = _citations(ws)
 
     def cite(key: str) -> str:
         if key in numbers:
             n, citation = numbers[key]
             return (
-                f'<sup class="citation"><a href="{ws._sources_url}#source-{escape(key)}" '
+                f'<sup class="citation"><a href="{sources_url}#source-{escape(key)}" '
                 f'title="{escape(citation[:200])}">[{n}]</a></sup>'
             )
         return (
-            f'<sup class="citation citation-missing"><a href="{ws._sources_url}" '
+            f'<sup class="citation citation-missing"><a href="{sources_url}" '
             f'title="unknown source">[{escape(key)}?]</a></sup>'
         )
 
-    return render(text, cite=cite)
+    return mark_safe(_cache.get((signature, text), lambda: render(text, cite=cite)))
 
 
 @register.simple_tag

@@ -1,0 +1,20 @@
+"""The exchange format (FORMAT.md): one JSON document per assessment, and the risk register.
+
+``export_assessment`` and ``import_assessment`` are the way in and out; any problem with a
+document raises ``InvalidAssessment`` with every (JSON path, message) found.
+"""
+
+from assessments.exchange.errors import InvalidAssessment, json_path
+from assessments.exchange.export import export_assessment, to_json
+from assessments.exchange.importer import import_assessment
+from assessments.exchange.schema import FORMAT, VERSION
+
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "InvalidAssessment",
+    "export_assessment",
+    "import_assessment",
+    "json_path",
+    "to_json",
+]

@@ -1,0 +1,275 @@
+"""Creating the rows of a valid exchange document, each through ``full_clean()``.
+
+Model validation problems are collected with the JSON path of the value concerned, so the
+models' own rules read like the importer's other messages. Call inside a transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from assessments import instrument
+from assessments.exchange.errors import InvalidAssessment, Problem, json_path
+from assessments.models import (
+    Answer,
+    Assessment,
+    Contribution,
+    Goal,
+    Measure,
+    Organisation,
+    ProportionalityItem,
+    Risk,
+    ServiceResponse,
+    Source,
+)
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+_ASSESSMENT_FIELDS = (
+    "title",
+    "slug",
+    "kind",
+    "service_name",
+    "service_provider",
+    "assessor",
+    "commissioner",
+    "service_cooperated",
+    "cooperation_note",
+    "language",
+    "status",
+    "reading_guide",
+    "disclaimers",
+    "limitations",
+)
+_PRESCAN_FIELDS = {
+    "prescan_offers_service": "1.1",
+    "prescan_accessible_to_minors": "1.2",
+    "prescan_can_exclude_minors": "1.3",
+    "prescan_note": "note",
+}
+_RISK_FIELDS = {  # model field -> path below the risk
+    "likelihood": ("likelihood", "score"),
+    "likelihood_justification": ("likelihood", "justification"),
+    "likelihood_reason": ("likelihood", "reason"),
+    "impact": ("impact", "score"),
+    "impact_justification": ("impact", "justification"),
+    "impact_reason": ("impact", "reason"),
+    "residual_description": ("residual", "description"),
+    "residual_likelihood": ("residual", "likelihood", "score"),
+    "residual_likelihood_reason": ("residual", "likelihood", "reason"),
+    "residual_impact": ("residual", "impact", "score"),
+    "residual_impact_reason": ("residual", "impact", "reason"),
+}
+
+
+class Rows:
+    """Creates the rows of one document, collecting model validation problems by path."""
+
+    def __init__(self, *, user) -> None:
+        self.user = user if user is not None and user.is_authenticated else None
+        self.problems: list[Problem] = []
+
+    def save(self, obj: models.Model, row: tuple, paths: Mapping[str, tuple] | None = None) -> bool:
+        """``full_clean()`` and save ``obj``. On failure record its problems (a field's at
+        ``paths[field]``, or ``row`` + the field's name; the others at ``row``) and return
+        False."""
+        if hasattr(obj, "updated_by"):
+            obj.updated_by = self.user
+        try:
+            obj.full_clean()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                below = (paths or {}).get(field, (*row, field))
+                path = row if field == NON_FIELD_ERRORS else below
+                self.problems.extend((json_path(*path), message) for message in messages)
+            return False
+        obj.save()
+        return True
+
+    def create(
+        self, document: dict[str, Any], *, organisation: Organisation, slug: str | None
+    ) -> Assessment:
+        assessment = self._assessment(document, organisation=organisation, slug=slug)
+        if assessment.pk is None:
+            raise InvalidAssessment(self.problems)  # nothing can hang off it
+        self._answers(assessment, document["answers"])
+        goals = self._goals(assessment, document["goals"])
+        contributions = self._contributions(assessment, document)
+        risks = self._risks(assessment, document["risks"])
+        self._measures(document["measures"], risks)
+        self._proportionality(assessment, document["proportionality"], goals, contributions, risks)
+        self._sources(assessment, document["sources"])
+        self._responses(assessment, document["responses"])
+        return assessment
+
+    def _assessment(
+        self, document: dict[str, Any], *, organisation: Organisation, slug: str | None
+    ) -> Assessment:
+        data, prescan = document["assessment"], document["prescan"]
+        assessment = Assessment(
+            organisation=organisation,
+            created_by=self.user,
+            **{name: data[name] for name in _ASSESSMENT_FIELDS},
+            period_start=_date(data["period_start"]),
+            period_end=_date(data["period_end"]),
+            next_reassessment_on=_date(data["next_reassessment_on"]),
+            **{field: prescan[key] for field, key in _PRESCAN_FIELDS.items()},
+        )
+        if slug is None:
+            assessment.slug = free_slug(data["slug"])
+        elif Assessment.objects.filter(slug=slug).exists():
+            self.problems.append(
+                (
+                    json_path("assessment", "slug"),
+                    _("The short name '%(slug)s' is already taken.") % {"slug": slug},
+                )
+            )
+            return assessment
+        else:
+            assessment.slug = slug
+        paths = {field: ("prescan", key) for field, key in _PRESCAN_FIELDS.items()}
+        self.save(assessment, ("assessment",), paths)
+        return assessment
+
+    def _answers(self, assessment: Assessment, answers: dict[str, str]) -> None:
+        for key in instrument.ANSWER_KEYS:
+            if key in answers:
+                answer = Answer(assessment=assessment, question=key, text=answers[key])
+                path = ("answers", key)
+                self.save(answer, path, {"text": path, "question": path})
+
+    def _goals(self, assessment: Assessment, goals: list[dict[str, Any]]) -> dict[str, Goal]:
+        created = {}
+        for index, data in enumerate(goals):
+            goal = Goal(
+                assessment=assessment,
+                order=index,
+                **{name: value for name, value in data.items() if name != "id"},
+            )
+            if self.save(goal, ("goals", index)):
+                created[data["id"]] = goal
+        return created
+
+    def _contributions(
+        self, assessment: Assessment, document: dict[str, Any]
+    ) -> dict[str, Contribution]:
+        given = document["contributions"]
+        linked = {item["contribution"] for item in document["proportionality"]}
+        created = {}
+        for q in instrument.CONTRIBUTION_QUESTIONS:
+            if q.number not in given and q.number not in linked:
+                continue
+            data = given.get(q.number, {"text": "", "summary": ""})
+            contribution = Contribution(assessment=assessment, question=q.number, **data)
+            path = ("contributions", q.number)
+            if self.save(contribution, path, {"question": path}):
+                created[q.number] = contribution
+        return created
+
+    def _risks(self, assessment: Assessment, risks: list[dict[str, Any]]) -> dict[str, Risk]:
+        created = {}
+        for index, data in enumerate(risks):
+            residual = data["residual"]
+            risk = Risk(
+                assessment=assessment,
+                order=index,
+                category=data["category"],
+                topic=data["topic"],
+                description=data["description"],
+                likelihood=data["likelihood"]["score"],
+                likelihood_justification=data["likelihood"]["justification"],
+                likelihood_reason=data["likelihood"]["reason"],
+                impact=data["impact"]["score"],
+                impact_justification=data["impact"]["justification"],
+                impact_reason=data["impact"]["reason"],
+                residual_description=residual["description"],
+                residual_likelihood=residual["likelihood"]["score"],
+                residual_likelihood_reason=residual["likelihood"]["reason"],
+                residual_impact=residual["impact"]["score"],
+                residual_impact_reason=residual["impact"]["reason"],
+            )
+            paths = {field: ("risks", index, *below) for field, below in _RISK_FIELDS.items()}
+            if self.save(risk, ("risks", index), paths):
+                created[data["id"]] = risk
+        return created
+
+    def _measures(self, measures: list[dict[str, Any]], risks: dict[str, Risk]) -> None:
+        for index, data in enumerate(measures):
+            if data["risk"] not in risks:
+                continue  # the risk itself failed validation and is reported
+            measure = Measure(
+                risk=risks[data["risk"]],
+                order=index,
+                title=data["title"],
+                description=data["description"],
+                status=data["status"],
+                owner=data["owner"],
+                due_date=_date(data["due_date"]),
+            )
+            self.save(measure, ("measures", index))
+
+    def _proportionality(
+        self,
+        assessment: Assessment,
+        items: list[dict[str, Any]],
+        goals: dict[str, Goal],
+        contributions: dict[str, Contribution],
+        risks: dict[str, Risk],
+    ) -> None:
+        for index, data in enumerate(items):
+            item = ProportionalityItem(
+                assessment=assessment,
+                order=index,
+                side=data["side"],
+                text=data["text"],
+                goal=goals.get(data["goal"]) if data["goal"] else None,
+                contribution=contributions.get(data["contribution"])
+                if data["contribution"]
+                else None,
+                risk=risks.get(data["risk"]) if data["risk"] else None,
+            )
+            self.save(item, ("proportionality", index))
+
+    def _sources(self, assessment: Assessment, sources: list[dict[str, Any]]) -> None:
+        for index, data in enumerate(sources):
+            source = Source(
+                assessment=assessment, **{**data, "accessed_on": _date(data["accessed_on"])}
+            )
+            self.save(source, ("sources", index))
+
+    def _responses(self, assessment: Assessment, responses: list[dict[str, Any]]) -> None:
+        for index, data in enumerate(responses):
+            response = ServiceResponse(
+                assessment=assessment,
+                order=index,
+                **{
+                    **data,
+                    "received_on": _date(data["received_on"]),
+                    "replied_on": _date(data["replied_on"]),
+                },
+            )
+            self.save(response, ("responses", index))
+
+
+def free_slug(wanted: str) -> str:
+    """``wanted`` if no assessment has it yet, otherwise the first free ``wanted-N``."""
+    slug_field = Assessment._meta.get_field("slug")
+    if not Assessment.objects.filter(slug=wanted).exists():
+        return wanted
+    stem = wanted[: slug_field.max_length - 8]
+    taken = set(
+        Assessment.objects.filter(slug__startswith=f"{stem}-").values_list("slug", flat=True)
+    )
+    number = 2
+    while f"{stem}-{number}" in taken:
+        number += 1
+    return f"{stem}-{number}"

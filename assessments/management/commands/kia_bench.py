@@ -1,0 +1,173 @@
+"""Benchmark of the PDF report on a Berenschot-size assessment: prints one JSON object.
+
+Builds the assessment (``assessments.benchdata``: 14 risks, 42 measures, 420 sources, long
+answers) inside a transaction that is rolled back, and writes files to a temporary
+MEDIA_ROOT that is removed, so nothing is left behind. Measures:
+
+* ``full_render_s``: ``render_pdf_document`` (report data, template, WeasyPrint);
+* ``raw_weasyprint_s``: WeasyPrint alone on the same HTML string (``raw_weasyprint``);
+* ``overhead_ratio``: full / raw (target ≤ 1.10);
+* ``cached_download_s``: median time to download the stored PDF of the unchanged
+  assessment through ``report.pdf`` (test client: hashing, lookup, streaming the file;
+  target ≤ 0.05 s); ``frozen_download_s`` the same for a final assessment's kept PDF;
+* ``peak_rss_mb``: the process's peak resident memory (target ≤ 500 MB).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import resource
+import statistics
+import tempfile
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import benchdata
+from assessments.constants import Role, Status
+from assessments.models import Answer, Assessment, Membership, Organisation, ReportFile
+from assessments.models import ReportStatus as RS
+
+
+class Rollback(Exception):
+    pass
+
+
+def _seconds(start: float) -> float:
+    return round(time.perf_counter() - start, 3)
+
+
+class Command(BaseCommand):
+    help = "Time the PDF report on a Berenschot-size assessment (prints one JSON object)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--paragraphs", type=int, default=14, help="paragraphs per answer")
+        parser.add_argument("--downloads", type=int, default=20, help="cached downloads to time")
+        parser.add_argument("--keep-pdf", help="also write the PDF to this file")
+
+    def handle(self, *args, paragraphs: int, downloads: int, keep_pdf: str | None, **options):
+        result: dict = {}
+        # Requests through the test client would close the connection (and so lose the
+        # transaction) at their end, as in production; not here.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            with (
+                tempfile.TemporaryDirectory() as media,
+                override_settings(MEDIA_ROOT=media),
+                transaction.atomic(),
+            ):
+                result = self._measure(paragraphs, downloads, keep_pdf)
+                raise Rollback
+        except Rollback:
+            pass
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+        self.stdout.write(json.dumps(result, indent=2))
+
+    def _measure(self, paragraphs: int, downloads: int, keep_pdf: str | None) -> dict:
+        from assessments.report import cache
+        from assessments.report.render import raw_weasyprint, render_html, render_pdf_document
+
+        org = Organisation.objects.create(name="Bench", slug="bench-report-org")
+        user = get_user_model().objects.create_user("bench-report-user")
+        Membership.objects.create(organisation=org, user=user, role=Role.VIEWER)
+        assessment = benchdata.build(org, slug="bench-report", paragraphs=paragraphs)
+        # Berenschot repeats sources in full: cite some of them a second time.
+        repeat = Answer.objects.get(assessment=assessment, question="5.4")
+        again = " ".join(f"Zoals eerder vermeld.[^src-{n:03d}]" for n in range(1, 41))
+        repeat.text += "\n\n" + again
+        repeat.save()
+        assessment = Assessment.objects.select_related("organisation").get(pk=assessment.pk)
+
+        # Warm up WeasyPrint (imports, fonts) so neither timing pays for it.
+        raw_weasyprint('<html lang="nl"><title>x</title><p>warm-up</p></html>')
+        gc.collect()
+
+        start = time.perf_counter()
+        html = render_html(assessment)
+        html_s = _seconds(start)
+        start = time.perf_counter()
+        raw = raw_weasyprint(html)
+        raw_s = _seconds(start)
+        del raw
+        gc.collect()
+
+        start = time.perf_counter()
+        rendered = render_pdf_document(assessment)
+        full_s = _seconds(start)
+        if keep_pdf:
+            with open(keep_pdf, "wb") as handle:
+                handle.write(rendered.content)
+
+        start = time.perf_counter()
+        content_hash = cache.content_hash(assessment)
+        hash_s = _seconds(start)
+        stored = ReportFile(
+            assessment=assessment,
+            content_hash=content_hash,
+            language=assessment.language,
+            status=RS.READY,
+            page_count=rendered.pages,
+            size=len(rendered.content),
+            finished_at=timezone.now(),
+        )
+        stored.file.save("bench.pdf", ContentFile(rendered.content), save=True)
+
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        url = reverse("assessments:report_pdf", args=[assessment.slug])
+        cached = self._downloads(client, url, downloads, len(rendered.content))
+
+        Assessment.objects.filter(pk=assessment.pk).update(
+            status=Status.FINAL, finalised_at=timezone.now()
+        )
+        ReportFile.objects.filter(pk=stored.pk).update(
+            frozen_for=Assessment.objects.get(pk=assessment.pk).finalised_at
+        )
+        frozen = self._downloads(client, url, downloads, len(rendered.content))
+
+        footnotes = html.count('<sup class="fn-call">')
+        return {
+            "pages": rendered.pages,
+            "footnotes": footnotes,
+            "sources": assessment.sources.count(),
+            "risks": assessment.risks.count(),
+            "measures": sum(r.measures.count() for r in assessment.risks.all()),
+            "html_kb": round(len(html.encode()) / 1024),
+            "pdf_kb": round(len(rendered.content) / 1024),
+            "html_s": html_s,
+            "full_render_s": full_s,
+            "raw_weasyprint_s": raw_s,
+            "overhead_ratio": round(full_s / raw_s, 3),
+            "content_hash_s": hash_s,
+            "cached_download_s": cached,
+            "frozen_download_s": frozen,
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "targets": {
+                "overhead_ratio": 1.10,
+                "cached_download_s": 0.05,
+                "peak_rss_mb": 500,
+            },
+        }
+
+    def _downloads(self, client: Client, url: str, count: int, size: int) -> float:
+        """Median seconds to download the stored PDF (full body read) ``count`` times."""
+        times = []
+        for _ in range(count + 1):
+            start = time.perf_counter()
+            response = client.get(url)
+            body = b"".join(response.streaming_content)
+            times.append(time.perf_counter() - start)
+            response.close()
+            assert response.status_code == 200 and len(body) == size, response.status_code
+        return round(statistics.median(times[1:]), 4)  # the first request warms up

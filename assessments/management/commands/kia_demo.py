@@ -1,0 +1,97 @@
+"""manage.py kia_demo: a demo organisation, a demo user and the demo assessments.
+
+Idempotent: run it as often as you like. Each run gives the user ``demo`` a fresh random
+password (only its hash is stored) and prints it, and loads each ``assessments/demo/*.json``
+whose slug does not exist yet, through the importer. A missing demo file is reported and
+skipped; an invalid one is reported, the others are still loaded, and the command ends
+with a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from assessments.constants import Role
+from assessments.exchange import InvalidAssessment, import_assessment
+from assessments.models import Assessment, Membership, Organisation
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+EXPECTED_FILES = ("tiktok-2025.json", "voorbeeld-huiswerkapp.json")
+ORGANISATION_SLUG = "demo"
+ORGANISATION_NAME = "Demo-organisatie"
+USERNAME = "demo"
+URL = "http://127.0.0.1:8000/"
+
+
+def _slug_in(raw: bytes) -> str | None:
+    """The document's slug if it can be read at all; the importer reports anything else."""
+    try:
+        slug = json.loads(raw.decode("utf-8-sig"))["assessment"]["slug"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return slug if isinstance(slug, str) else None
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisation and user (new password each run) and the demo KIAs."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--directory", type=Path, default=DEMO_DIR, help="where the demo JSON files are"
+        )
+
+    def handle(self, *args, directory: Path, **options) -> None:
+        organisation, user, password = self._account()
+        failed = []
+        for name in EXPECTED_FILES:
+            if not (directory / name).is_file():
+                self.stdout.write(f"Demo file {name} is missing in {directory}; skipped.")
+        for path in sorted(directory.glob("*.json")):
+            if not self._load(path, organisation=organisation, user=user):
+                failed.append(path.name)
+
+        slugs = organisation.assessments.order_by("slug").values_list("slug", flat=True)
+        self.stdout.write("")
+        self.stdout.write(f"Open {URL} and log in (for local use only):")
+        self.stdout.write(f"  username: {USERNAME}")
+        self.stdout.write(f"  password: {password}")
+        self.stdout.write(f"  demo assessments: {', '.join(slugs) or '(none)'}")
+        if failed:
+            raise CommandError(f"Invalid demo file(s), not loaded: {', '.join(failed)}")
+
+    @transaction.atomic
+    def _account(self):
+        organisation, _created = Organisation.objects.get_or_create(
+            slug=ORGANISATION_SLUG, defaults={"name": ORGANISATION_NAME}
+        )
+        user, _created = get_user_model().objects.get_or_create(username=USERNAME)
+        password = secrets.token_urlsafe(12)
+        user.set_password(password)
+        user.save()
+        Membership.objects.update_or_create(
+            organisation=organisation, user=user, defaults={"role": Role.OWNER}
+        )
+        return organisation, user, password
+
+    def _load(self, path: Path, *, organisation: Organisation, user) -> bool:
+        """Import one demo file unless its slug exists; False if the file is invalid."""
+        raw = path.read_bytes()
+        slug = _slug_in(raw)
+        if slug and Assessment.objects.filter(slug=slug).exists():
+            self.stdout.write(f"{path.name}: '{slug}' exists already; left as it is.")
+            return True
+        try:
+            imported = import_assessment(raw, organisation=organisation, user=user, slug=slug)
+        except InvalidAssessment as exc:
+            self.stderr.write(f"{path.name} is not a valid assessment; not loaded:")
+            for problem_path, message in exc.problems:
+                self.stderr.write(f"  {problem_path}: {message}")
+            return False
+        self.stdout.write(f"{path.name}: loaded as '{imported.slug}'.")
+        return True

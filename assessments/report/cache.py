@@ -1,0 +1,243 @@
+"""Reuse rendered PDFs: a content hash per assessment, and the PDF a final one keeps.
+
+* ``content_hash`` is the SHA-256 of everything the report shows: the assessment's rows
+  (one ``values_list`` query per table, no Markdown rendering, so it is cheap), the
+  report's templates and stylesheet, the translations of its language and the risk
+  matrix. An unchanged assessment therefore downloads the PDF it already has.
+* A final or published assessment keeps the PDF made after it was finalised: the
+  ``ReportFile`` whose ``frozen_for`` equals the assessment's ``finalised_at`` is served
+  without hashing. Reopening clears ``finalised_at``, so the next finalisation freezes a
+  new PDF.
+* ``request_render`` never renders: it finds or creates the ``ReportFile`` and enqueues
+  the background task (``assessments.tasks.render_report``), which calls ``generate``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+
+from assessments import scoring
+from assessments.constants import Status
+from assessments.models import (
+    Answer,
+    Assessment,
+    Contribution,
+    Goal,
+    Measure,
+    ProportionalityItem,
+    ReportFile,
+    ReportStatus,
+    Risk,
+    ServiceResponse,
+    Source,
+)
+from assessments.report.data import REPORT_FORMAT_VERSION
+
+logger = logging.getLogger(__name__)
+
+# Bookkeeping columns that the report does not print.
+NOT_HASHED = {"created_at", "updated_at", "updated_by"}
+# (model, the lookup from the model to its assessment), in a fixed order.
+ROWS = (
+    (Answer, "assessment"),
+    (Goal, "assessment"),
+    (Contribution, "assessment"),
+    (Risk, "assessment"),
+    (Measure, "risk__assessment"),
+    (ProportionalityItem, "assessment"),
+    (Source, "assessment"),
+    (ServiceResponse, "assessment"),
+)
+# A pending or running render older than this is taken to be lost (e.g. a worker died).
+STALE_AFTER = timedelta(minutes=15)
+# How many earlier PDFs of an assessment are kept besides the frozen one.
+KEEP = 3
+
+
+def _columns(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if f.name not in NOT_HASHED]
+
+
+@cache
+def template_fingerprint() -> str:
+    """The report's templates, stylesheet and translations (read once per process)."""
+    digest = hashlib.sha256(f"format {REPORT_FORMAT_VERSION}".encode())
+    files = sorted((Path(settings.BASE_DIR) / "templates" / "report").rglob("*.html"))
+    files.append(Path(finders.find("report/report.css")))
+    files.extend(sorted(Path(p) for p in settings.LOCALE_PATHS for p in Path(p).rglob("*.mo")))
+    for path in files:
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _matrix_fingerprint(language: str) -> str:
+    matrix = scoring.get_matrix()
+    with translation.override(language):
+        levels = [(lv.key, str(lv.label), lv.colour, lv.rank) for lv in matrix.levels]
+    grid = sorted((lk, ik, key) for lk, row in matrix.grid.items() for ik, key in row.items())
+    return repr((levels, grid))
+
+
+def content_hash(assessment: Assessment) -> str:
+    """SHA-256 of everything the report of ``assessment`` shows (a few cheap queries)."""
+    digest = hashlib.sha256(template_fingerprint().encode())
+    digest.update(_matrix_fingerprint(assessment.language).encode())
+    # The assessment's own row as stored (not the instance, which may hold enums or edits).
+    row = Assessment.objects.filter(pk=assessment.pk).values_list(
+        *_columns(Assessment), "organisation__name"
+    )
+    digest.update(repr(list(row)).encode())
+    for model, lookup in ROWS:
+        digest.update(f"\x00{model.__name__}\x00".encode())
+        rows = model.objects.filter(**{lookup: assessment.pk}).order_by("pk")
+        for row in rows.values_list(*_columns(model)):
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def is_kept(assessment: Assessment) -> bool:
+    """Whether the assessment keeps the PDF it was finalised with."""
+    return assessment.status != Status.DRAFT and assessment.finalised_at is not None
+
+
+def frozen_file(assessment: Assessment) -> ReportFile | None:
+    if not is_kept(assessment):
+        return None
+    return ReportFile.objects.filter(
+        assessment=assessment, frozen_for=assessment.finalised_at, status=ReportStatus.READY
+    ).first()
+
+
+def current_file(assessment: Assessment) -> ReportFile | None:
+    """The PDF (in any state) for the assessment as it is now, or None if never requested."""
+    frozen = frozen_file(assessment)
+    if frozen is not None:
+        return frozen
+    found = ReportFile.objects.filter(
+        assessment=assessment, content_hash=content_hash(assessment)
+    ).first()
+    if found is not None and found.is_ready and is_kept(assessment):
+        _freeze(found, assessment)
+    return found
+
+
+def latest_ready(assessment: Assessment) -> ReportFile | None:
+    """The newest PDF that is ready, whatever content it was made from."""
+    return (
+        ReportFile.objects.filter(assessment=assessment, status=ReportStatus.READY)
+        .exclude(file="")
+        .first()
+    )
+
+
+def _freeze(report_file: ReportFile, assessment: Assessment) -> None:
+    """Make ``report_file`` the PDF the final assessment keeps (unless it has one)."""
+    with transaction.atomic():
+        if not ReportFile.objects.filter(
+            assessment=assessment, frozen_for=assessment.finalised_at
+        ).exists():
+            ReportFile.objects.filter(pk=report_file.pk).update(frozen_for=assessment.finalised_at)
+            report_file.frozen_for = assessment.finalised_at
+
+
+def _is_stale(report_file: ReportFile) -> bool:
+    since = report_file.started_at or report_file.created_at
+    return report_file.is_busy and since < timezone.now() - STALE_AFTER
+
+
+def request_render(assessment: Assessment) -> ReportFile:
+    """The PDF for the assessment as it is now; queues a render if there is none yet.
+
+    Never renders in the request (except with the "immediate" task backend, in tests).
+    """
+    from assessments.tasks import render_report
+
+    found = current_file(assessment)
+    if found is not None and found.status != ReportStatus.FAILED and not _is_stale(found):
+        return found
+    if found is None:
+        try:
+            with transaction.atomic():
+                found = ReportFile.objects.create(
+                    assessment=assessment,
+                    content_hash=content_hash(assessment),
+                    language=assessment.language,
+                )
+        except IntegrityError:  # another request queued the same content just now
+            return ReportFile.objects.get(
+                assessment=assessment, content_hash=content_hash(assessment)
+            )
+    else:  # failed or lost: try again
+        ReportFile.objects.filter(pk=found.pk).update(
+            status=ReportStatus.PENDING, error="", started_at=None, finished_at=None
+        )
+    render_report.enqueue(found.pk)
+    found.refresh_from_db()
+    return found
+
+
+def generate(report_file_id: int) -> dict:
+    """Render and store one queued PDF (the background task's body)."""
+    from assessments.report.render import render_pdf_document
+
+    claimed = ReportFile.objects.filter(pk=report_file_id, status=ReportStatus.PENDING).update(
+        status=ReportStatus.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return {"report_file": report_file_id, "skipped": True}
+    report_file = ReportFile.objects.select_related("assessment__organisation").get(
+        pk=report_file_id
+    )
+    assessment = report_file.assessment
+    try:
+        now_hash = content_hash(assessment)
+        if now_hash != report_file.content_hash:
+            # Changed since it was requested: render it as it is now, under its new hash.
+            if ReportFile.objects.filter(assessment=assessment, content_hash=now_hash).exists():
+                report_file.delete()
+                return {"report_file": report_file_id, "superseded": True}
+            report_file.content_hash = now_hash
+        rendered = render_pdf_document(assessment)
+        report_file.file.save(f"{assessment.slug}.pdf", ContentFile(rendered.content), save=False)
+        report_file.page_count = rendered.pages
+        report_file.size = len(rendered.content)
+        report_file.status = ReportStatus.READY
+        report_file.error = ""
+        report_file.finished_at = timezone.now()
+        report_file.save()
+    except Exception as error:
+        logger.exception("Rendering the report of %s failed", assessment.slug)
+        ReportFile.objects.filter(pk=report_file_id).update(
+            status=ReportStatus.FAILED,
+            error=f"{type(error).__name__}: {error}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    if is_kept(assessment):
+        _freeze(report_file, assessment)
+    prune(assessment)
+    return {"report_file": report_file_id, "pages": rendered.pages, "size": report_file.size}
+
+
+def prune(assessment: Assessment) -> None:
+    """Delete all but the newest few finished PDFs; the frozen ones are always kept."""
+    finished = ReportFile.objects.filter(
+        assessment=assessment,
+        status__in=[ReportStatus.READY, ReportStatus.FAILED],
+        frozen_for__isnull=True,
+    ).order_by("-created_at", "-pk")
+    for old in finished[KEEP:]:
+        if old.file:
+            old.file.delete(save=False)
+        old.delete()

@@ -1,0 +1,788 @@
+"""Everything the PDF report shows, prepared in one pass: the template holds no logic.
+
+``build_report(assessment)`` loads the assessment's rows with a constant number of queries,
+renders every Markdown text through ``assessments.markdown.render`` and numbers the
+citations as footnotes while it goes. It walks the document in the order the template
+prints it, so footnote *n* is the *n*-th citation a reader meets; every occurrence gets
+its own number (as in the Berenschot report, which repeats sources in full).
+
+Build it inside ``translation.override(assessment.language)``; ``build_report`` does so
+itself, so labels (scores, statuses, dates) follow the assessment's language.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from assessments import heatmap, instrument, markdown, scoring
+from assessments.constants import GoalKind, ProportionalitySide, Status, YesNo
+from assessments.instrument import AnswerKind
+from assessments.models import (
+    Answer,
+    Assessment,
+    Contribution,
+    Goal,
+    Measure,
+    ProportionalityItem,
+    Risk,
+    ServiceResponse,
+    Source,
+)
+from assessments.scoring import Score, ScoreState
+
+# Bump when the report's data or layout changes in a way the templates don't show, so
+# cached PDFs are made again (the templates and stylesheet are hashed anyway).
+REPORT_FORMAT_VERSION = "1"
+
+EMPTY = mark_safe("")
+CATEGORY_ORDER = {c.key: i for i, c in enumerate(instrument.RISK_CATEGORIES)}
+
+
+# --- Footnotes ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Footnote:
+    number: int
+    key: str
+    source: Source
+
+
+class Citations:
+    """The ``cite`` callback for ``markdown.render``: numbers citations through the document."""
+
+    def __init__(self, sources: list[Source]):
+        self.by_key = {source.key: source for source in sources}
+        self.footnotes: list[Footnote] = []
+        self.missing: list[str] = []  # unknown keys, in order of appearance (with repeats)
+        self._texts: dict[str, str] = {}
+
+    def cite(self, key: str) -> str:
+        source = self.by_key.get(key)
+        if source is None:
+            self.missing.append(key)
+            return (
+                f'<span class="citation-missing">[{escape(_("source missing"))}: '
+                f"{escape(key)}]</span>"
+            )
+        number = len(self.footnotes) + 1
+        self.footnotes.append(Footnote(number, key, source))
+        return (
+            f'<sup class="fn-call">{number}</sup><span class="footnote">'
+            f'<span class="fn-number">{number}</span> {self.text(source)}</span>'
+        )
+
+    def text(self, source: Source) -> str:
+        """The footnote's text: the citation, its URL and when it was accessed (HTML)."""
+        if source.key not in self._texts:
+            parts = [escape(source.citation.strip())]
+            if source.url:
+                url = escape(source.url)
+                parts.append(f'<a class="url" href="{url}">{url}</a>')
+            if source.accessed_on:
+                accessed = _("accessed on %(date)s") % {"date": long_date(source.accessed_on)}
+                parts.append(f"({escape(accessed)})")
+            self._texts[source.key] = " ".join(parts)
+        return self._texts[source.key]
+
+
+# --- Blocks the template prints -----------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    label: str
+    value: str
+
+
+@dataclass
+class TocEntry:
+    level: int
+    anchor: str
+    label: str
+
+
+@dataclass
+class Part:
+    number: str
+    title: str
+    html: SafeString
+
+
+@dataclass
+class GoalAnswer:
+    kind: str
+    title: str
+    html: SafeString
+
+
+@dataclass
+class ScoreCell:
+    label: str
+    reason: SafeString = EMPTY  # why it cannot be assessed
+
+
+@dataclass
+class Estimate:
+    """The outcome of ``scoring.score``, ready to print."""
+
+    label: str
+    colour: str = ""
+    state: str = ""
+
+    @classmethod
+    def of(cls, result: scoring.RiskScore) -> Estimate:
+        return cls(result.label, result.level.colour if result.level else "", str(result.state))
+
+
+@dataclass
+class RiskBlock:
+    number: str  # "R1", numbered through the report
+    anchor: str
+    topic: str
+    category_number: str
+    category_name: str
+    description: SafeString = EMPTY
+    likelihood_justification: SafeString = EMPTY
+    impact_justification: SafeString = EMPTY
+    likelihood: ScoreCell | None = None
+    impact: ScoreCell | None = None
+    estimate: Estimate | None = None
+    residual: Estimate | None = None
+    risk_pk: int = 0
+
+
+@dataclass
+class CategoryBlock:
+    definition: str
+    html: SafeString
+    risks: list[RiskBlock]
+
+
+@dataclass
+class MeasureLine:
+    title: str
+    html: SafeString
+    status: str
+    due: str
+
+
+@dataclass
+class MeasureRow:
+    risk: RiskBlock
+    measures: list[MeasureLine]
+    residual_html: SafeString
+    residual_likelihood: ScoreCell
+    residual_impact: ScoreCell
+    residual: Estimate
+    owners: str
+
+
+@dataclass
+class MeasureGroup:
+    title: str  # "3.1 Content risks"
+    rows: list[MeasureRow]
+
+
+@dataclass
+class ContributionBlock:
+    values: str
+    elements: str
+    html: SafeString
+
+
+@dataclass
+class WeighingItem:
+    html: SafeString
+    reference: str  # "(zie 2.8)", "(3.1)"
+
+
+@dataclass
+class ProportionalityBlock:
+    organisation: list[WeighingItem]
+    children: list[WeighingItem]
+    harms: list[WeighingItem]
+    derived: bool  # True when the table was filled from goals, contributions and risks
+    weighing: SafeString
+
+
+@dataclass
+class Question:
+    number: str
+    kind: str
+    text: str
+    anchor: str
+    bookmark: str
+    template: str
+    answer: SafeString = EMPTY
+    parts: list[Part] = field(default_factory=list)
+    goals: list[GoalAnswer] = field(default_factory=list)
+    yes_no: str = ""
+    contribution: ContributionBlock | None = None
+    category: CategoryBlock | None = None
+    measure_groups: list[MeasureGroup] = field(default_factory=list)
+    proportionality: ProportionalityBlock | None = None
+    note: str = ""  # a line under the answer, e.g. the next re-assessment date
+
+
+@dataclass
+class Section:
+    title: str
+    intro: str
+    questions: list[Question]
+
+
+@dataclass
+class HeatCell:
+    label: str
+    colour: str
+    risks: str  # "R1, R4"
+
+
+@dataclass
+class HeatRow:
+    label: str
+    cells: list[HeatCell]
+
+
+@dataclass
+class HeatMapBlock:
+    caption: str
+    impacts: list[str]
+    rows: list[HeatRow]
+    unplaced: list[str]  # "R3 (cannot be assessed)"
+
+
+@dataclass
+class Chapter:
+    number: int
+    title: str
+    intro: str
+    anchor: str
+    sections: list[Section]
+    extra_template: str = ""  # printed after the questions (stop rule, risk map)
+
+
+@dataclass
+class Response:
+    anchor: str
+    author: str
+    received_on: str
+    html: SafeString
+    reply_author: str
+    replied_on: str
+    reply: SafeString
+
+
+@dataclass
+class SourceEntry:
+    key: str
+    citation: str
+    url: str
+    accessed_on: str
+    note: str
+    footnotes: str  # "3, 17, 40"
+
+
+@dataclass
+class Report:
+    """What the PDF shows. Labels are already in the assessment's language."""
+
+    assessment: Assessment
+    language: str
+    title: str
+    author: str
+    description: str
+    is_draft: bool
+    watermark: str
+    cover: list[Row]
+    toc: list[TocEntry]
+    reading_guide: SafeString
+    disclaimers: SafeString
+    limitations: SafeString
+    cooperation: str
+    cooperation_note: SafeString
+    chapters: list[Chapter]
+    prescan_outcome: str
+    prescan_note: SafeString
+    risks: list[RiskBlock]
+    heatmaps: list[HeatMapBlock]
+    responses: list[Response]
+    sources: list[SourceEntry]
+    footnotes: list[Footnote]
+    missing_citations: list[str]
+    stylesheet_url: str = ""
+
+    @property
+    def footnote_count(self) -> int:
+        return len(self.footnotes)
+
+    @property
+    def missing_keys(self) -> list[str]:
+        return list(dict.fromkeys(self.missing_citations))
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def long_date(value: date | None) -> str:
+    return date_format(value, "j F Y") if value else ""
+
+
+def _plain(html: SafeString) -> SafeString:
+    """Markdown of one paragraph without the paragraph element (for table cells, lists)."""
+    text = str(html).strip()
+    if text.startswith("<p>") and text.endswith("</p>") and text.count("<p>") == 1:
+        return mark_safe(text[3:-4])
+    return html
+
+
+def _yes_no(value: str) -> str:
+    return capfirst(str(YesNo(value).label) if value else _("not answered"))
+
+
+def _score_cell(value: str, reason: str, md) -> ScoreCell:
+    if value == Score.NOT_ASSESSABLE:
+        return ScoreCell(str(Score.NOT_ASSESSABLE.label), md(reason))  # md: one line of Markdown
+    if not value:
+        return ScoreCell(_("not scored yet"))
+    return ScoreCell(str(Score(value).label))
+
+
+# --- The builder --------------------------------------------------------------------------------
+
+
+class _Builder:
+    """Walks the document in print order, so citations are numbered as a reader meets them."""
+
+    def __init__(self, assessment: Assessment):
+        self.a = assessment
+        self.language = assessment.language
+        # One query per table: the number of queries does not grow with the assessment.
+        self.answers = {
+            row.question: row.text for row in Answer.objects.filter(assessment=assessment)
+        }
+        goals = list(Goal.objects.filter(assessment=assessment))
+        goals.sort(key=lambda g: (g.kind != GoalKind.MAIN, g.order, g.pk))  # main goal first
+        self.goals = goals
+        self.contributions = {
+            row.question: row for row in Contribution.objects.filter(assessment=assessment)
+        }
+        risks = list(Risk.objects.filter(assessment=assessment))
+        risks.sort(key=lambda r: (CATEGORY_ORDER.get(r.category, 99), r.order, r.pk))
+        self.risks = risks
+        self.measures: dict[int, list[Measure]] = defaultdict(list)
+        for measure in Measure.objects.filter(risk__assessment=assessment):
+            self.measures[measure.risk_id].append(measure)
+        self.items = list(
+            ProportionalityItem.objects.filter(assessment=assessment).select_related(
+                "goal", "contribution", "risk"
+            )
+        )
+        self.sources = list(Source.objects.filter(assessment=assessment))
+        self.responses = list(ServiceResponse.objects.filter(assessment=assessment))
+        self.citations = Citations(self.sources)
+        self.risk_blocks: dict[int, RiskBlock] = {}
+        self.toc: list[TocEntry] = []
+        self.prescan_note = EMPTY
+        self.heatmaps: list[HeatMapBlock] = []
+
+    def md(self, text: str, *, heading_offset: int = 3) -> SafeString:
+        return markdown.render(text, cite=self.citations.cite, heading_offset=heading_offset)
+
+    def md4(self, text: str) -> SafeString:
+        """Markdown printed under a fourth-level heading (a risk, a goal, a part)."""
+        return self.md(text, heading_offset=4)
+
+    def inline(self, text: str) -> SafeString:
+        """Markdown printed inside a line or a table cell."""
+        return _plain(self.md(text, heading_offset=4))
+
+    def answer(self, key: str) -> SafeString:
+        return self.md(self.answers.get(key, ""))
+
+    # The document, in print order.
+
+    def build(self) -> Report:
+        a = self.a
+        reading_guide = self.md(a.reading_guide)
+        disclaimers = self.md(a.disclaimers)
+        limitations = self.md(a.limitations)
+        cooperation_note = self.md(a.cooperation_note)
+        self._front_matter_toc(reading_guide, disclaimers, limitations)
+        chapters = [self.chapter(chapter) for chapter in instrument.CHAPTERS]
+        responses = self.appendix()
+        sources = self.source_list()
+        risks = [self.risk_blocks[r.pk] for r in self.risks]
+        return Report(
+            assessment=a,
+            language=self.language,
+            title=a.title,
+            author=a.assessor or a.organisation.name,
+            description=_("Children's rights impact assessment of %(service)s")
+            % {"service": a.service_name},
+            is_draft=a.status == Status.DRAFT,
+            watermark=str(Status.DRAFT.label).upper(),
+            cover=self.cover(),
+            toc=self.toc,
+            reading_guide=reading_guide,
+            disclaimers=disclaimers,
+            limitations=limitations,
+            cooperation=self.cooperation(),
+            cooperation_note=cooperation_note,
+            chapters=chapters,
+            prescan_outcome=str(a.prescan_outcome().label),
+            prescan_note=self.prescan_note,
+            risks=risks,
+            heatmaps=self.heatmaps,
+            responses=responses,
+            sources=sources,
+            footnotes=self.citations.footnotes,
+            missing_citations=self.citations.missing,
+        )
+
+    def cover(self) -> list[Row]:
+        a = self.a
+        rows = [
+            Row(_("Assessed service"), a.service_name),
+            Row(_("Provider"), a.service_provider),
+            Row(_("Assessor"), a.assessor),
+            Row(_("Commissioned by"), a.commissioner),
+            Row(_("Kind of assessment"), str(a.get_kind_display())),
+            Row(_("Period"), self.period()),
+            Row(_("Status"), str(a.get_status_display())),
+            Row(_("Version"), self.version()),
+        ]
+        return [row for row in rows if row.value]
+
+    def period(self) -> str:
+        start, end = long_date(self.a.period_start), long_date(self.a.period_end)
+        if start and end:
+            return f"{start} – {end}"
+        if start:
+            return _("from %(date)s") % {"date": start}
+        if end:
+            return _("until %(date)s") % {"date": end}
+        return ""
+
+    def version(self) -> str:
+        a = self.a
+        if a.status != Status.DRAFT and a.finalised_at:
+            when = long_date(timezone.localtime(a.finalised_at).date())
+        else:
+            when = long_date(timezone.localdate())
+        return _("version %(version)s, %(date)s") % {"version": a.version, "date": when}
+
+    def cooperation(self) -> str:
+        if self.a.service_cooperated is None:
+            return _("Unknown whether the service cooperated.")
+        if self.a.service_cooperated:
+            return _("The service cooperated in this assessment.")
+        return _("The service did not cooperate in this assessment.")
+
+    def _front_matter_toc(self, *texts: SafeString) -> None:
+        labels = [_("Reading guide"), _("Disclaimers"), _("Limitations")]
+        for anchor, label, text in zip(
+            ("reading-guide", "disclaimers", "limitations"), labels, texts, strict=True
+        ):
+            if text:
+                self.toc.append(TocEntry(1, anchor, label))
+        self.toc.append(TocEntry(1, "cooperation", _("Cooperation of the service")))
+
+    def chapter(self, chapter: instrument.Chapter) -> Chapter:
+        anchor = f"chapter-{chapter.number}"
+        title = chapter.title.get(self.language)
+        self.toc.append(TocEntry(1, anchor, f"{chapter.number}. {title}"))
+        sections = []
+        for section in chapter.sections:
+            questions = [self.question(q) for q in section.questions]
+            intro = section.intro.get(self.language) if section.intro else ""
+            sections.append(Section(section.title.get(self.language), intro, questions))
+        extra = ""
+        if chapter.number == 1:
+            self.prescan_note = self.md(self.a.prescan_note)
+            extra = "report/prescan_outcome.html"
+        if chapter.number == 4:
+            self.heatmaps = [self.heatmap(residual=False), self.heatmap(residual=True)]
+            self.toc.append(TocEntry(2, "risk-map", _("Risks before and after measures")))
+            extra = "report/risk_map.html"
+        return Chapter(
+            chapter.number, title, chapter.intro.get(self.language), anchor, sections, extra
+        )
+
+    def question(self, q: instrument.Question) -> Question:
+        text = q.text.get(self.language)
+        short = q.short.get(self.language) if q.short else ""
+        if q.values:  # 2.8-2.14 are known by the wellbeing value they are built on
+            short = capfirst(", ".join(v.name.get(self.language) for v in q.values))
+        block = Question(
+            number=q.number,
+            kind=str(q.kind),
+            text=text,
+            anchor=f"q-{q.number.replace('.', '-')}",
+            bookmark=f"{q.number} {short or text}",
+            template=f"report/questions/{q.kind}.html",
+        )
+        self.toc.append(TocEntry(2, block.anchor, f"{q.number} {short or _shorten(text)}"))
+        if q.kind == AnswerKind.YES_NO:
+            field_name = {
+                "1.1": "prescan_offers_service",
+                "1.2": "prescan_accessible_to_minors",
+                "1.3": "prescan_can_exclude_minors",
+            }[q.number]
+            block.yes_no = _yes_no(getattr(self.a, field_name))
+        elif q.kind == AnswerKind.GOALS:
+            block.goals = [
+                GoalAnswer(
+                    capfirst(goal.get_kind_display()), goal.title, self.md4(goal.description)
+                )
+                for goal in self.goals
+            ]
+        elif q.kind == AnswerKind.CONTRIBUTION:
+            row = self.contributions.get(q.number)
+            block.contribution = ContributionBlock(
+                values=", ".join(v.name.get(self.language) for v in q.values),
+                elements=", ".join(e.get(self.language) for e in q.elements),
+                html=self.md(row.text) if row else EMPTY,
+            )
+        elif q.kind == AnswerKind.RISKS:
+            block.category = self.category(q)
+        elif q.kind == AnswerKind.MEASURES:
+            block.answer = self.answer(q.number)
+            block.measure_groups = self.measure_groups()
+        elif q.kind == AnswerKind.PROPORTIONALITY:
+            block.proportionality = self.proportionality()
+        elif q.parts:
+            block.parts = [
+                Part(
+                    part.number,
+                    part.title.get(self.language),
+                    self.md4(self.answers.get(part.number, "")),
+                )
+                for part in q.parts
+            ]
+        else:
+            block.answer = self.answer(q.number)
+        if q.per_goal:
+            attribute = {"2.6": "effectiveness", "5.1": "achievement", "5.2": "subsidiarity"}
+            block.goals = [
+                GoalAnswer(
+                    capfirst(goal.get_kind_display()),
+                    goal.title,
+                    self.md4(getattr(goal, attribute[q.number])),
+                )
+                for goal in self.goals
+            ]
+        if q.number == "5.6" and self.a.next_reassessment_on:
+            block.note = _("Next re-assessment: %(date)s") % {
+                "date": long_date(self.a.next_reassessment_on)
+            }
+        return block
+
+    def category(self, q: instrument.Question) -> CategoryBlock:
+        info = instrument.category(q.category)
+        html = self.answer(q.number)
+        blocks = []
+        for risk in self.risks:
+            if risk.category != q.category:
+                continue
+            number = f"R{len(self.risk_blocks) + 1}"
+            block = RiskBlock(
+                number=number,
+                anchor=f"risk-{number.lower()}",
+                topic=risk.topic,
+                category_number=info.number,
+                category_name=info.name.get(self.language),
+                risk_pk=risk.pk,
+            )
+            block.description = self.md4(risk.description)
+            block.likelihood_justification = self.md4(risk.likelihood_justification)
+            block.impact_justification = self.md4(risk.impact_justification)
+            block.likelihood = _score_cell(risk.likelihood, risk.likelihood_reason, self.inline)
+            block.impact = _score_cell(risk.impact, risk.impact_reason, self.inline)
+            block.estimate = Estimate.of(scoring.score(risk.likelihood, risk.impact))
+            block.residual = Estimate.of(
+                scoring.score(risk.residual_likelihood, risk.residual_impact)
+            )
+            self.risk_blocks[risk.pk] = block
+            blocks.append(block)
+        return CategoryBlock(info.definition.get(self.language), html, blocks)
+
+    def measure_groups(self) -> list[MeasureGroup]:
+        groups: list[MeasureGroup] = []
+        for risk in self.risks:
+            block = self.risk_blocks[risk.pk]
+            title = f"{block.category_number} {block.category_name}"
+            if not groups or groups[-1].title != title:
+                groups.append(MeasureGroup(title, []))
+            measures = self.measures.get(risk.pk, [])
+            lines = [
+                MeasureLine(
+                    m.title,
+                    self.md4(m.description),
+                    str(m.get_status_display()),
+                    long_date(m.due_date),
+                )
+                for m in measures
+            ]
+            groups[-1].rows.append(
+                MeasureRow(
+                    risk=block,
+                    measures=lines,
+                    residual_html=self.md4(risk.residual_description),
+                    residual_likelihood=_score_cell(
+                        risk.residual_likelihood, risk.residual_likelihood_reason, self.inline
+                    ),
+                    residual_impact=_score_cell(
+                        risk.residual_impact, risk.residual_impact_reason, self.inline
+                    ),
+                    residual=block.residual,
+                    owners=", ".join(dict.fromkeys(m.owner for m in measures if m.owner)),
+                )
+            )
+        return groups
+
+    def heatmap(self, *, residual: bool) -> HeatMapBlock:
+        grid = heatmap.build(self.risks, residual=residual)
+        number = {pk: block.number for pk, block in self.risk_blocks.items()}
+        rows = [
+            HeatRow(
+                _("likelihood %(level)s") % {"level": Score(likelihood).label},
+                [
+                    HeatCell(
+                        str(cell.score.level.label) if cell.score.level else "",
+                        cell.score.level.colour if cell.score.level else "",
+                        ", ".join(number[r.pk] for r in cell.risks),
+                    )
+                    for cell in cells
+                ],
+            )
+            for likelihood, cells in grid.rows
+        ]
+        unplaced = []
+        for risk in grid.unplaced:
+            result = (
+                scoring.score(risk.residual_likelihood, risk.residual_impact)
+                if residual
+                else scoring.score(risk.likelihood, risk.impact)
+            )
+            reason = (
+                _("cannot be assessed")
+                if result.state == ScoreState.NOT_ASSESSABLE
+                else _("not scored yet")
+            )
+            unplaced.append(f"{number[risk.pk]} {risk.topic} ({reason})")
+        caption = _("After measures (residual risk)") if residual else _("Before measures")
+        return HeatMapBlock(
+            caption=caption,
+            impacts=[_("impact %(level)s") % {"level": Score(i).label} for i in grid.impacts],
+            rows=rows,
+            unplaced=unplaced,
+        )
+
+    def proportionality(self) -> ProportionalityBlock:
+        organisation, children, harms = [], [], []
+        derived = not self.items
+        if derived:
+            for goal in self.goals:
+                organisation.append(WeighingItem(mark_safe(escape(goal.title)), _see("2.5")))
+            for q in instrument.CONTRIBUTION_QUESTIONS:
+                row = self.contributions.get(q.number)
+                if row and row.summary:
+                    children.append(WeighingItem(mark_safe(escape(row.summary)), _see(q.number)))
+            for risk in self.risks:
+                block = self.risk_blocks[risk.pk]
+                harms.append(
+                    WeighingItem(mark_safe(escape(risk.topic)), f"({block.category_number})")
+                )
+        else:
+            columns = {
+                ProportionalitySide.ORGANISATION_BENEFIT: organisation,
+                ProportionalitySide.CHILD_BENEFIT: children,
+                ProportionalitySide.HARM: harms,
+            }
+            # Render in print order (left column top to bottom, then the right column), so
+            # citations in the table are numbered as they are read.
+            for side, column in columns.items():
+                for item in self.items:
+                    if item.side == side:
+                        column.append(self.weighing_item(item))
+        return ProportionalityBlock(
+            organisation, children, harms, derived and bool(self.goals or self.risks),
+            self.answer("5.3"),
+        )  # fmt: skip
+
+    def weighing_item(self, item: ProportionalityItem) -> WeighingItem:
+        html = self.inline(item.text)
+        reference = ""
+        if item.goal_id:
+            reference = _see("2.5")
+        elif item.contribution_id:
+            reference = _see(item.contribution.question)
+        elif item.risk_id:
+            reference = f"({instrument.category(item.risk.category).number})"
+        number = reference.strip("()").split()[-1] if reference else ""
+        if number and number in item.text:
+            reference = ""  # the text already says where it comes from
+        return WeighingItem(html, reference)
+
+    def appendix(self) -> list[Response]:
+        responses = []
+        for index, row in enumerate(self.responses, start=1):
+            responses.append(
+                Response(
+                    anchor=f"response-{index}",
+                    author=row.author,
+                    received_on=long_date(row.received_on),
+                    html=self.md(row.text),
+                    reply_author=row.reply_author,
+                    replied_on=long_date(row.replied_on),
+                    reply=self.md(row.reply),
+                )
+            )
+        if responses:
+            self.toc.append(TocEntry(1, "appendix", _("Appendix: responses of the service")))
+        return responses
+
+    def source_list(self) -> list[SourceEntry]:
+        cited: dict[str, list[str]] = defaultdict(list)
+        for footnote in self.citations.footnotes:
+            cited[footnote.key].append(str(footnote.number))
+        entries = [
+            SourceEntry(
+                key=source.key,
+                citation=source.citation,
+                url=source.url,
+                accessed_on=long_date(source.accessed_on),
+                note=source.note,
+                footnotes=", ".join(cited.get(source.key, [])),
+            )
+            for source in self.sources
+        ]
+        entries.sort(key=lambda e: (e.citation.casefold(), e.key))
+        if entries or self.citations.missing:
+            self.toc.append(TocEntry(1, "sources", _("List of sources")))
+        return entries
+
+
+def _see(number: str) -> str:
+    return _("(see %(number)s)") % {"number": number}
+
+
+def _shorten(text: str, length: int = 70) -> str:
+    return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + " …"
+
+
+def build_report(assessment: Assessment) -> Report:
+    """The report of ``assessment``, in its language."""
+    with translation.override(assessment.language):
+        return _Builder(assessment).build()

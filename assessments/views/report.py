@@ -1,0 +1,151 @@
+"""The PDF report: a page to request it, its status, the download and an HTML preview.
+
+The request never waits for WeasyPrint: ``report_start`` queues a background task (see
+``assessments.report.cache``); the page polls ``report_status`` (htmx, or a plain
+refresh without JavaScript) until the PDF is ready.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments.constants import Role, Status
+from assessments.models import Assessment, ReportFile, ReportStatus
+from assessments.permissions import get_assessment
+from assessments.report import cache
+
+POLL_SECONDS = 3
+
+
+def _pdf_response(report_file: ReportFile, *, public: bool = False) -> FileResponse:
+    response = FileResponse(
+        report_file.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"{report_file.assessment.slug}.pdf",
+    )
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-cache"
+    return response
+
+
+def _state(assessment: Assessment) -> dict:
+    """What the report page and the status endpoint show."""
+    current = cache.current_file(assessment)
+    older = None
+    if current is None or not current.is_ready:
+        older = cache.latest_ready(assessment)
+    return {
+        "assessment": assessment,
+        "current": current,
+        "older": older,
+        "busy": current is not None and current.is_busy,
+        "poll_seconds": POLL_SECONDS,
+    }
+
+
+@login_required
+@require_GET
+def report_page(request: HttpRequest, slug: str) -> HttpResponse:
+    access = get_assessment(request.user, slug, Role.VIEWER)
+    return render(request, "assessments/report/page.html", {**_state(access.assessment)})
+
+
+@login_required
+@require_POST
+def report_start(request: HttpRequest, slug: str) -> HttpResponse:
+    access = get_assessment(request.user, slug, Role.VIEWER)
+    cache.request_render(access.assessment)
+    if request.headers.get("HX-Request"):
+        return render(request, "assessments/report/_status.html", _state(access.assessment))
+    return redirect("assessments:report", slug=slug)
+
+
+@login_required
+@require_GET
+def report_status(request: HttpRequest, slug: str) -> HttpResponse:
+    access = get_assessment(request.user, slug, Role.VIEWER)
+    state = _state(access.assessment)
+    if request.headers.get("HX-Request"):
+        return render(request, "assessments/report/_status.html", state)
+    current: ReportFile | None = state["current"]
+    return JsonResponse(
+        {
+            "status": current.status if current else "none",
+            "ready": bool(current and current.is_ready),
+            "pages": current.page_count if current else None,
+            "size": current.size if current else None,
+            "error": current.error if current and current.status == ReportStatus.FAILED else "",
+            "download_url": reverse("assessments:report_pdf", args=[slug])
+            if current and current.is_ready
+            else None,
+        }
+    )
+
+
+@login_required
+@require_GET
+def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The PDF of the assessment as it is now; to the report page if it is not ready."""
+    access = get_assessment(request.user, slug, Role.VIEWER)
+    current = cache.current_file(access.assessment)
+    if current is None or not current.is_ready:
+        return redirect("assessments:report", slug=slug)
+    return _pdf_response(current)
+
+
+@login_required
+@require_GET
+def report_file(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """An earlier PDF of the assessment (made from an older state of it)."""
+    access = get_assessment(request.user, slug, Role.VIEWER)
+    found = get_object_or_404(
+        ReportFile, pk=pk, assessment=access.assessment, status=ReportStatus.READY
+    )
+    if not found.file:
+        raise Http404("No such file.")
+    return _pdf_response(found)
+
+
+@login_required
+@require_GET
+def report_html(request: HttpRequest, slug: str) -> HttpResponse:
+    """The report as HTML (what the PDF is made from), for a quick look in the browser."""
+    from assessments.report.render import render_html
+
+    access = get_assessment(request.user, slug, Role.VIEWER)
+    return HttpResponse(render_html(access.assessment, for_pdf=False))
+
+
+@require_GET
+def public_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The PDF of a published assessment, for anyone; 404 for anything not published."""
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("organisation"), slug=slug, status=Status.PUBLISHED
+    )
+    current = cache.current_file(assessment)
+    if current is None or not current.is_ready:
+        current = cache.request_render(assessment)  # ready at once only with "immediate"
+    if current.is_ready:
+        return _pdf_response(current, public=True)
+    response = HttpResponse(
+        _("The PDF is being generated. Please try again in a minute."),
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "60"
+    return response
+
+
+urlpatterns = [
+    path("a/<slug:slug>/report/", report_page, name="report"),
+    path("a/<slug:slug>/report/start", report_start, name="report_start"),
+    path("a/<slug:slug>/report/status", report_status, name="report_status"),
+    path("a/<slug:slug>/report/<int:pk>.pdf", report_file, name="report_file"),
+    path("a/<slug:slug>/report.pdf", report_pdf, name="report_pdf"),
+    path("a/<slug:slug>/report.html", report_html, name="report_html"),
+    path("public/<slug:slug>/report.pdf", public_report_pdf, name="public_report_pdf"),
+]

@@ -1,0 +1,176 @@
+"""kia_export, kia_import and kia_demo."""
+
+import io
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
+
+from assessments.constants import Role
+from assessments.exchange import export_assessment, to_json
+from assessments.models import Assessment, Membership, Organisation
+from tests import exchange_helpers, factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def run(*args) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def run_failing(*args) -> tuple[str, str, CommandError]:
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError) as exc:
+        call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue(), exc.value
+
+
+# --- kia_export ---------------------------------------------------------------------------------
+
+
+def test_export_json_to_stdout_by_slug_or_id():
+    assessment = exchange_helpers.rich_assessment()
+    for ref in (assessment.slug, str(assessment.pk)):
+        out, _err = run("kia_export", ref)
+        document = json.loads(out)
+        assert document.pop("exported_at")
+        assert document == export_assessment(assessment)
+    out_dash, _err = run("kia_export", assessment.slug, "--format", "json", "--output", "-")
+    assert json.loads(out_dash)["assessment"]["slug"] == assessment.slug
+
+
+def test_export_json_to_a_file(tmp_path):
+    assessment = exchange_helpers.rich_assessment()
+    target = tmp_path / "out.json"
+    out, err = run("kia_export", assessment.slug, "--output", str(target))
+    assert out == ""
+    assert "Wrote tiktok-test" in err
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert document["risks"] == export_assessment(assessment)["risks"]
+
+
+def test_export_of_an_unknown_assessment_fails():
+    _out, _err, exc = run_failing("kia_export", "no-such-kia")
+    assert "No assessment has the slug or id 'no-such-kia'." in str(exc)
+
+
+def test_export_pdf_needs_a_file():
+    assessment = factories.assessment()
+    _out, _err, exc = run_failing("kia_export", assessment.slug, "--format", "pdf")
+    assert "--output" in str(exc)
+
+
+# --- kia_import ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def exported(tmp_path):
+    path = tmp_path / "kia.json"
+    path.write_bytes(to_json(export_assessment(exchange_helpers.rich_assessment())))
+    return path
+
+
+def test_import_prints_the_new_slug(exported):
+    org = factories.organisation(slug="team")
+    out, _err = run("kia_import", str(exported), "--organisation", "team")
+    assert out == "tiktok-test-2\n"
+    assert Assessment.objects.get(slug="tiktok-test-2").organisation == org
+    out, _err = run("kia_import", str(exported), "--organisation", "team", "--slug", "mine")
+    assert out == "mine\n"
+
+
+def test_import_reports_every_problem_and_saves_nothing(tmp_path, exported):
+    factories.organisation(slug="team")
+    document = json.loads(exported.read_text(encoding="utf-8"))
+    document["risks"][0]["category"] = "weather"
+    document["measures"][0]["status"] = "done"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document), encoding="utf-8")
+    before = exchange_helpers.row_counts()
+    out, err, exc = run_failing("kia_import", str(bad), "--organisation", "team")
+    assert exchange_helpers.row_counts() == before
+    assert out == ""
+    lines = err.splitlines()
+    assert lines[0].startswith("$.risks[0].category: 'weather' is not one of ['content', ")
+    assert lines[1] == "$.measures[0].status: 'done' is not one of ['in_place', 'planned']"
+    assert len(lines) == 2
+    assert "2 problem(s); nothing was imported" in str(exc)
+
+
+def test_import_with_a_taken_slug_fails(exported):
+    factories.organisation(slug="team")
+    _out, err, _exc = run_failing(
+        "kia_import", str(exported), "--organisation", "team", "--slug", "tiktok-test"
+    )
+    assert err == "$.assessment.slug: The short name 'tiktok-test' is already taken.\n"
+
+
+def test_import_needs_an_existing_organisation_and_file(tmp_path, exported):
+    _out, _err, exc = run_failing("kia_import", str(exported), "--organisation", "nobody")
+    assert "No organisation has the slug 'nobody'." in str(exc)
+    factories.organisation(slug="team")
+    _out, _err, exc = run_failing("kia_import", str(tmp_path / "x.json"), "--organisation", "team")
+    assert "Cannot read" in str(exc)
+
+
+# --- kia_demo -----------------------------------------------------------------------------------
+
+
+def password_in(out: str) -> str:
+    [line] = [line for line in out.splitlines() if line.strip().startswith("password:")]
+    return line.split(":", 1)[1].strip()
+
+
+def test_demo_loads_valid_files_reports_invalid_ones_and_is_idempotent(tmp_path):
+    document = export_assessment(exchange_helpers.rich_assessment(slug="tiktok-2025"))
+    Assessment.objects.all().delete()  # start from an empty database of assessments
+    (tmp_path / "tiktok-2025.json").write_bytes(to_json(document))
+    (tmp_path / "broken.json").write_text('{"format": "kia-assessment", "version": 1}')
+
+    out, err, exc = run_failing("kia_demo", "--directory", str(tmp_path))
+    assert "broken.json" in str(exc)
+    assert "$.assessment: this key is required" in err
+    assert "voorbeeld-huiswerkapp.json is missing" in out
+    assert "tiktok-2025.json: loaded as 'tiktok-2025'." in out
+    assert "http://127.0.0.1:8000/" in out
+    assert "username: demo" in out
+    assert "demo assessments: tiktok-2025" in out
+    assert "local use only" in out
+
+    organisation = Organisation.objects.get(slug="demo")
+    assert organisation.name == "Demo-organisatie"
+    user = get_user_model().objects.get(username="demo")
+    first_password = password_in(out)
+    assert user.check_password(first_password)
+    assert first_password not in user.password  # only a hash is stored
+    assert Membership.objects.get(organisation=organisation, user=user).role == Role.OWNER
+    assert organisation.assessments.get().created_by == user
+
+    (tmp_path / "broken.json").unlink()
+    out, _err = run("kia_demo", "--directory", str(tmp_path))  # now succeeds
+    assert "'tiktok-2025' exists already" in out
+    assert Assessment.objects.count() == 1
+    assert Membership.objects.filter(user=user).count() == 1
+    second_password = password_in(out)
+    assert second_password != first_password
+    user.refresh_from_db()
+    assert user.check_password(second_password)
+    assert not user.check_password(first_password)
+
+
+def test_demo_without_files_still_creates_the_account(tmp_path):
+    out, _err = run("kia_demo", "--directory", str(tmp_path / "nowhere"))
+    assert "tiktok-2025.json is missing" in out
+    assert "demo assessments: (none)" in out
+    assert get_user_model().objects.get(username="demo").check_password(password_in(out))

@@ -1,0 +1,248 @@
+"""The report's HTML and the data behind it: content, numbering, tables, heat map, queries."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.html import escape
+
+from assessments import instrument, scoring
+from assessments.models import Answer, ProportionalityItem
+from assessments.report import render_html
+from assessments.report.data import build_report
+from assessments.report.render import report_html
+from tests.report_builders import add_risks, full_assessment
+
+pytestmark = pytest.mark.django_db
+
+FOOTNOTE = re.compile(r'<sup class="fn-call">(\d+)</sup><span class="footnote">'
+                      r'<span class="fn-number">(\d+)</span> ([^<]*)')  # fmt: skip
+
+
+def table_of(html: str, css_class: str) -> str:
+    """The first table with ``css_class``."""
+    start = html.index(f'class="{css_class}')
+    return html[start : html.index("</table>", start)]
+
+
+def test_every_question_appears_with_its_official_text_in_the_report_language():
+    english = render_html(full_assessment(language="en"))
+    dutch = render_html(full_assessment(language="nl"))
+    for q in instrument.QUESTIONS:
+        assert f'<span class="number">{q.number}</span> {escape(q.text.en)}</h3>' in english
+        assert f'<span class="number">{q.number}</span> {escape(q.text.nl)}</h3>' in dutch
+    for part in instrument.question("2.3").parts:
+        assert f'<span class="number">{part.number}</span> {part.title.en}' in english
+    assert '<html lang="en">' in english and '<html lang="nl">' in dutch
+
+
+def test_answers_are_rendered_as_markdown_in_document_order():
+    html = render_html(full_assessment())
+    positions = [html.index(f"Answer to {key}.") for key in ("2.2", "2.4", "3.1", "4.1", "5.6")]
+    assert positions == sorted(positions)
+    assert "<li>No data on likelihood.</li>" in html  # limitations, a Markdown list
+    assert "Children from 13 may sign up." in html  # pre-scan note
+    assert "a KIA is needed: continue with the questions" in html  # stop rule outcome
+    assert "Next re-assessment: 1 June 2026" in html
+
+
+def test_cover_and_front_matter():
+    html = render_html(full_assessment())
+    cover = html[html.index('class="cover"') : html.index('class="toc"')]
+    for text in (
+        "Children&#x27;s Rights Impact Assessment of ClipShare",
+        "ClipShare Ltd.",
+        "Research Bureau",
+        "Ministry of the Interior",
+        "external assessment of someone else&#x27;s service",
+        "1 October 2024 – 31 December 2024",
+        "draft",
+        "version 1,",
+    ):
+        assert text in cover
+    assert "The service did not cooperate in this assessment." in html
+    assert "ClipShare declined every request." in html
+    assert 'name="author" content="Research Bureau"' in html
+    assert "<title>Children&#x27;s Rights Impact Assessment of ClipShare</title>" in html
+
+
+def test_table_of_contents_links_to_every_heading_it_lists():
+    html = render_html(full_assessment())
+    toc = html[html.index('<nav class="toc"') : html.index("</nav>")]
+    anchors = re.findall(r'<a href="#([^"]+)">', toc)
+    assert {"chapter-1", "chapter-5", "q-1-1", "q-5-6", "risk-map", "appendix", "sources"} <= set(
+        anchors
+    )
+    for anchor in anchors:
+        assert f'id="{anchor}"' in html
+
+
+def test_footnotes_are_numbered_through_the_document_with_repeats():
+    a = full_assessment()
+    report = build_report(a)
+    html = report_html(report)
+    calls = FOOTNOTE.findall(html)
+    numbers = [int(call) for call, _, _ in calls]
+    assert numbers == list(range(1, len(numbers) + 1)) == [f.number for f in report.footnotes]
+    assert all(call == marker for call, marker, _ in calls)
+    # reading guide, cooperation note, 2.1 (twice the same source), risk R1, R2's reason
+    assert [f.key for f in report.footnotes] == [
+        "ofcom-2024", "dpc-2023", "ofcom-2024", "ofcom-2024", "nicam-2023", "dpc-2023",
+    ]  # fmt: skip
+    assert calls[2][2].startswith("Ofcom (2024). Children and parents") and calls[2] != calls[3]
+    assert "(accessed on 4 November 2024)" in html
+    assert 'href="https://www.ofcom.org.uk/kids"' in html
+
+
+def test_unknown_citation_is_flagged_and_listed():
+    report = build_report(full_assessment())
+    html = report_html(report)
+    assert '<span class="citation-missing">[source missing: no-such-key]</span>' in html
+    assert report.missing_citations == ["no-such-key"]
+    assert "no-such-key" not in [f.key for f in report.footnotes]
+    sources = html[html.index('id="sources"') :]
+    assert "Cited but not in the list of sources" in sources and "no-such-key" in sources
+
+
+def test_source_list_names_the_footnotes_of_each_source():
+    report = build_report(full_assessment())
+    entries = {e.key: e.footnotes for e in report.sources}
+    assert entries == {"ofcom-2024": "1, 3, 4", "dpc-2023": "2, 6", "nicam-2023": "5"}
+    assert [e.citation[:4] for e in report.sources] == ["Data", "NICA", "Ofco"]  # alphabetical
+
+
+def test_risk_tables_show_scores_and_reasons_when_not_assessable():
+    html = render_html(full_assessment())
+    risks = html[html.index('id="chapter-3"') : html.index('id="chapter-4"')]
+    assert risks.count('<th scope="col">Likelihood</th><th scope="col">Impact</th>') == 3
+    assert '<th scope="col">Risk estimate</th>' in risks
+    grooming = risks[risks.index("Grooming") :]
+    table = grooming[: grooming.index("</table>")]
+    assert "cannot be assessed" in table
+    assert "No data from the platform." in table  # the reason, in the table
+    assert 'class="estimate estimate-not_assessable">cannot be assessed</td>' in table
+    harmful = risks[risks.index("Harmful content") :]
+    with translation.override("en"):
+        high = scoring.score("high", "high")
+        label = high.label
+    assert (
+        f'style="background-color: {high.level.colour}">{label}</td>'
+        in harmful[: harmful.index("</table>")]
+    )
+    assert "Self-harm videos reach children." in harmful and "Often seen." in harmful
+    assert "No risks described in this category." in risks  # e.g. 3.2
+
+
+def test_measures_tables_per_category():
+    html = render_html(full_assessment())
+    chapter = html[html.index('id="chapter-4"') : html.index('id="chapter-5"')]
+    assert chapter.count('<table class="measures-table">') == 3  # content, contact, privacy
+    assert "Risk classification: 3.1 Content risks" in chapter
+    for header in ("Risk description", "Measures", "Residual risk", "Owner"):
+        assert f">{header}</th>" in chapter
+    row = chapter[chapter.index("Content moderation") :]
+    row = row[: row.index("</tr>")]
+    assert "in place" in row and "planned · due 1 September 2025" in row
+    assert "Moderation helps a little." in row
+    assert "Trust &amp; Safety, Product team" in row
+    assert "Effect unknown." in chapter  # residual reason of R2
+
+
+def test_heat_map_places_risks_by_score_and_lists_the_rest():
+    report = build_report(full_assessment())
+    before, after = report.heatmaps
+    assert [row.label for row in before.rows] == [
+        "likelihood high", "likelihood medium", "likelihood low",
+    ]  # fmt: skip
+    assert before.rows[0].cells[2].risks == "R1"  # likelihood high × impact high
+    assert after.rows[1].cells[2].risks == "R1"  # residual: medium × high
+    for row, likelihood in zip(before.rows, ("high", "medium", "low"), strict=True):
+        for cell, impact in zip(row.cells, ("low", "medium", "high"), strict=True):
+            assert cell.colour == scoring.score(likelihood, impact).level.colour
+    assert before.unplaced == ["R2 Grooming (cannot be assessed)", "R3 Profiling (not scored yet)"]
+    html = report_html(report)
+    grid = table_of(html, "heatmap")
+    assert '<span class="risks">R1</span>' in grid
+    assert grid.count("<td style=") == 9
+    assert "R2 Grooming (cannot be assessed)" in html
+
+
+def test_proportionality_table_with_question_numbers():
+    html = render_html(full_assessment())
+    table = table_of(html, "proportionality-table")
+    assert ">Benefits (see the intended goals)</th>" in table
+    assert ">Harms (negative impact on children)</th>" in table
+    organisation = table.index("Benefits for the organisation")
+    children = table.index("Benefits for children's wellbeing")
+    assert organisation < table.index("Profit") < children
+    assert children < table.index("Fun and creativity") < table.index("Harmful content")
+    assert '<span class="ref">(see 2.5)</span>' in table
+    assert '<span class="ref">(see 2.10)</span>' in table
+    assert 'Harmful content <span class="ref">(3.1)</span>' in table
+    assert "Answer to 5.3." in html  # the weighing under the table
+
+
+def test_proportionality_table_falls_back_to_goals_contributions_and_risks():
+    a = full_assessment()
+    ProportionalityItem.objects.filter(assessment=a).delete()
+    table = table_of(render_html(a), "proportionality-table")
+    assert 'Making a profit <span class="ref">(see 2.5)</span>' in table
+    assert 'Benefit 2.14 <span class="ref">(see 2.14)</span>' in table
+    assert 'Grooming <span class="ref">(3.3)</span>' in table
+
+
+def test_appendix_shows_responses_and_replies():
+    html = render_html(full_assessment())
+    appendix = html[html.index('id="appendix"') : html.index('id="sources"')]
+    assert "Response of ClipShare Ltd." in appendix and "Received on 10 March 2025" in appendix
+    assert "We disagree with the findings on moderation." in appendix
+    assert "Reply of Research Bureau" in appendix and "The findings stand; see 3.1." in appendix
+
+
+def test_draft_has_a_watermark_and_final_has_none():
+    assert '<div class="watermark" aria-hidden="true">DRAFT</div>' in render_html(
+        full_assessment()
+    )
+    assert 'class="watermark"' not in render_html(full_assessment(status="final"))
+    dutch = render_html(full_assessment(language="nl"))
+    assert '<div class="watermark" aria-hidden="true">CONCEPT</div>' in dutch
+    assert "niet te beoordelen" in dutch  # score labels follow the report's language
+
+
+def test_user_html_is_shown_as_text_and_never_becomes_markup():
+    a = full_assessment()
+    Answer.objects.filter(assessment=a, question="2.2").update(
+        text='<img src="http://127.0.0.1:1/x"> <link rel=stylesheet href="http://127.0.0.1:1/s">'
+        " <style>body{display:none}</style> ![x](file:///etc/passwd)"
+    )
+    html = render_html(a)
+    assert "<img" not in html
+    assert html.count("<link") == 1 and html.count("<style") == 1  # the report's own
+    assert "&lt;style&gt;body{display:none}&lt;/style&gt;" in html
+
+
+def test_browser_preview_links_the_stylesheet_under_static_url():
+    a = full_assessment()
+    assert 'href="kia-static:report/report.css"' in render_html(a)
+    assert 'href="/static/report/report.css"' in render_html(a, for_pdf=False)
+
+
+def query_count(assessment) -> int:
+    with CaptureQueriesContext(connection) as context:
+        build_report(assessment)
+    return len(context)
+
+
+def test_building_the_report_takes_a_constant_number_of_queries(django_assert_max_num_queries):
+    small = full_assessment()
+    large = full_assessment()
+    add_risks(large, 10, measures=3, cite="nicam-2023")
+    assert query_count(small) == query_count(large)
+    with django_assert_max_num_queries(10):
+        report = build_report(large)
+    assert len(report.risks) == 13
+    assert report.footnote_count == 6 + 10 * (1 + 3)  # each risk and measure cites once

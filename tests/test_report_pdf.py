@@ -1,0 +1,97 @@
+"""The PDF itself (pypdf): pages, text, metadata, tags, bookmarks, footnotes, watermark.
+
+Each PDF is rendered once per module, inside a transaction that is rolled back.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.db import transaction
+from pypdf import PdfReader
+
+from assessments.constants import Status
+from assessments.report.render import render_pdf_document
+from tests.report_builders import full_assessment
+
+
+def _render(django_db_blocker, **kwargs):
+    with django_db_blocker.unblock(), transaction.atomic():
+        assessment = full_assessment(**kwargs)
+        rendered = render_pdf_document(assessment)
+        title = assessment.title
+        transaction.set_rollback(True)
+    return rendered, PdfReader(io.BytesIO(rendered.content)), title
+
+
+@pytest.fixture(scope="module")
+def draft(django_db_setup, django_db_blocker):
+    return _render(django_db_blocker, language="en")
+
+
+@pytest.fixture(scope="module")
+def final(django_db_setup, django_db_blocker):
+    return _render(django_db_blocker, language="en", status=Status.FINAL)
+
+
+def texts(reader: PdfReader) -> list[str]:
+    return [page.extract_text() for page in reader.pages]
+
+
+def test_pages_and_text(draft):
+    rendered, reader, _ = draft
+    assert rendered.pages == len(reader.pages) > 1
+    text = "\n".join(texts(reader))
+    for heading in ("1. Preparation", "4. Options for action", "5. Weighing", "Contents"):
+        assert heading in text
+    assert "Describe the digital service." in text
+    assert "List of sources" in text and "Appendix: responses of the service" in text
+
+
+def test_metadata_language_and_tags(draft):
+    _, reader, title = draft
+    assert reader.metadata.title == title
+    assert reader.metadata.author == "Research Bureau"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert "/StructTreeRoot" in root
+    assert bool(root["/MarkInfo"]["/Marked"])
+
+
+def test_bookmarks_for_chapters_and_questions(draft):
+    _, reader, _ = draft
+    outline = reader.outline
+    top = [item.title for item in outline if not isinstance(item, list)]
+    assert {"1. Preparation", "3. Risks", "5. Weighing", "Contents"} <= set(top)
+    nested = [item.title for group in outline if isinstance(group, list) for item in group]
+    assert "2.1 Description" in nested and "3.1 Content risks" in nested
+    assert "2.8 Self-actualisation" in nested
+
+
+def test_table_of_contents_has_page_numbers(draft):
+    _, reader, _ = draft
+    toc = reader.pages[1].extract_text()
+    chapter_3 = next(line for line in toc.splitlines() if line.startswith("3. Risks"))
+    page = int(chapter_3.rstrip(".").split()[-1])
+    assert "3. Risks" in reader.pages[page - 1].extract_text()
+
+
+def test_footnotes_sit_on_the_page_of_their_citation(draft):
+    _, reader, _ = draft
+    page = next(t for t in texts(reader) if "Self-harm videos reach children." in t)
+    assert "NICAM (2023). Kijkwijzer op TikTok en Instagram." in page
+
+
+def test_running_header_and_page_numbers(draft):
+    _, reader, title = draft
+    pages = texts(reader)
+    total = len(pages)
+    assert f"page 2 of {total}" in pages[1]
+    assert all(title in text for text in pages[1:])
+    assert "page 1 of" not in pages[0]  # the cover has no footer
+
+
+def test_watermark_on_every_page_of_a_draft_only(draft, final):
+    assert all("DRAFT" in text for text in texts(draft[1]))
+    assert not any("DRAFT" in text for text in texts(final[1]))

@@ -1,0 +1,425 @@
+"""What teams do in the web app, through the real views."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from assessments.constants import GoalKind, Role, Status
+from assessments.models import (
+    Answer,
+    Assessment,
+    Contribution,
+    Goal,
+    Measure,
+    Membership,
+    ProportionalityItem,
+    Risk,
+    Source,
+)
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def team():
+    org = factories.organisation()
+    assessment = factories.assessment(org)
+    editor = factories.member(org, Role.EDITOR)
+    owner = factories.member(org, Role.OWNER)
+    return assessment, editor, owner
+
+
+def logged_in(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client
+
+
+def u(assessment: Assessment, name: str, *args) -> str:
+    return reverse(f"assessments:{name}", args=[assessment.slug, *args])
+
+
+# --- No lost updates ---------------------------------------------------------------------------
+
+
+def test_second_save_of_the_same_answer_is_refused_and_shows_both_versions(team):
+    assessment, editor, owner = team
+    Answer.objects.create(assessment=assessment, question="2.1", text="Original")
+    anna, bram = logged_in(editor), logged_in(owner)
+    # Both open the answer at version 1.
+    assert anna.get(u(assessment, "answer", "2.1")).status_code == 200
+    assert bram.get(u(assessment, "answer", "2.1")).status_code == 200
+    first = anna.post(u(assessment, "answer", "2.1"), {"text": "Anna's text", "version": 1})
+    assert first.status_code == 302
+    second = bram.post(u(assessment, "answer", "2.1"), {"text": "Bram's text", "version": 1})
+    assert second.status_code == 409
+    page = second.content.decode()
+    assert "Anna&#x27;s text" in page and "Bram&#x27;s text" in page
+    assert editor.username in page
+    answer = Answer.objects.get(assessment=assessment, question="2.1")
+    assert answer.text == "Anna's text" and answer.version == 2
+    # The refused form now carries the stored version: saving again replaces deliberately.
+    again = bram.post(u(assessment, "answer", "2.1"), {"text": "Merged text", "version": 2})
+    assert again.status_code == 302
+    answer.refresh_from_db()
+    assert answer.text == "Merged text" and answer.version == 3
+
+
+def test_two_people_writing_the_first_answer_do_not_overwrite_each_other(team):
+    assessment, editor, owner = team
+    anna, bram = logged_in(editor), logged_in(owner)
+    assert anna.post(u(assessment, "answer", "2.2"), {"text": "Anna", "version": ""}).status_code == 302
+    response = bram.post(u(assessment, "answer", "2.2"), {"text": "Bram", "version": ""})
+    assert response.status_code == 409
+    assert Answer.objects.get(assessment=assessment, question="2.2").text == "Anna"
+
+
+def test_concurrent_risk_edits_conflict(team):
+    assessment, editor, owner = team
+    risk = factories.risk(assessment, topic="Pesten")
+    data = {"category": "contact", "topic": "Pesten in de chat", "likelihood": "high",
+            "impact": "medium", "version": 1}  # fmt: skip
+    assert logged_in(editor).post(u(assessment, "risk_edit", risk.pk), data).status_code == 302
+    response = logged_in(owner).post(u(assessment, "risk_edit", risk.pk), {**data, "topic": "X"})
+    assert response.status_code == 409
+    risk.refresh_from_db()
+    assert risk.topic == "Pesten in de chat"
+
+
+def test_edit_of_a_row_deleted_meanwhile_is_refused(team):
+    assessment, editor, owner = team
+    risk = factories.risk(assessment)
+    measure = Measure.objects.create(risk=risk, title="Old")
+    client = logged_in(editor)
+    form = client.get(u(assessment, "measure_edit", risk.pk, measure.pk))
+    assert form.status_code == 200
+    Measure.objects.filter(pk=measure.pk).delete()
+    response = client.post(u(assessment, "measure_edit", risk.pk, measure.pk),
+                           {"title": "New", "status": "planned", "version": 1})  # fmt: skip
+    assert response.status_code == 404
+    assert not Measure.objects.exists()
+
+
+# --- Pre-scan and the stop rule ----------------------------------------------------------------
+
+
+def test_prescan_stop_rule_and_recording_the_conclusion(team):
+    assessment, editor, owner = team
+    client = logged_in(editor)
+    response = client.post(u(assessment, "prescan"), {
+        "prescan_offers_service": "yes", "prescan_accessible_to_minors": "no",
+        "prescan_can_exclude_minors": "yes", "prescan_note": "", "version": 1})  # fmt: skip
+    assert response.status_code == 302
+    page = client.get(u(assessment, "chapter", 1)).content.decode()
+    assert "no KIA is needed" in page
+    detail = client.get(u(assessment, "detail")).content.decode()
+    assert "Record why no KIA is needed." in detail
+    client.post(u(assessment, "prescan"), {
+        "prescan_offers_service": "yes", "prescan_accessible_to_minors": "no",
+        "prescan_can_exclude_minors": "yes", "version": 2,
+        "prescan_note": "Only teachers log in; pupils never see it."})  # fmt: skip
+    response = client.post(u(assessment, "status"), {"action": "finalise"})
+    assessment.refresh_from_db()
+    assert assessment.status == Status.FINAL
+
+
+def test_prescan_clears_1_3_when_1_2_is_yes(team):
+    assessment, editor, _ = team
+    client = logged_in(editor)
+    client.post(u(assessment, "prescan"), {
+        "prescan_offers_service": "yes", "prescan_accessible_to_minors": "yes",
+        "prescan_can_exclude_minors": "no", "version": 1})  # fmt: skip
+    assessment.refresh_from_db()
+    assert assessment.prescan_can_exclude_minors == ""
+    assert "KIA is needed: continue" in client.get(u(assessment, "chapter", 1)).content.decode()
+
+
+# --- Risks, scores, heat map -------------------------------------------------------------------
+
+
+def test_add_a_risk_with_scores_and_see_the_score_and_heat_map(team):
+    assessment, editor, _ = team
+    client = logged_in(editor)
+    response = client.post(u(assessment, "risk_new") + "?category=contact", {
+        "category": "contact", "topic": "Grooming", "description": "Volwassenen benaderen kinderen.",
+        "likelihood": "medium", "impact": "high"})  # fmt: skip
+    assert response.status_code == 302
+    risk = Risk.objects.get(topic="Grooming")
+    assert risk.gross_score.value == 6
+    page = client.get(u(assessment, "chapter", 3)).content.decode()
+    assert "6 (high)" in page
+    # The heat map shows R1 in the cell likelihood medium × impact high.
+    cell = page.split("Before measures (gross risk)")[1].split("</table>")[0]
+    rows = cell.split("<tr>")
+    medium_row = next(r for r in rows if 'scope="row">medium' in r)
+    assert medium_row.split("<td")[3].count("R1") == 1
+
+
+def test_not_assessable_without_reason_is_refused_with_message(team):
+    assessment, editor, _ = team
+    response = logged_in(editor).post(u(assessment, "risk_new") + "?category=content", {
+        "category": "content", "topic": "Schadelijke content", "likelihood": "not_assessable",
+        "likelihood_reason": "   ", "impact": "high"})  # fmt: skip
+    assert response.status_code == 400
+    assert "Give a reason why the likelihood cannot be assessed." in response.content.decode()
+    assert not Risk.objects.exists()
+
+
+def test_not_assessable_shows_no_number(team):
+    assessment, editor, _ = team
+    factories.risk(assessment, likelihood="not_assessable", likelihood_reason="No data shared",
+                   impact="high")  # fmt: skip
+    page = logged_in(editor).get(u(assessment, "chapter", 3)).content.decode()
+    assert "cannot be assessed" in page and "No data shared" in page
+    assert "Not in the map (cannot be assessed or not scored yet)" in page
+
+
+def test_record_a_risk_from_a_chapter_2_question(team):
+    assessment, editor, _ = team
+    client = logged_in(editor)
+    page = client.get(u(assessment, "chapter", 2)).content.decode()
+    shortcut = u(assessment, "risk_new") + "?from=2.13"
+    assert shortcut in page
+    response = client.post(shortcut, {"category": "contact", "topic": "Onbekenden in de chat"})
+    assert response.status_code == 302
+    assert response["Location"].endswith(u(assessment, "chapter", 2) + "#q-2-13")
+    assert Risk.objects.get().category == "contact"
+
+
+def test_reorder_and_delete_risks(team):
+    assessment, editor, _ = team
+    first = factories.risk(assessment, topic="Eerste", order=0)
+    second = factories.risk(assessment, topic="Tweede", order=1)
+    client = logged_in(editor)
+    client.post(u(assessment, "move", "risk", second.pk), {"direction": "up"})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert second.order < first.order
+    Measure.objects.create(risk=first, title="m")
+    client.post(u(assessment, "delete", "risk", first.pk))
+    assert list(Risk.objects.values_list("topic", flat=True)) == ["Tweede"]
+    assert not Measure.objects.exists()
+
+
+# --- Measures and residual risk ------------------------------------------------------------------
+
+
+def test_add_a_measure_with_owner_and_residual_risk(team):
+    assessment, editor, _ = team
+    risk = factories.risk(assessment, likelihood="high", impact="high")
+    client = logged_in(editor)
+    response = client.post(u(assessment, "measure_new", risk.pk), {
+        "title": "Moderatie binnen 24 uur", "status": "planned", "owner": "Moderatieteam",
+        "due_date": "2027-03-01"})  # fmt: skip
+    assert response.status_code == 302
+    measure = Measure.objects.get()
+    assert (measure.owner, measure.due_date) == ("Moderatieteam", datetime.date(2027, 3, 1))
+    client.post(u(assessment, "residual_edit", risk.pk), {
+        "residual_description": "Minder kans", "residual_likelihood": "low",
+        "residual_impact": "high", "version": 1})  # fmt: skip
+    risk.refresh_from_db()
+    assert risk.residual_score.value == 3
+    page = client.get(u(assessment, "chapter", 4)).content.decode()
+    assert "Moderatieteam" in page and "3 (medium)" in page and "9 (high)" in page
+
+
+# --- Weighing -------------------------------------------------------------------------------------
+
+
+def test_weighing_table_prefills_from_goals_contributions_and_risks(team):
+    assessment, editor, _ = team
+    Goal.objects.create(assessment=assessment, kind=GoalKind.MAIN, title="Zelfstandig leren")
+    Contribution.objects.create(assessment=assessment, question="2.11", text="x",
+                                summary="Kinderen zien hun groei")  # fmt: skip
+    factories.risk(assessment, category="privacy", topic="Profilering")
+    client = logged_in(editor)
+    client.post(u(assessment, "prefill_weighing"))
+    texts = set(ProportionalityItem.objects.values_list("side", "text"))
+    assert ("organisation_benefit", "Zelfstandig leren (see 2.5 and 5.1)") in texts
+    assert ("child_benefit", "Kinderen zien hun groei (see 2.11)") in texts
+    assert ("harm", "Profilering (3.6)") in texts
+    client.post(u(assessment, "prefill_weighing"))  # nothing twice
+    assert ProportionalityItem.objects.count() == 3
+    page = client.get(u(assessment, "chapter", 5)).content.decode()
+    assert "Profilering (3.6)" in page
+
+
+# --- Sources and citations ------------------------------------------------------------------------
+
+
+def test_unknown_and_uncited_sources_are_flagged(team):
+    assessment, editor, _ = team
+    Source.objects.create(assessment=assessment, key="gc25", citation="General Comment 25")
+    Source.objects.create(assessment=assessment, key="unused", citation="Nooit geciteerd")
+    Answer.objects.create(assessment=assessment, question="2.1",
+                          text="Kinderen hebben rechten.[^gc25] Zie ook [^ghost].")  # fmt: skip
+    client = logged_in(editor)
+    page = client.get(u(assessment, "sources")).content.decode()
+    assert "[^ghost]" in page and "1 source is never cited." in page
+    chapter = client.get(u(assessment, "chapter", 2)).content.decode()
+    assert 'href="' + u(assessment, "sources") + '#source-gc25"' in chapter
+    assert "citation-missing" in chapter
+    detail = client.get(u(assessment, "detail")).content.decode()
+    assert "Cites [^ghost], but there is no source with that key." in detail
+
+
+def test_source_form_rejects_duplicate_keys(team):
+    assessment, editor, _ = team
+    Source.objects.create(assessment=assessment, key="gc25", citation="x")
+    response = logged_in(editor).post(u(assessment, "source_new"),
+                                      {"key": "gc25", "citation": "Dubbel"})  # fmt: skip
+    assert response.status_code == 400
+    assert "Another source of this assessment has this key." in response.content.decode()
+    assert Source.objects.count() == 1
+
+
+# --- Completeness and status ---------------------------------------------------------------------
+
+
+def test_gaps_block_final_until_fixed(team):
+    assessment, editor, owner = team
+    risk = factories.risk(assessment, likelihood="high", impact="high")
+    Measure.objects.create(risk=factories.risk(assessment, topic="Ander"), title="Zonder eigenaar")
+    client = logged_in(editor)
+    detail = client.get(u(assessment, "detail")).content.decode()
+    assert f"High risk “{risk.topic}” has no measures." in detail
+    assert "Measure “Zonder eigenaar” has no owner." in detail
+    response = client.post(u(assessment, "status"), {"action": "finalise"})
+    assessment.refresh_from_db()
+    assert assessment.status == Status.DRAFT
+    assert "gaps remain" in client.get(response["Location"]).content.decode()
+
+
+def test_final_locks_editing_until_an_owner_reopens(team):
+    assessment, editor, owner = team
+    Assessment.objects.filter(pk=assessment.pk).update(status=Status.FINAL)
+    client = logged_in(editor)
+    assert client.post(u(assessment, "answer", "2.1"), {"text": "x"}).status_code == 403
+    page = client.get(u(assessment, "chapter", 2)).content.decode()
+    assert "<textarea" not in page and "cannot be edited" in page
+    assert logged_in(owner).post(u(assessment, "status"), {"action": "reopen"}).status_code == 302
+    assert client.post(u(assessment, "answer", "2.1"), {"text": "x"}).status_code == 302
+
+
+def test_published_assessments_are_listed_publicly(team, client):
+    assessment, editor, owner = team
+    draft = factories.assessment(assessment.organisation, title="Geheim concept")
+    Assessment.objects.filter(pk=assessment.pk).update(status=Status.FINAL)
+    logged_in(owner).post(u(assessment, "status"), {"action": "publish"})
+    page = client.get(reverse("assessments:public")).content.decode()
+    assert assessment.title in page and draft.title not in page
+
+
+# --- Dashboard, creating, languages --------------------------------------------------------------
+
+
+def test_dashboard_and_create_an_assessment(team):
+    assessment, editor, _ = team
+    client = logged_in(editor)
+    page = client.get(reverse("assessments:home")).content.decode()
+    assert assessment.title in page
+    response = client.post(reverse("assessments:new"), {
+        "organisation": assessment.organisation_id, "title": "KIA op Huiswerkmaatje",
+        "kind": "self", "service_name": "Huiswerkmaatje", "language": "nl"})  # fmt: skip
+    created = Assessment.objects.get(title="KIA op Huiswerkmaatje")
+    assert created.slug == "kia-op-huiswerkmaatje" and created.created_by == editor
+    assert response["Location"] == u(created, "chapter", 1)
+    page = client.get(reverse("assessments:home")).content.decode()
+    assert "KIA op Huiswerkmaatje" in page and editor.username in page
+
+
+def test_viewer_cannot_create_in_their_organisation(team):
+    assessment, _, _ = team
+    viewer = factories.member(assessment.organisation, Role.VIEWER)
+    client = logged_in(viewer)
+    response = client.post(reverse("assessments:new"), {
+        "organisation": assessment.organisation_id, "title": "Nee", "kind": "self",
+        "service_name": "x", "language": "nl"})  # fmt: skip
+    assert response.status_code == 302
+    assert not Assessment.objects.filter(title="Nee").exists()
+
+
+def test_questions_and_guidance_in_both_languages(team):
+    assessment, editor, _ = team
+    client = Client()
+    client.force_login(editor)
+    client.post(reverse("set_language"), {"language": "nl"})
+    nl = client.get(u(assessment, "chapter", 2)).content.decode()
+    assert "Wie is de doelgroep?" in nl and "Noem leeftijden en soorten gebruikers" in nl
+    client.post(reverse("set_language"), {"language": "en"})
+    en = client.get(u(assessment, "chapter", 2)).content.decode()
+    assert "Who is the target group?" in en and "Name ages and kinds of users" in en
+
+
+# --- Safety ----------------------------------------------------------------------------------------
+
+
+def test_user_text_cannot_inject_markup(team):
+    assessment, editor, _ = team
+    Answer.objects.create(assessment=assessment, question="2.1",
+                          text='<script>alert(1)</script><img src=x onerror=alert(2)> **ok**')  # fmt: skip
+    page = logged_in(editor).get(u(assessment, "chapter", 2)).content.decode()
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in page and "<strong>ok</strong>" in page
+
+
+def test_forms_need_a_csrf_token(team):
+    assessment, editor, _ = team
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    assert client.post(u(assessment, "answer", "2.1"), {"text": "x"}).status_code == 403
+    assert not Answer.objects.exists()
+
+
+def test_login_is_throttled_after_repeated_failures(client):
+    cache.clear()
+    user = factories.user(username="marit")
+    for _ in range(5):
+        response = client.post(reverse("login"), {"username": "marit", "password": "wrong"})
+        assert response.status_code == 200
+    response = client.post(reverse("login"), {"username": "marit",
+                                              "password": "pw-for-tests-123"})  # fmt: skip
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    cache.clear()
+    client.post(reverse("login"), {"username": "marit", "password": "pw-for-tests-123"})
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_invitation_by_email_creates_a_member(team, client):
+    assessment, _, owner = team
+    org = assessment.organisation
+    logged_in(owner).post(reverse("assessments:members", args=[org.slug]),
+                          {"email": "new@example.org", "role": "reviewer"})  # fmt: skip
+    assert len(mail.outbox) == 1
+    link = next(w for w in mail.outbox[0].body.split() if "/invitation/" in w)
+    path = link[link.index("/invitation/"):]
+    response = client.post(path, {"username": "nieuw", "password1": "Lang-wachtwoord-42",
+                                  "password2": "Lang-wachtwoord-42"})  # fmt: skip
+    assert response.status_code == 302
+    membership = Membership.objects.get(user__username="nieuw")
+    assert membership.role == Role.REVIEWER and membership.organisation == org
+    assert client.get(path).status_code == 404  # used up
+
+
+def test_last_owner_cannot_be_removed(team):
+    assessment, _, owner = team
+    org = assessment.organisation
+    membership = org.memberships.get(user=owner)
+    logged_in(owner).post(reverse("assessments:change_member", args=[org.slug, membership.pk]),
+                          {"action": "remove"})  # fmt: skip
+    assert Membership.objects.filter(pk=membership.pk).exists()
