@@ -21,15 +21,23 @@ migrate: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	@if $(RUN_ENV) $(BIN)/python manage.py help kia_demo >/dev/null 2>&1; then \
-		$(RUN_ENV) $(BIN)/python manage.py kia_demo; \
-	else \
-		echo "To log in, create an account: $(BIN)/python manage.py createsuperuser"; \
-	fi
+	$(RUN_ENV) $(BIN)/python manage.py kia_demo
 
+# The server and the background worker (PDF rendering) run together; Ctrl+C stops both.
 run: demo
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C stops)"
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with a background worker (Ctrl+C stops both)"
+	@$(RUN_ENV) $(BIN)/python manage.py db_worker --no-reload --interval 0.5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Benchmarks on a throwaway SQLite database, run like production (DEBUG off).
+BENCH_ENV := DEBUG=false SECRET_KEY=bench-only-secret-key-0123456789abcdef \
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 TASK_BACKEND=immediate
+bench: install
+	@mkdir -p var
+	@$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(BIN)/python manage.py kia_bench
+	$(BENCH_ENV) $(BIN)/python manage.py kia_bench_pages
 
 lint: install
 	$(BIN)/ruff check .

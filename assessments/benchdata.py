@@ -53,14 +53,23 @@ def build(
     status: str = Status.DRAFT,
 ) -> Assessment:
     assessment = Assessment.objects.create(
-        organisation=organisation, slug=slug, title="Benchmark-KIA op een videoplatform",
-        kind="external", service_name="Videoplatform", service_provider="Platform B.V.",
-        assessor="Onderzoeksbureau", commissioner="Ministerie van BZK",
-        period_start=datetime.date(2024, 10, 1), period_end=datetime.date(2024, 12, 31),
-        service_cooperated=False, status=status, language="nl",
-        prescan_offers_service="yes", prescan_accessible_to_minors="yes",
+        organisation=organisation,
+        slug=slug,
+        title="Benchmark-KIA op een videoplatform",
+        kind="external",
+        service_name="Videoplatform",
+        service_provider="Platform B.V.",
+        assessor="Onderzoeksbureau",
+        commissioner="Ministerie van BZK",
+        period_start=datetime.date(2024, 10, 1),
+        period_end=datetime.date(2024, 12, 31),
+        service_cooperated=False,
+        status=status,
+        language="nl",
+        prescan_offers_service="yes",
+        prescan_accessible_to_minors="yes",
         next_reassessment_on=datetime.date(2027, 1, 1),
-    )  # fmt: skip
+    )
     keys = iter([f"src-{n:03d}" for n in range(1, sources + 1)])
     assessment.reading_guide = _text(4, keys)
     assessment.disclaimers = _text(2, keys)
@@ -72,47 +81,97 @@ def build(
         for key in instrument.ANSWER_KEYS
     )
     goals = Goal.objects.bulk_create(
-        Goal(assessment=assessment, kind=GoalKind.MAIN if n == 0 else GoalKind.SUB, order=n,
-             title=f"Doel {n + 1}", effectiveness=_text(3, keys), achievement=_text(3, keys),
-             subsidiarity=_text(3, keys))
+        Goal(
+            assessment=assessment,
+            kind=GoalKind.MAIN if n == 0 else GoalKind.SUB,
+            order=n,
+            title=f"Doel {n + 1}",
+            effectiveness=_text(3, keys),
+            achievement=_text(3, keys),
+            subsidiarity=_text(3, keys),
+        )
         for n in range(3)
-    )  # fmt: skip
+    )
     contributions = Contribution.objects.bulk_create(
-        Contribution(assessment=assessment, question=q.number, text=_text(paragraphs, keys),
-                     summary=f"Bijdrage aan {q.values[0].name.nl}")
+        Contribution(
+            assessment=assessment,
+            question=q.number,
+            text=_text(paragraphs, keys),
+            summary=f"Bijdrage aan {q.values[0].name.nl}",
+        )
         for q in instrument.CONTRIBUTION_QUESTIONS
-    )  # fmt: skip
+    )
     categories = itertools.cycle([c.key for c in instrument.RISK_CATEGORIES[:7]])
     reason = "Geen openbare gegevens over hoe vaak dit voorkomt; de dienst werkte niet mee."
     risk_rows = Risk.objects.bulk_create(
-        Risk(assessment=assessment, category=next(categories), order=n, topic=f"Risico {n + 1}",
-             description=_text(paragraphs, keys), likelihood="not_assessable",
-             likelihood_reason=reason, likelihood_justification=_text(3, keys),
-             impact="high" if n % 2 else "medium", impact_justification=_text(3, keys),
-             residual_description=_text(2, keys), residual_likelihood="not_assessable",
-             residual_likelihood_reason=reason, residual_impact="medium")
+        Risk(
+            assessment=assessment,
+            category=next(categories),
+            order=n,
+            topic=f"Risico {n + 1}",
+            description=_text(paragraphs, keys),
+            likelihood="not_assessable",
+            likelihood_reason=reason,
+            likelihood_justification=_text(3, keys),
+            impact="high" if n % 2 else "medium",
+            impact_justification=_text(3, keys),
+            residual_description=_text(2, keys),
+            residual_likelihood="not_assessable",
+            residual_likelihood_reason=reason,
+            residual_impact="medium",
+        )
         for n in range(risks)
-    )  # fmt: skip
+    )
     Measure.objects.bulk_create(
-        Measure(risk=risk, order=m, title=f"Maatregel {m + 1} tegen {risk.topic}",
-                description=_text(2, keys), owner="Trust & Safety",
-                status=MeasureStatus.IN_PLACE if m % 2 else MeasureStatus.PLANNED)
-        for risk in risk_rows for m in range(measures_per_risk)
-    )  # fmt: skip
-    items = [ProportionalityItem(assessment=assessment, side=ProportionalitySide.ORGANISATION_BENEFIT,
-                                 goal=g, text=g.title, order=n) for n, g in enumerate(goals)]  # fmt: skip
-    items += [ProportionalityItem(assessment=assessment, side=ProportionalitySide.CHILD_BENEFIT,
-                                  contribution=c, text=c.summary, order=n)
-              for n, c in enumerate(contributions)]  # fmt: skip
-    items += [ProportionalityItem(assessment=assessment, side=ProportionalitySide.HARM, risk=r,
-                                  text=r.topic, order=n) for n, r in enumerate(risk_rows)]  # fmt: skip
+        Measure(
+            risk=risk,
+            order=m,
+            title=f"Maatregel {m + 1} tegen {risk.topic}",
+            description=_text(2, keys),
+            owner="Trust & Safety",
+            status=MeasureStatus.IN_PLACE if m % 2 else MeasureStatus.PLANNED,
+        )
+        for risk in risk_rows
+        for m in range(measures_per_risk)
+    )
+    items = [
+        ProportionalityItem(
+            assessment=assessment,
+            side=ProportionalitySide.ORGANISATION_BENEFIT,
+            goal=g,
+            text=g.title,
+            order=n,
+        )
+        for n, g in enumerate(goals)
+    ]
+    items += [
+        ProportionalityItem(
+            assessment=assessment,
+            side=ProportionalitySide.CHILD_BENEFIT,
+            contribution=c,
+            text=c.summary,
+            order=n,
+        )
+        for n, c in enumerate(contributions)
+    ]
+    items += [
+        ProportionalityItem(
+            assessment=assessment, side=ProportionalitySide.HARM, risk=r, text=r.topic, order=n
+        )
+        for n, r in enumerate(risk_rows)
+    ]
     ProportionalityItem.objects.bulk_create(items)
     ServiceResponse.objects.bulk_create(
-        ServiceResponse(assessment=assessment, author="Platform B.V." if n == 0 else "Ministerie",
-                        text=_text(6, keys), reply=_text(6, keys), reply_author="Onderzoeksbureau",
-                        order=n)
+        ServiceResponse(
+            assessment=assessment,
+            author="Platform B.V." if n == 0 else "Ministerie",
+            text=_text(6, keys),
+            reply=_text(6, keys),
+            reply_author="Onderzoeksbureau",
+            order=n,
+        )
         for n in range(2)
-    )  # fmt: skip
+    )
     # Whatever sources were not cited yet go into the weighing text, so all are cited.
     rest = list(keys)
     if rest:
@@ -120,9 +179,13 @@ def build(
         weighing.text += "\n\n" + " ".join(f"Zie ook[^{k}]." for k in rest)
         weighing.save()
     Source.objects.bulk_create(
-        Source(assessment=assessment, key=f"src-{n:03d}",
-               citation=f"Auteur {n} (2024). Titel van publicatie nummer {n} over kinderen online.",
-               url=f"https://example.org/publicatie/{n}", accessed_on=datetime.date(2024, 11, 4))
+        Source(
+            assessment=assessment,
+            key=f"src-{n:03d}",
+            citation=f"Auteur {n} (2024). Titel van publicatie nummer {n} over kinderen online.",
+            url=f"https://example.org/publicatie/{n}",
+            accessed_on=datetime.date(2024, 11, 4),
+        )
         for n in range(1, sources + 1)
-    )  # fmt: skip
+    )
     return assessment

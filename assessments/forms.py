@@ -195,7 +195,7 @@ class ContributionForm(VersionedForm):
         labels = {"text": _("Answer (Markdown)")}
 
 
-_SCORE_WIDGET = forms.RadioSelect(attrs={"class": "score-choice"})
+_SCORE_WIDGET = forms.RadioSelect()
 
 
 class RiskForm(VersionedForm):

@@ -39,9 +39,15 @@ def browser_page(live_server, settings):
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.set_default_timeout(10_000)
@@ -79,17 +85,17 @@ def test_new_user_walks_through_an_assessment(browser_page):
     q12.get_by_label("nee").check()
     q13.get_by_label("ja").check()
     page.get_by_role("button", name="Pre-scan opslaan").click()
-    assert "geen KIA nodig" in page.locator("#outcome").inner_text()
+    assert "KIA is niet nodig" in page.locator("#outcome").inner_text()
     page.locator("#q-1-3").get_by_label("nee").check()
     page.get_by_role("button", name="Pre-scan opslaan").click()
-    assert "KIA is nodig" in page.locator("#outcome").inner_text()
+    assert "KIA is nodig: ga door" in page.locator("#outcome").inner_text()
 
     # Chapter 3: add a scored risk; the score shows and the heat map places it.
     page.goto(f"{base}/a/{assessment.slug}/chapter/3/")
     page.locator("#q-3-3").get_by_role("link", name="Risico toevoegen").click()
     page.get_by_label("Onderwerp").fill("Pesten in de klassenchat")
-    page.locator("#id_likelihood").get_by_label("hoog").check()
-    page.locator("#id_impact").get_by_label("midden").check()
+    page.get_by_role("group", name="Kans", exact=True).get_by_label("hoog").check()
+    page.get_by_role("group", name="Impact", exact=True).get_by_label("midden").check()
     page.locator("main").get_by_role("button", name="Opslaan").click()
     card = page.locator("article.risk-card").first
     assert "6 (hoog)" in card.inner_text()
@@ -99,13 +105,13 @@ def test_new_user_walks_through_an_assessment(browser_page):
     # Chapter 4: a measure with an owner, then a lower residual risk moves R1 in the map.
     page.goto(f"{base}/a/{assessment.slug}/chapter/4/")
     page.get_by_role("link", name="Maatregel toevoegen").click()
-    page.get_by_label("Maatregel", exact=True).fill("Meldknop en moderatie binnen 24 uur")
+    page.get_by_label("Maatregel*").fill("Meldknop en moderatie binnen 24 uur")
     page.get_by_label("Beheerder").fill("Moderatieteam")
     page.locator("main").get_by_role("button", name="Opslaan").click()
     assert "Moderatieteam" in page.locator("#main").inner_text()
     page.get_by_role("link", name="Restrisico bewerken").click()
-    page.locator("#id_residual_likelihood").get_by_label("laag").check()
-    page.locator("#id_residual_impact").get_by_label("midden").check()
+    page.get_by_role("group", name="Kans na maatregelen").get_by_label("laag").check()
+    page.get_by_role("group", name="Impact na maatregelen").get_by_label("midden").check()
     page.locator("main").get_by_role("button", name="Opslaan").click()
     residual_map = page.locator("table.heatmap").nth(1)
     low_row = residual_map.locator("tbody tr").nth(2)
@@ -136,10 +142,25 @@ def test_new_user_walks_through_an_assessment(browser_page):
 
 
 def _complete_the_rest(assessment: Assessment) -> None:
-    for key in ("2.1", "2.2", "2.3.1", "2.3.2", "2.3.3", "2.4", "2.6", "2.7", "4.1", "5.1",
-                "5.2", "5.4", "5.5", "5.6"):  # fmt: skip
-        Answer.objects.update_or_create(assessment=assessment, question=key,
-                                        defaults={"text": f"Antwoord op {key}."})  # fmt: skip
+    for key in (
+        "2.1",
+        "2.2",
+        "2.3.1",
+        "2.3.2",
+        "2.3.3",
+        "2.4",
+        "2.6",
+        "2.7",
+        "4.1",
+        "5.1",
+        "5.2",
+        "5.4",
+        "5.5",
+        "5.6",
+    ):
+        Answer.objects.update_or_create(
+            assessment=assessment, question=key, defaults={"text": f"Antwoord op {key}."}
+        )
     for category in ("3.1", "3.2", "3.4", "3.5", "3.6", "3.7", "3.8"):
         Answer.objects.create(assessment=assessment, question=category, text="N.v.t.")
     Goal.objects.create(assessment=assessment, kind="main", title="Zelfstandig huiswerk maken")

@@ -53,7 +53,8 @@ def test_a_request_renders_in_the_background_task_and_stores_the_pdf(renders):
     assert renders == [a.slug]
     assert report_file.status == ReportStatus.READY and report_file.is_ready
     assert report_file.page_count == 3 and report_file.size == len(b"%PDF-1.7 fake 1")
-    assert report_file.file.read() == b"%PDF-1.7 fake 1"
+    with report_file.file.open("rb") as stored:
+        assert stored.read() == b"%PDF-1.7 fake 1"
     assert report_file.content_hash == cache.content_hash(a)
 
 

@@ -204,9 +204,7 @@ def test_appendix_shows_responses_and_replies():
 
 
 def test_draft_has_a_watermark_and_final_has_none():
-    assert '<div class="watermark" aria-hidden="true">DRAFT</div>' in render_html(
-        full_assessment()
-    )
+    assert '<div class="watermark" aria-hidden="true">DRAFT</div>' in render_html(full_assessment())
     assert 'class="watermark"' not in render_html(full_assessment(status="final"))
     dutch = render_html(full_assessment(language="nl"))
     assert '<div class="watermark" aria-hidden="true">CONCEPT</div>' in dutch
@@ -246,3 +244,12 @@ def test_building_the_report_takes_a_constant_number_of_queries(django_assert_ma
         report = build_report(large)
     assert len(report.risks) == 13
     assert report.footnote_count == 6 + 10 * (1 + 3)  # each risk and measure cites once
+
+
+def test_prescan_answers_and_question_1_3_when_it_does_not_apply():
+    html = render_html(full_assessment())
+    chapter = html[html.index('id="chapter-1"') : html.index('id="chapter-2"')]
+    assert chapter.count("<strong>Yes</strong>") == 2
+    assert "Not applicable: question 1.2 was answered &#x27;yes&#x27;." in chapter or (
+        "Not applicable: question 1.2 was answered 'yes'." in chapter
+    )

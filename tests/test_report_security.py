@@ -24,7 +24,7 @@ def server():
     hits: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (the stdlib's name)
+        def do_GET(self):
             hits.append(self.path)
             self.send_response(200)
             self.send_header("Content-Type", "text/css")
@@ -78,7 +78,8 @@ def evil(base: str) -> str:
     return (
         f"![x](file:///etc/passwd) ![pixel]({base}/md-image.png)\n\n"
         f'<img src="{base}/html-image.png"> <link rel=stylesheet href="{base}/link.css">\n\n'
-        f"<style>@import url({base}/import.css); body {{ background: url({base}/bg.png) }}</style>\n\n"
+        f"<style>@import url({base}/import.css);"
+        f" body {{ background: url({base}/bg.png) }}</style>\n\n"
         f'<object data="{base}/object"></object> <iframe src="{base}/iframe"></iframe>\n\n'
         f'<svg><image href="{base}/svg.png"/></svg> [link]({base}/link-only)'
     )
@@ -115,7 +116,8 @@ def test_the_fetcher_is_a_second_line_of_defence(server, tmp_path):
         @font-face {{ font-family: x; src: url("{base}/font.ttf") }}
         body {{ background: url("file:///etc/hostname") }}</style></head>
       <body><p style="font-family: x">Hello</p>
-      <img src="{base}/img.png"><img src="file:///etc/passwd"><img src="data:image/png;base64,iVBORw0KGgo=">
+      <img src="{base}/img.png"><img src="file:///etc/passwd">
+      <img src="data:image/png;base64,iVBORw0KGgo=">
       <object data="{base}/object.svg"></object><embed src="{base}/embed.svg"></body></html>"""
     fetcher = make_fetcher()
     pdf = raw_weasyprint(html, url_fetcher=fetcher)

@@ -23,6 +23,13 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
+def client(client):
+    """Pages in English (the report itself follows the assessment's language)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
 def renders(monkeypatch):
     calls: list[str] = []
 
@@ -113,7 +120,9 @@ def test_an_earlier_pdf_stays_downloadable_after_a_change(client, assessment, re
     earlier = client.get(link)
     assert earlier.status_code == 200 and b"".join(earlier.streaming_content) == b"%PDF-1.7 fake"
     other = factories.assessment()
-    assert client.get(reverse("assessments:report_file", args=[other.slug, old.pk])).status_code == 404
+    assert (
+        client.get(reverse("assessments:report_file", args=[other.slug, old.pk])).status_code == 404
+    )
 
 
 def test_html_preview(client, assessment):

@@ -82,7 +82,10 @@ def test_second_save_of_the_same_answer_is_refused_and_shows_both_versions(team)
 def test_two_people_writing_the_first_answer_do_not_overwrite_each_other(team):
     assessment, editor, owner = team
     anna, bram = logged_in(editor), logged_in(owner)
-    assert anna.post(u(assessment, "answer", "2.2"), {"text": "Anna", "version": ""}).status_code == 302
+    assert (
+        anna.post(u(assessment, "answer", "2.2"), {"text": "Anna", "version": ""}).status_code
+        == 302
+    )
     response = bram.post(u(assessment, "answer", "2.2"), {"text": "Bram", "version": ""})
     assert response.status_code == 409
     assert Answer.objects.get(assessment=assessment, question="2.2").text == "Anna"
@@ -91,8 +94,13 @@ def test_two_people_writing_the_first_answer_do_not_overwrite_each_other(team):
 def test_concurrent_risk_edits_conflict(team):
     assessment, editor, owner = team
     risk = factories.risk(assessment, topic="Pesten")
-    data = {"category": "contact", "topic": "Pesten in de chat", "likelihood": "high",
-            "impact": "medium", "version": 1}  # fmt: skip
+    data = {
+        "category": "contact",
+        "topic": "Pesten in de chat",
+        "likelihood": "high",
+        "impact": "medium",
+        "version": 1,
+    }
     assert logged_in(editor).post(u(assessment, "risk_edit", risk.pk), data).status_code == 302
     response = logged_in(owner).post(u(assessment, "risk_edit", risk.pk), {**data, "topic": "X"})
     assert response.status_code == 409
@@ -101,15 +109,17 @@ def test_concurrent_risk_edits_conflict(team):
 
 
 def test_edit_of_a_row_deleted_meanwhile_is_refused(team):
-    assessment, editor, owner = team
+    assessment, editor, _owner = team
     risk = factories.risk(assessment)
     measure = Measure.objects.create(risk=risk, title="Old")
     client = logged_in(editor)
     form = client.get(u(assessment, "measure_edit", risk.pk, measure.pk))
     assert form.status_code == 200
     Measure.objects.filter(pk=measure.pk).delete()
-    response = client.post(u(assessment, "measure_edit", risk.pk, measure.pk),
-                           {"title": "New", "status": "planned", "version": 1})  # fmt: skip
+    response = client.post(
+        u(assessment, "measure_edit", risk.pk, measure.pk),
+        {"title": "New", "status": "planned", "version": 1},
+    )
     assert response.status_code == 404
     assert not Measure.objects.exists()
 
@@ -118,20 +128,33 @@ def test_edit_of_a_row_deleted_meanwhile_is_refused(team):
 
 
 def test_prescan_stop_rule_and_recording_the_conclusion(team):
-    assessment, editor, owner = team
+    assessment, editor, _owner = team
     client = logged_in(editor)
-    response = client.post(u(assessment, "prescan"), {
-        "prescan_offers_service": "yes", "prescan_accessible_to_minors": "no",
-        "prescan_can_exclude_minors": "yes", "prescan_note": "", "version": 1})  # fmt: skip
+    response = client.post(
+        u(assessment, "prescan"),
+        {
+            "prescan_offers_service": "yes",
+            "prescan_accessible_to_minors": "no",
+            "prescan_can_exclude_minors": "yes",
+            "prescan_note": "",
+            "version": 1,
+        },
+    )
     assert response.status_code == 302
     page = client.get(u(assessment, "chapter", 1)).content.decode()
     assert "no KIA is needed" in page
     detail = client.get(u(assessment, "detail")).content.decode()
     assert "Record why no KIA is needed." in detail
-    client.post(u(assessment, "prescan"), {
-        "prescan_offers_service": "yes", "prescan_accessible_to_minors": "no",
-        "prescan_can_exclude_minors": "yes", "version": 2,
-        "prescan_note": "Only teachers log in; pupils never see it."})  # fmt: skip
+    client.post(
+        u(assessment, "prescan"),
+        {
+            "prescan_offers_service": "yes",
+            "prescan_accessible_to_minors": "no",
+            "prescan_can_exclude_minors": "yes",
+            "version": 2,
+            "prescan_note": "Only teachers log in; pupils never see it.",
+        },
+    )
     response = client.post(u(assessment, "status"), {"action": "finalise"})
     assessment.refresh_from_db()
     assert assessment.status == Status.FINAL
@@ -140,9 +163,15 @@ def test_prescan_stop_rule_and_recording_the_conclusion(team):
 def test_prescan_clears_1_3_when_1_2_is_yes(team):
     assessment, editor, _ = team
     client = logged_in(editor)
-    client.post(u(assessment, "prescan"), {
-        "prescan_offers_service": "yes", "prescan_accessible_to_minors": "yes",
-        "prescan_can_exclude_minors": "no", "version": 1})  # fmt: skip
+    client.post(
+        u(assessment, "prescan"),
+        {
+            "prescan_offers_service": "yes",
+            "prescan_accessible_to_minors": "yes",
+            "prescan_can_exclude_minors": "no",
+            "version": 1,
+        },
+    )
     assessment.refresh_from_db()
     assert assessment.prescan_can_exclude_minors == ""
     assert "KIA is needed: continue" in client.get(u(assessment, "chapter", 1)).content.decode()
@@ -154,9 +183,16 @@ def test_prescan_clears_1_3_when_1_2_is_yes(team):
 def test_add_a_risk_with_scores_and_see_the_score_and_heat_map(team):
     assessment, editor, _ = team
     client = logged_in(editor)
-    response = client.post(u(assessment, "risk_new") + "?category=contact", {
-        "category": "contact", "topic": "Grooming", "description": "Volwassenen benaderen kinderen.",
-        "likelihood": "medium", "impact": "high"})  # fmt: skip
+    response = client.post(
+        u(assessment, "risk_new") + "?category=contact",
+        {
+            "category": "contact",
+            "topic": "Grooming",
+            "description": "Volwassenen benaderen kinderen.",
+            "likelihood": "medium",
+            "impact": "high",
+        },
+    )
     assert response.status_code == 302
     risk = Risk.objects.get(topic="Grooming")
     assert risk.gross_score.value == 6
@@ -171,9 +207,16 @@ def test_add_a_risk_with_scores_and_see_the_score_and_heat_map(team):
 
 def test_not_assessable_without_reason_is_refused_with_message(team):
     assessment, editor, _ = team
-    response = logged_in(editor).post(u(assessment, "risk_new") + "?category=content", {
-        "category": "content", "topic": "Schadelijke content", "likelihood": "not_assessable",
-        "likelihood_reason": "   ", "impact": "high"})  # fmt: skip
+    response = logged_in(editor).post(
+        u(assessment, "risk_new") + "?category=content",
+        {
+            "category": "content",
+            "topic": "Schadelijke content",
+            "likelihood": "not_assessable",
+            "likelihood_reason": "   ",
+            "impact": "high",
+        },
+    )
     assert response.status_code == 400
     assert "Give a reason why the likelihood cannot be assessed." in response.content.decode()
     assert not Risk.objects.exists()
@@ -181,8 +224,9 @@ def test_not_assessable_without_reason_is_refused_with_message(team):
 
 def test_not_assessable_shows_no_number(team):
     assessment, editor, _ = team
-    factories.risk(assessment, likelihood="not_assessable", likelihood_reason="No data shared",
-                   impact="high")  # fmt: skip
+    factories.risk(
+        assessment, likelihood="not_assessable", likelihood_reason="No data shared", impact="high"
+    )
     page = logged_in(editor).get(u(assessment, "chapter", 3)).content.decode()
     assert "cannot be assessed" in page and "No data shared" in page
     assert "Not in the map (cannot be assessed or not scored yet)" in page
@@ -222,15 +266,27 @@ def test_add_a_measure_with_owner_and_residual_risk(team):
     assessment, editor, _ = team
     risk = factories.risk(assessment, likelihood="high", impact="high")
     client = logged_in(editor)
-    response = client.post(u(assessment, "measure_new", risk.pk), {
-        "title": "Moderatie binnen 24 uur", "status": "planned", "owner": "Moderatieteam",
-        "due_date": "2027-03-01"})  # fmt: skip
+    response = client.post(
+        u(assessment, "measure_new", risk.pk),
+        {
+            "title": "Moderatie binnen 24 uur",
+            "status": "planned",
+            "owner": "Moderatieteam",
+            "due_date": "2027-03-01",
+        },
+    )
     assert response.status_code == 302
     measure = Measure.objects.get()
     assert (measure.owner, measure.due_date) == ("Moderatieteam", datetime.date(2027, 3, 1))
-    client.post(u(assessment, "residual_edit", risk.pk), {
-        "residual_description": "Minder kans", "residual_likelihood": "low",
-        "residual_impact": "high", "version": 1})  # fmt: skip
+    client.post(
+        u(assessment, "residual_edit", risk.pk),
+        {
+            "residual_description": "Minder kans",
+            "residual_likelihood": "low",
+            "residual_impact": "high",
+            "version": 1,
+        },
+    )
     risk.refresh_from_db()
     assert risk.residual_score.value == 3
     page = client.get(u(assessment, "chapter", 4)).content.decode()
@@ -243,8 +299,9 @@ def test_add_a_measure_with_owner_and_residual_risk(team):
 def test_weighing_table_prefills_from_goals_contributions_and_risks(team):
     assessment, editor, _ = team
     Goal.objects.create(assessment=assessment, kind=GoalKind.MAIN, title="Zelfstandig leren")
-    Contribution.objects.create(assessment=assessment, question="2.11", text="x",
-                                summary="Kinderen zien hun groei")  # fmt: skip
+    Contribution.objects.create(
+        assessment=assessment, question="2.11", text="x", summary="Kinderen zien hun groei"
+    )
     factories.risk(assessment, category="privacy", topic="Profilering")
     client = logged_in(editor)
     client.post(u(assessment, "prefill_weighing"))
@@ -265,8 +322,11 @@ def test_unknown_and_uncited_sources_are_flagged(team):
     assessment, editor, _ = team
     Source.objects.create(assessment=assessment, key="gc25", citation="General Comment 25")
     Source.objects.create(assessment=assessment, key="unused", citation="Nooit geciteerd")
-    Answer.objects.create(assessment=assessment, question="2.1",
-                          text="Kinderen hebben rechten.[^gc25] Zie ook [^ghost].")  # fmt: skip
+    Answer.objects.create(
+        assessment=assessment,
+        question="2.1",
+        text="Kinderen hebben rechten.[^gc25] Zie ook [^ghost].",
+    )
     client = logged_in(editor)
     page = client.get(u(assessment, "sources")).content.decode()
     assert "[^ghost]" in page and "1 source is never cited." in page
@@ -280,8 +340,9 @@ def test_unknown_and_uncited_sources_are_flagged(team):
 def test_source_form_rejects_duplicate_keys(team):
     assessment, editor, _ = team
     Source.objects.create(assessment=assessment, key="gc25", citation="x")
-    response = logged_in(editor).post(u(assessment, "source_new"),
-                                      {"key": "gc25", "citation": "Dubbel"})  # fmt: skip
+    response = logged_in(editor).post(
+        u(assessment, "source_new"), {"key": "gc25", "citation": "Dubbel"}
+    )
     assert response.status_code == 400
     assert "Another source of this assessment has this key." in response.content.decode()
     assert Source.objects.count() == 1
@@ -291,7 +352,7 @@ def test_source_form_rejects_duplicate_keys(team):
 
 
 def test_gaps_block_final_until_fixed(team):
-    assessment, editor, owner = team
+    assessment, editor, _owner = team
     risk = factories.risk(assessment, likelihood="high", impact="high")
     Measure.objects.create(risk=factories.risk(assessment, topic="Ander"), title="Zonder eigenaar")
     client = logged_in(editor)
@@ -316,7 +377,7 @@ def test_final_locks_editing_until_an_owner_reopens(team):
 
 
 def test_published_assessments_are_listed_publicly(team, client):
-    assessment, editor, owner = team
+    assessment, _editor, owner = team
     draft = factories.assessment(assessment.organisation, title="Geheim concept")
     Assessment.objects.filter(pk=assessment.pk).update(status=Status.FINAL)
     logged_in(owner).post(u(assessment, "status"), {"action": "publish"})
@@ -332,9 +393,16 @@ def test_dashboard_and_create_an_assessment(team):
     client = logged_in(editor)
     page = client.get(reverse("assessments:home")).content.decode()
     assert assessment.title in page
-    response = client.post(reverse("assessments:new"), {
-        "organisation": assessment.organisation_id, "title": "KIA op Huiswerkmaatje",
-        "kind": "self", "service_name": "Huiswerkmaatje", "language": "nl"})  # fmt: skip
+    response = client.post(
+        reverse("assessments:new"),
+        {
+            "organisation": assessment.organisation_id,
+            "title": "KIA op Huiswerkmaatje",
+            "kind": "self",
+            "service_name": "Huiswerkmaatje",
+            "language": "nl",
+        },
+    )
     created = Assessment.objects.get(title="KIA op Huiswerkmaatje")
     assert created.slug == "kia-op-huiswerkmaatje" and created.created_by == editor
     assert response["Location"] == u(created, "chapter", 1)
@@ -346,9 +414,16 @@ def test_viewer_cannot_create_in_their_organisation(team):
     assessment, _, _ = team
     viewer = factories.member(assessment.organisation, Role.VIEWER)
     client = logged_in(viewer)
-    response = client.post(reverse("assessments:new"), {
-        "organisation": assessment.organisation_id, "title": "Nee", "kind": "self",
-        "service_name": "x", "language": "nl"})  # fmt: skip
+    response = client.post(
+        reverse("assessments:new"),
+        {
+            "organisation": assessment.organisation_id,
+            "title": "Nee",
+            "kind": "self",
+            "service_name": "x",
+            "language": "nl",
+        },
+    )
     assert response.status_code == 302
     assert not Assessment.objects.filter(title="Nee").exists()
 
@@ -365,13 +440,16 @@ def test_questions_and_guidance_in_both_languages(team):
     assert "Who is the target group?" in en and "Name ages and kinds of users" in en
 
 
-# --- Safety ----------------------------------------------------------------------------------------
+# --- Safety ---------------------------------------------------------------------------------
 
 
 def test_user_text_cannot_inject_markup(team):
     assessment, editor, _ = team
-    Answer.objects.create(assessment=assessment, question="2.1",
-                          text='<script>alert(1)</script><img src=x onerror=alert(2)> **ok**')  # fmt: skip
+    Answer.objects.create(
+        assessment=assessment,
+        question="2.1",
+        text="<script>alert(1)</script><img src=x onerror=alert(2)> **ok**",
+    )
     page = logged_in(editor).get(u(assessment, "chapter", 2)).content.decode()
     assert "<script>alert(1)" not in page and "<img src=x" not in page
     assert "&lt;script&gt;" in page and "<strong>ok</strong>" in page
@@ -385,14 +463,14 @@ def test_forms_need_a_csrf_token(team):
     assert not Answer.objects.exists()
 
 
-def test_login_is_throttled_after_repeated_failures(client):
+def test_login_is_throttled_after_repeated_failures():
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     cache.clear()
     user = factories.user(username="marit")
     for _ in range(5):
         response = client.post(reverse("login"), {"username": "marit", "password": "wrong"})
         assert response.status_code == 200
-    response = client.post(reverse("login"), {"username": "marit",
-                                              "password": "pw-for-tests-123"})  # fmt: skip
+    response = client.post(reverse("login"), {"username": "marit", "password": "pw-for-tests-123"})
     assert "Too many failed attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
     cache.clear()
@@ -403,13 +481,17 @@ def test_login_is_throttled_after_repeated_failures(client):
 def test_invitation_by_email_creates_a_member(team, client):
     assessment, _, owner = team
     org = assessment.organisation
-    logged_in(owner).post(reverse("assessments:members", args=[org.slug]),
-                          {"email": "new@example.org", "role": "reviewer"})  # fmt: skip
+    logged_in(owner).post(
+        reverse("assessments:members", args=[org.slug]),
+        {"email": "new@example.org", "role": "reviewer"},
+    )
     assert len(mail.outbox) == 1
     link = next(w for w in mail.outbox[0].body.split() if "/invitation/" in w)
-    path = link[link.index("/invitation/"):]
-    response = client.post(path, {"username": "nieuw", "password1": "Lang-wachtwoord-42",
-                                  "password2": "Lang-wachtwoord-42"})  # fmt: skip
+    path = link[link.index("/invitation/") :]
+    response = client.post(
+        path,
+        {"username": "nieuw", "password1": "Lang-wachtwoord-42", "password2": "Lang-wachtwoord-42"},
+    )
     assert response.status_code == 302
     membership = Membership.objects.get(user__username="nieuw")
     assert membership.role == Role.REVIEWER and membership.organisation == org
@@ -420,6 +502,7 @@ def test_last_owner_cannot_be_removed(team):
     assessment, _, owner = team
     org = assessment.organisation
     membership = org.memberships.get(user=owner)
-    logged_in(owner).post(reverse("assessments:change_member", args=[org.slug, membership.pk]),
-                          {"action": "remove"})  # fmt: skip
+    logged_in(owner).post(
+        reverse("assessments:change_member", args=[org.slug, membership.pk]), {"action": "remove"}
+    )
     assert Membership.objects.filter(pk=membership.pk).exists()

@@ -63,54 +63,117 @@ def url(world: World, name: str, *extra) -> str:
 # (label, method, url builder, POST data, least role that may do it)
 PAGES = [
     ("detail", "get", lambda w: url(w, "detail"), None, Role.VIEWER),
-    *[(f"chapter {n}", "get", lambda w, n=n: url(w, "chapter", n), None, Role.VIEWER)
-      for n in range(1, 6)],
+    *[
+        (f"chapter {n}", "get", lambda w, n=n: url(w, "chapter", n), None, Role.VIEWER)
+        for n in range(1, 6)
+    ],
     ("sources", "get", lambda w: url(w, "sources"), None, Role.VIEWER),
     ("appendix", "get", lambda w: url(w, "appendix"), None, Role.VIEWER),
     ("settings", "get", lambda w: url(w, "settings"), None, Role.EDITOR),
-    ("settings save", "post", lambda w: url(w, "settings"),
-     lambda w: {"title": "Nieuw", "kind": "self", "language": "nl", "service_name": "App",
-                "version": w.assessment.version}, Role.EDITOR),
+    (
+        "settings save",
+        "post",
+        lambda w: url(w, "settings"),
+        lambda w: {
+            "title": "Nieuw",
+            "kind": "self",
+            "language": "nl",
+            "service_name": "App",
+            "version": w.assessment.version,
+        },
+        Role.EDITOR,
+    ),
     ("answer", "get", lambda w: url(w, "answer", "2.1"), None, Role.EDITOR),
-    ("answer save", "post", lambda w: url(w, "answer", "2.2"), lambda w: {"text": "x"},
-     Role.EDITOR),
-    ("prescan", "post", lambda w: url(w, "prescan"),
-     lambda w: {"prescan_offers_service": "yes", "version": w.assessment.version}, Role.EDITOR),
+    (
+        "answer save",
+        "post",
+        lambda w: url(w, "answer", "2.2"),
+        lambda w: {"text": "x"},
+        Role.EDITOR,
+    ),
+    (
+        "prescan",
+        "post",
+        lambda w: url(w, "prescan"),
+        lambda w: {"prescan_offers_service": "yes", "version": w.assessment.version},
+        Role.EDITOR,
+    ),
     ("contribution", "get", lambda w: url(w, "contribution", "2.8"), None, Role.EDITOR),
     ("reassessment", "get", lambda w: url(w, "reassessment"), None, Role.EDITOR),
     ("goal new", "get", lambda w: url(w, "goal_new"), None, Role.EDITOR),
     ("goal edit", "get", lambda w: url(w, "goal_edit", w.objects["goal"].pk), None, Role.EDITOR),
     ("risk new", "get", lambda w: url(w, "risk_new") + "?category=privacy", None, Role.EDITOR),
-    ("risk new save", "post", lambda w: url(w, "risk_new") + "?category=health",
-     lambda w: {"category": "health", "topic": "Slaap"}, Role.EDITOR),
+    (
+        "risk new save",
+        "post",
+        lambda w: url(w, "risk_new") + "?category=health",
+        lambda w: {"category": "health", "topic": "Slaap"},
+        Role.EDITOR,
+    ),
     ("risk edit", "get", lambda w: url(w, "risk_edit", w.risk.pk), None, Role.EDITOR),
     ("residual", "get", lambda w: url(w, "residual_edit", w.risk.pk), None, Role.EDITOR),
     ("measure new", "get", lambda w: url(w, "measure_new", w.risk.pk), None, Role.EDITOR),
-    ("measure edit", "get",
-     lambda w: url(w, "measure_edit", w.risk.pk, w.objects["measure"].pk), None, Role.EDITOR),
+    (
+        "measure edit",
+        "get",
+        lambda w: url(w, "measure_edit", w.risk.pk, w.objects["measure"].pk),
+        None,
+        Role.EDITOR,
+    ),
     ("item new", "get", lambda w: url(w, "item_new"), None, Role.EDITOR),
     ("item edit", "get", lambda w: url(w, "item_edit", w.objects["item"].pk), None, Role.EDITOR),
     ("prefill", "post", lambda w: url(w, "prefill_weighing"), lambda w: {}, Role.EDITOR),
     ("source new", "get", lambda w: url(w, "source_new"), None, Role.EDITOR),
-    ("source edit", "get", lambda w: url(w, "source_edit", w.objects["source"].pk), None,
-     Role.EDITOR),
+    (
+        "source edit",
+        "get",
+        lambda w: url(w, "source_edit", w.objects["source"].pk),
+        None,
+        Role.EDITOR,
+    ),
     ("response new", "get", lambda w: url(w, "response_new"), None, Role.EDITOR),
-    ("response edit", "get", lambda w: url(w, "response_edit", w.objects["response"].pk), None,
-     Role.EDITOR),
-    *[(f"delete {kind}", "get", lambda w, k=kind: url(w, "delete", k, w.objects[k].pk), None,
-       Role.EDITOR) for kind in ("risk", "goal", "measure", "item", "source", "response")],
-    *[(f"delete {kind} (post)", "post", lambda w, k=kind: url(w, "delete", k, w.objects[k].pk),
-       lambda w: {}, Role.EDITOR) for kind in ("risk", "measure", "source")],
-    ("move risk", "post", lambda w: url(w, "move", "risk", w.risk.pk),
-     lambda w: {"direction": "up"}, Role.EDITOR),
-    ("finalise", "post", lambda w: url(w, "status"), lambda w: {"action": "finalise"},
-     Role.EDITOR),
-]  # fmt: skip
+    (
+        "response edit",
+        "get",
+        lambda w: url(w, "response_edit", w.objects["response"].pk),
+        None,
+        Role.EDITOR,
+    ),
+    *[
+        (
+            f"delete {kind}",
+            "get",
+            lambda w, k=kind: url(w, "delete", k, w.objects[k].pk),
+            None,
+            Role.EDITOR,
+        )
+        for kind in ("risk", "goal", "measure", "item", "source", "response")
+    ],
+    *[
+        (
+            f"delete {kind} (post)",
+            "post",
+            lambda w, k=kind: url(w, "delete", k, w.objects[k].pk),
+            lambda w: {},
+            Role.EDITOR,
+        )
+        for kind in ("risk", "measure", "source")
+    ],
+    (
+        "move risk",
+        "post",
+        lambda w: url(w, "move", "risk", w.risk.pk),
+        lambda w: {"direction": "up"},
+        Role.EDITOR,
+    ),
+    ("finalise", "post", lambda w: url(w, "status"), lambda w: {"action": "finalise"}, Role.EDITOR),
+]
 
 
 @pytest.mark.parametrize("role", ROLES, ids=str)
-@pytest.mark.parametrize(("label", "method", "make_url", "make_data", "least"), PAGES,
-                         ids=[p[0] for p in PAGES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("label", "method", "make_url", "make_data", "least"), PAGES, ids=[p[0] for p in PAGES]
+)
 def test_assessment_urls(client, world, role, label, method, make_url, make_data, least):
     if role != ANONYMOUS:
         client.force_login(world.users[role])
@@ -133,7 +196,7 @@ def test_final_assessment_refuses_every_edit(client, world, role):
     world.assessment.status = Status.FINAL
     world.assessment.save()
     client.force_login(world.users[role])
-    for label, method, make_url, make_data, least in PAGES:
+    for label, _method, make_url, make_data, least in PAGES:
         if least != Role.EDITOR or label == "finalise":
             continue
         target = make_url(world)
@@ -144,9 +207,12 @@ def test_final_assessment_refuses_every_edit(client, world, role):
 
 @pytest.mark.parametrize(
     ("action", "status", "least"),
-    [("reopen", Status.FINAL, Role.OWNER), ("publish", Status.FINAL, Role.OWNER),
-     ("unpublish", Status.PUBLISHED, Role.OWNER)],
-)  # fmt: skip
+    [
+        ("reopen", Status.FINAL, Role.OWNER),
+        ("publish", Status.FINAL, Role.OWNER),
+        ("unpublish", Status.PUBLISHED, Role.OWNER),
+    ],
+)
 @pytest.mark.parametrize("role", [Role.VIEWER, Role.REVIEWER, Role.EDITOR, Role.OWNER])
 def test_owner_only_transitions(client, world, action, status, least, role):
     world.assessment.status = status

@@ -42,12 +42,16 @@ def test_query_counts_do_not_grow_with_the_assessment():
     editor = factories.member(org, Role.EDITOR)
     client = Client()
     client.force_login(editor)
-    small = benchdata.build(org, slug="small", risks=1, measures_per_risk=1, sources=3,
-                            paragraphs=1)  # fmt: skip
+    small = benchdata.build(
+        org, slug="small", risks=1, measures_per_risk=1, sources=3, paragraphs=1
+    )
     large = benchdata.build(org, slug="large")  # 14 risks, 42 measures, 420 sources
     assert large.risks.count() == 14 and large.sources.count() == 420
     for small_url, large_url in zip(pages(small), pages(large), strict=True):
         client.get(small_url)  # warm up session and caches
-        small_count, large_count = count_queries(client, small_url), count_queries(client, large_url)
+        small_count, large_count = (
+            count_queries(client, small_url),
+            count_queries(client, large_url),
+        )
         assert small_count == large_count, (large_url, small_count, large_count)
         assert large_count <= MAX_QUERIES, (large_url, large_count)

@@ -540,6 +540,8 @@ class _Builder:
                 "1.3": "prescan_can_exclude_minors",
             }[q.number]
             block.yes_no = _yes_no(getattr(self.a, field_name))
+            if q.number == "1.3" and self.a.prescan_accessible_to_minors == YesNo.YES:
+                block.yes_no = _("Not applicable: question 1.2 was answered 'yes'.")
         elif q.kind == AnswerKind.GOALS:
             block.goals = [
                 GoalAnswer(

@@ -98,3 +98,29 @@ def category(key: str):
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def instrument_chapters():
+    return instrument.CHAPTERS
+
+
+@register.simple_tag
+def score_matrix() -> dict:
+    """The scoring of every (likelihood, impact) pair, for the live score in risk forms."""
+    from assessments import scoring
+
+    cells = {}
+    for likelihood in scoring.SCALE:
+        for impact in scoring.SCALE:
+            result = scoring.score(likelihood, impact)
+            cells[f"{likelihood}:{impact}"] = {"label": result.label, "colour": result.level.colour}
+    na = scoring.score(scoring.Score.NOT_ASSESSABLE, scoring.Score.NOT_ASSESSABLE).label
+    unscored = scoring.score("", "").label
+    return {"cells": cells, "not_assessable": na, "unscored": unscored}
+
+
+@register.filter
+def anchor(number: str) -> str:
+    """The id of a question's block on its chapter page, e.g. "2.3.1" → "q-2-3-1"."""
+    return "q-" + str(number).replace(".", "-")

@@ -16,6 +16,7 @@ from assessments.forms import (
 )
 from assessments.models import Answer, Contribution
 from assessments.permissions import Access
+from assessments.templatetags.kia import anchor
 from assessments.views.common import assessment_view, edit_row
 from assessments.workspace import Workspace
 
@@ -23,10 +24,6 @@ from assessments.workspace import Workspace
 def chapter_url(access: Access, number: int, anchor: str = "") -> str:
     url = reverse("assessments:chapter", args=[access.assessment.slug, number])
     return f"{url}#{anchor}" if anchor else url
-
-
-def anchor(number: str) -> str:
-    return "q-" + number.replace(".", "-")
 
 
 @assessment_view()
