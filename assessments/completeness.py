@@ -185,9 +185,11 @@ def _check_weighing(ws: Workspace, need) -> None:
     need(5, "5.3", _filled(ws.answer_text("5.3")), _("Justify the weighing under the table."))
     for key in ("5.4", "5.5", "5.6"):
         need(5, key, _filled(ws.answer_text(key)))
-    need(
-        5,
-        "5.6",
-        ws.assessment.next_reassessment_on is not None,
-        _("Set the date of the next re-assessment."),
-    )
+    # Only the service's own team can commit to re-running its KIA; external assessors can't.
+    if not ws.assessment.is_external:
+        need(
+            5,
+            "5.6",
+            ws.assessment.next_reassessment_on is not None,
+            _("Set the date of the next re-assessment."),
+        )

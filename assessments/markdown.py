@@ -88,10 +88,16 @@ def _build() -> MarkdownIt:
 
     def citation(self, tokens, idx, options, env) -> str:
         key = tokens[idx].meta["key"]
+        # Citations written side by side ([^a][^b]) get a separator, as in "27, 28".
+        sep = (
+            '<sup class="citation-sep">,</sup>'
+            if idx and tokens[idx - 1].type == "citation"
+            else ""
+        )
         cite: Cite | None = env.get("cite")
         if cite is None:
-            return f'<sup class="citation">[{escape(key)}]</sup>'
-        return cite(key)
+            return f'{sep}<sup class="citation">[{escape(key)}]</sup>'
+        return sep + cite(key)
 
     def heading_open(self, tokens, idx, options, env) -> str:
         level = min(6, int(tokens[idx].tag[1]) + env.get("heading_offset", 3))

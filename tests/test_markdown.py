@@ -87,3 +87,9 @@ def test_citation_callback_output_is_still_sanitised():
 
 def test_empty_text():
     assert render("") == "" and render("   \n") == ""
+
+
+def test_adjacent_citations_are_separated():
+    html = render("Twee bronnen.[^a][^b] Eén.[^c]", cite=lambda key: f"<sup>{key}</sup>")
+    assert '<sup>a</sup><sup class="citation-sep">,</sup><sup>b</sup>' in html
+    assert html.count("citation-sep") == 1

@@ -506,3 +506,18 @@ def test_last_owner_cannot_be_removed(team):
         reverse("assessments:change_member", args=[org.slug, membership.pk]), {"action": "remove"}
     )
     assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_reassessment_date_is_required_of_the_services_own_team_only(team):
+    from assessments import completeness
+    from assessments.workspace import Workspace
+
+    assessment, _editor, _owner = team
+
+    def gap_at_5_6() -> bool:
+        check = completeness.check(Workspace(Assessment.objects.get(pk=assessment.pk)))
+        return any(g.message == "Set the date of the next re-assessment." for g in check.gaps)
+
+    assert gap_at_5_6()
+    Assessment.objects.filter(pk=assessment.pk).update(kind="external")
+    assert not gap_at_5_6()

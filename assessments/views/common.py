@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from assessments.constants import Role
 from assessments.editing import EditConflict, save_versioned
 from assessments.markdown import render as render_markdown
+from assessments.models import Source
 from assessments.permissions import Access, get_assessment
 
 
@@ -99,6 +100,11 @@ def edit_row(
         "back_url": back_url,
         "conflict": conflict,
         "previews": previews,
+        "citable": (
+            Source.objects.filter(assessment=access.assessment).values_list("key", "citation")
+            if form.markdown_fields
+            else ()
+        ),
         **(extra or {}),
     }
     return render(request, "assessments/edit.html", context, status=status)

@@ -51,7 +51,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--paragraphs", type=int, default=14, help="paragraphs per answer")
         parser.add_argument("--downloads", type=int, default=20, help="cached downloads to time")
-        parser.add_argument("--rounds", type=int, default=2, help="timings of each render")
+        parser.add_argument("--rounds", type=int, default=3, help="timings of each render")
         parser.add_argument("--keep-pdf", help="also write the PDF to this file")
 
     def handle(self, *args, paragraphs, downloads, rounds, keep_pdf, **options):
