@@ -169,3 +169,18 @@ def _complete_the_rest(assessment: Assessment) -> None:
     Assessment.objects.filter(pk=assessment.pk).update(next_reassessment_on="2027-09-01")
     assert Measure.objects.filter(risk__assessment=assessment).exists()
     assert Risk.objects.filter(assessment=assessment).count() == 1
+
+
+def test_keyboard_users_can_skip_to_the_content(browser_page):
+    page, base = browser_page
+    page.goto(base + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Direct naar de inhoud"
+    assert page.evaluate("getComputedStyle(document.activeElement).position") == "absolute"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    # The next Tab lands on the first link of the content, not back in the header.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Inloggen"

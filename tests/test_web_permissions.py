@@ -166,6 +166,15 @@ PAGES = [
         lambda w: {"direction": "up"},
         Role.EDITOR,
     ),
+    # Downloads and the PDF report: every member may read them.
+    ("export json", "get", lambda w: url(w, "export_json"), None, Role.VIEWER),
+    ("register csv", "get", lambda w: url(w, "risk_register_csv"), None, Role.VIEWER),
+    ("register xlsx", "get", lambda w: url(w, "risk_register_xlsx"), None, Role.VIEWER),
+    ("report page", "get", lambda w: url(w, "report"), None, Role.VIEWER),
+    ("report status", "get", lambda w: url(w, "report_status"), None, Role.VIEWER),
+    ("report html", "get", lambda w: url(w, "report_html"), None, Role.VIEWER),
+    ("report pdf", "get", lambda w: url(w, "report_pdf"), None, Role.VIEWER),
+    ("report start", "post", lambda w: url(w, "report_start"), lambda w: {}, Role.VIEWER),
     ("finalise", "post", lambda w: url(w, "status"), lambda w: {"action": "finalise"}, Role.EDITOR),
 ]
 
