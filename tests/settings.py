@@ -10,3 +10,7 @@ os.environ.setdefault("TASK_BACKEND", "immediate")
 from kia.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Live-server threads (browser tests) must not keep database connections open between
+# requests: on PostgreSQL that would block the test database's teardown.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from assessments.constants import Role, Status
 from assessments.models import Answer, Assessment, Contribution, Goal, Measure, Risk
@@ -53,6 +54,9 @@ def browser_page(live_server, settings):
         page.set_default_timeout(10_000)
         yield page, live_server.url
         browser.close()
+        # ORM calls made while Playwright's loop runs use their own connection: close it,
+        # or PostgreSQL refuses to drop the test database at the end.
+        connections.close_all()
 
 
 def test_new_user_walks_through_an_assessment(browser_page):
