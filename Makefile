@@ -19,6 +19,7 @@ install: $(STAMP)
 
 migrate: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 
 demo: migrate
 	$(RUN_ENV) $(BIN)/python manage.py kia_demo
@@ -51,7 +52,7 @@ test: lint
 	$(BIN)/pytest
 
 messages: install
-	DEBUG=true $(BIN)/python manage.py makemessages -l nl -l en --ignore=.venv --ignore=tests
+	DEBUG=true $(BIN)/python manage.py makemessages -l nl --no-obsolete --ignore=.venv --ignore=tests
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

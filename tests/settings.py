@@ -2,6 +2,8 @@
 with a throwaway secret key and fast password hashing."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-0123456789")
 os.environ.setdefault("DEBUG", "false")
@@ -10,6 +12,9 @@ os.environ.setdefault("TASK_BACKEND", "immediate")
 from kia.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Generated files (PDF reports) go to a throwaway folder, not the project's media/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="kia-test-media-"))
 
 # Live-server threads (browser tests) must not keep database connections open between
 # requests: on PostgreSQL that would block the test database's teardown.

@@ -30,3 +30,12 @@ def test_bootstrap_is_served_from_an_installed_package():
 
     assert finders.find("bootstrap/css/bootstrap.min.css")
     assert finders.find("bootstrap/js/bootstrap.bundle.min.js")
+
+
+def test_static_files_are_served_with_debug_off(client):
+    from django.conf import settings
+
+    assert not settings.DEBUG
+    response = client.get("/static/bootstrap/css/bootstrap.min.css")
+    assert response.status_code == 200
+    assert b".btn" in b"".join(response.streaming_content)

@@ -253,3 +253,13 @@ def test_prescan_answers_and_question_1_3_when_it_does_not_apply():
     assert "Not applicable: question 1.2 was answered &#x27;yes&#x27;." in chapter or (
         "Not applicable: question 1.2 was answered 'yes'." in chapter
     )
+
+
+def test_citations_next_to_each_other_are_separated():
+    a = full_assessment()
+    Answer.objects.filter(assessment=a, question="2.2").update(
+        text="Two sources.[^ofcom-2024][^dpc-2023] Then text.[^nicam-2023]"
+    )
+    html = render_html(a)
+    assert html.count('<sup class="citation-sep">,</sup>') == 1
+    assert re.search(r'</span><sup class="citation-sep">,</sup><sup class="fn-call">6</sup>', html)

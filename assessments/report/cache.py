@@ -183,7 +183,10 @@ def request_render(assessment: Assessment) -> ReportFile:
             status=ReportStatus.PENDING, error="", started_at=None, finished_at=None
         )
     render_report.enqueue(found.pk)
-    found.refresh_from_db()
+    try:
+        found.refresh_from_db()  # the "immediate" backend has rendered it already
+    except ReportFile.DoesNotExist:  # superseded by a render of newer content
+        return current_file(assessment) or found
     return found
 
 

@@ -350,9 +350,10 @@ def _yes_no(value: str) -> str:
     return capfirst(str(YesNo(value).label) if value else _("not answered"))
 
 
-def _score_cell(value: str, reason: str, md) -> ScoreCell:
+def _score_cell(value: str, reason: str, inline) -> ScoreCell:
+    """A likelihood or impact as printed; ``inline`` renders the reason's Markdown."""
     if value == Score.NOT_ASSESSABLE:
-        return ScoreCell(str(Score.NOT_ASSESSABLE.label), md(reason))  # md: one line of Markdown
+        return ScoreCell(str(Score.NOT_ASSESSABLE.label), inline(reason))
     if not value:
         return ScoreCell(_("not scored yet"))
     return ScoreCell(str(Score(value).label))
