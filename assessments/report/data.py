@@ -24,27 +24,22 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from assessments import heatmap, instrument, markdown, scoring
-from assessments.constants import GoalKind, ProportionalitySide, Status, YesNo
+from assessments.constants import ProportionalitySide, Status, YesNo
 from assessments.instrument import AnswerKind
 from assessments.models import (
-    Answer,
     Assessment,
-    Contribution,
-    Goal,
     Measure,
     ProportionalityItem,
-    Risk,
-    ServiceResponse,
     Source,
 )
 from assessments.scoring import Score, ScoreState
+from assessments.workspace import Workspace
 
 # Bump when the report's data or layout changes in a way the templates don't show, so
 # cached PDFs are made again (the templates and stylesheet are hashed anyway).
 REPORT_FORMAT_VERSION = "1"
 
 EMPTY = mark_safe("")
-CATEGORY_ORDER = {c.key: i for i, c in enumerate(instrument.RISK_CATEGORIES)}
 
 
 # --- Footnotes ----------------------------------------------------------------------------------
@@ -368,29 +363,17 @@ class _Builder:
     def __init__(self, assessment: Assessment):
         self.a = assessment
         self.language = assessment.language
-        # One query per table: the number of queries does not grow with the assessment.
-        self.answers = {
-            row.question: row.text for row in Answer.objects.filter(assessment=assessment)
-        }
-        goals = list(Goal.objects.filter(assessment=assessment))
-        goals.sort(key=lambda g: (g.kind != GoalKind.MAIN, g.order, g.pk))  # main goal first
-        self.goals = goals
-        self.contributions = {
-            row.question: row for row in Contribution.objects.filter(assessment=assessment)
-        }
-        risks = list(Risk.objects.filter(assessment=assessment))
-        risks.sort(key=lambda r: (CATEGORY_ORDER.get(r.category, 99), r.order, r.pk))
-        self.risks = risks
-        self.measures: dict[int, list[Measure]] = defaultdict(list)
-        for measure in Measure.objects.filter(risk__assessment=assessment):
-            self.measures[measure.risk_id].append(measure)
-        self.items = list(
-            ProportionalityItem.objects.filter(assessment=assessment).select_related(
-                "goal", "contribution", "risk"
-            )
-        )
-        self.sources = list(Source.objects.filter(assessment=assessment))
-        self.responses = list(ServiceResponse.objects.filter(assessment=assessment))
+        # The assessment's content comes from the one loader the app uses (a fixed number of
+        # queries); risks arrive in the instrument's category order, numbered R1, R2, …
+        ws = Workspace(assessment)
+        self.answers = {key: answer.text for key, answer in ws.answers.items()}
+        self.goals = ws.goals  # main goal first
+        self.contributions = ws.contributions
+        self.risks = ws.risks
+        self.measures: dict[int, list[Measure]] = {r.pk: list(r.measures.all()) for r in ws.risks}
+        self.items = ws.proportionality_items
+        self.sources = ws.sources
+        self.responses = ws.responses
         self.citations = Citations(self.sources)
         self.risk_blocks: dict[int, RiskBlock] = {}
         self.toc: list[TocEntry] = []
@@ -598,7 +581,7 @@ class _Builder:
         for risk in self.risks:
             if risk.category != q.category:
                 continue
-            number = f"R{len(self.risk_blocks) + 1}"
+            number = risk.label  # the same R1, R2, … as on the app's pages
             block = RiskBlock(
                 number=number,
                 anchor=f"risk-{number.lower()}",
