@@ -10,6 +10,7 @@ with a non-zero exit status.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from pathlib import Path
 
@@ -26,7 +27,7 @@ EXPECTED_FILES = ("tiktok-2025.json", "voorbeeld-huiswerkapp.json")
 ORGANISATION_SLUG = "demo"
 ORGANISATION_NAME = "Demo-organisatie"
 USERNAME = "demo"
-URL = "http://127.0.0.1:8000/"
+URL = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/"  # make run passes PORT
 
 
 def _slug_in(raw: bytes) -> str | None:
