@@ -38,6 +38,7 @@ BENCH_ENV := DEBUG=false SECRET_KEY=bench-only-secret-key-0123456789abcdef \
 bench: install
 	@mkdir -p var
 	@$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	@$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(BENCH_ENV) $(BIN)/python manage.py kia_bench
 	$(BENCH_ENV) $(BIN)/python manage.py kia_bench_pages
 
