@@ -300,6 +300,23 @@ class ServiceResponseForm(VersionedForm):
         }
 
 
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name"]
+
+    def save(self, commit: bool = True) -> Organisation:
+        organisation = super().save(commit=False)
+        base = slugify(organisation.name)[:70] or "organisatie"
+        slug, n = base, 2
+        while Organisation.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        organisation.slug = slug
+        if commit:
+            organisation.save()
+        return organisation
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EDITOR)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from assessments.constants import Role
 from assessments.models import Assessment, Membership
@@ -69,7 +70,7 @@ def get_assessment(
         raise Http404("No such assessment.")
     role = Role(row.member_role)
     if not role.includes(required):
-        raise PermissionDenied("Your role does not allow this.")
+        raise PermissionDenied(_("Your role does not allow this."))
     if required.includes(Role.EDITOR) and row.is_locked and not allow_locked:
-        raise PermissionDenied("This assessment is final: an owner must reopen it first.")
+        raise PermissionDenied(_("This assessment is final: an owner must reopen it first."))
     return Access(row, role)

@@ -521,3 +521,29 @@ def test_reassessment_date_is_required_of_the_services_own_team_only(team):
     assert gap_at_5_6()
     Assessment.objects.filter(pk=assessment.pk).update(kind="external")
     assert not gap_at_5_6()
+
+
+def test_a_new_user_starts_an_organisation():
+    user = factories.user(username="nieuw")
+    client = logged_in(user)
+    page = client.get(reverse("assessments:home")).content.decode()
+    assert reverse("assessments:new_organisation") in page
+    response = client.post(reverse("assessments:new_organisation"), {"name": "Stichting Leren"})
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=user)
+    assert membership.role == Role.OWNER and membership.organisation.slug == "stichting-leren"
+    assert client.post(reverse("assessments:new_organisation"), {"name": ""}).status_code == 400
+    assert Membership.objects.filter(user=user).count() == 1
+
+
+def test_error_pages_explain_what_happened(team):
+    assessment, editor, _owner = team
+    Assessment.objects.filter(pk=assessment.pk).update(status=Status.FINAL)
+    client = logged_in(editor)
+    forbidden = client.post(u(assessment, "answer", "2.1"), {"text": "x"})
+    assert forbidden.status_code == 403
+    assert "This assessment is final: an owner must reopen it first." in forbidden.content.decode()
+    missing = client.get(u(assessment, "chapter", 9))
+    assert missing.status_code == 404
+    assert "This page does not exist" in missing.content.decode()
+    assert "Back to the start page" in missing.content.decode()

@@ -260,3 +260,4 @@ def test_public_pages_need_no_login(client, world):
     assert client.get(reverse("assessments:home")).status_code == 200
     assert client.get(reverse("login")).status_code == 200
     assert client.get(reverse("assessments:new")).status_code == 302
+    assert client.get(reverse("assessments:new_organisation")).status_code == 302

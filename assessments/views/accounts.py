@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments.constants import Role
-from assessments.forms import InvitationForm, RoleForm, ThrottledAuthenticationForm
+from assessments.forms import (
+    InvitationForm,
+    OrganisationForm,
+    RoleForm,
+    ThrottledAuthenticationForm,
+)
 from assessments.models import Invitation, Membership, Organisation
 from assessments.permissions import role_in
 
@@ -118,6 +123,25 @@ def change_member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("assessments:members", slug=slug)
 
 
+@login_required
+def new_organisation(request: HttpRequest) -> HttpResponse:
+    """Anyone logged in can start an organisation; they become its owner."""
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            organisation = form.save()
+            Membership.objects.create(organisation=organisation, user=request.user, role=Role.OWNER)
+        request.session["organisation_id"] = organisation.pk
+        messages.success(request, _("Organisation created. You are its owner."))
+        return redirect("assessments:home")
+    return render(
+        request,
+        "assessments/organisation_new.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = Invitation.objects.filter(token=token).select_related("organisation").first()
     if invitation is None or not invitation.is_open:
@@ -165,6 +189,7 @@ def _join(invitation: Invitation, user) -> None:
 
 
 urlpatterns = [
+    path("organisation/new/", new_organisation, name="new_organisation"),
     path("organisation/<slug:slug>/members/", members, name="members"),
     path("organisation/<slug:slug>/members/<int:pk>/", change_member, name="change_member"),
     path("invitation/<str:token>/", accept_invitation, name="invitation"),
