@@ -95,26 +95,19 @@ def next_order(siblings: models.QuerySet) -> int:
     return 0 if last is None else last + 1
 
 
-def set_status(assessment: Assessment, status: Status, *, user) -> None:
-    """Move an assessment between draft, final and published (checks are the caller's)."""
+def set_status(assessment: Assessment, status: Status, *, expected: Status, user) -> bool:
+    """Move an assessment from ``expected`` to ``status``; False if its status changed
+    meanwhile (someone else reopened or published it), in which case nothing is written."""
     now = timezone.now()
-    assessment.status = status
-    if status == Status.DRAFT:
-        assessment.finalised_at = None
-        assessment.published_at = None
-    elif status == Status.FINAL:
-        assessment.finalised_at = assessment.finalised_at or now
-        assessment.published_at = None
-    else:
-        assessment.finalised_at = assessment.finalised_at or now
-        assessment.published_at = now
-    with transaction.atomic():
-        Assessment.objects.filter(pk=assessment.pk).update(
-            status=assessment.status,
-            finalised_at=assessment.finalised_at,
-            published_at=assessment.published_at,
-            updated_at=now,
-            updated_by=user,
-            version=models.F("version") + 1,
-        )
-    assessment.refresh_from_db(fields=["version", "updated_at", "updated_by"])
+    finalised_at = None if status == Status.DRAFT else (assessment.finalised_at or now)
+    published_at = now if status == Status.PUBLISHED else None
+    changed = Assessment.objects.filter(pk=assessment.pk, status=expected).update(
+        status=status,
+        finalised_at=finalised_at,
+        published_at=published_at,
+        updated_at=now,
+        updated_by=user,
+        version=models.F("version") + 1,
+    )
+    assessment.refresh_from_db()
+    return bool(changed)

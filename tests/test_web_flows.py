@@ -547,3 +547,15 @@ def test_error_pages_explain_what_happened(team):
     assert missing.status_code == 404
     assert "This page does not exist" in missing.content.decode()
     assert "Back to the start page" in missing.content.decode()
+
+
+def test_a_status_change_based_on_an_outdated_status_changes_nothing(team):
+    from assessments import editing
+
+    assessment, _editor, owner = team
+    Assessment.objects.filter(pk=assessment.pk).update(status=Status.FINAL)
+    stale = Assessment.objects.get(pk=assessment.pk)  # loaded while final
+    Assessment.objects.filter(pk=assessment.pk).update(status=Status.DRAFT)  # someone reopened
+    assert not editing.set_status(stale, Status.PUBLISHED, expected=Status.FINAL, user=owner)
+    assessment.refresh_from_db()
+    assert assessment.status == Status.DRAFT and assessment.published_at is None

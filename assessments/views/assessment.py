@@ -85,7 +85,9 @@ def change_status(request: HttpRequest, access: Access) -> HttpResponse:
                 % {"count": len(check.gaps)},
             )
             return back
-    editing.set_status(assessment, target, user=request.user)
+    if not editing.set_status(assessment, target, expected=source, user=request.user):
+        messages.error(request, _("The status was changed by someone else; nothing was changed."))
+        return back
     messages.success(
         request,
         {
