@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from assessments import instrument
@@ -24,6 +21,7 @@ from assessments.models import (
     ServiceResponse,
     Source,
 )
+from assessments.slugs import free_slug, slug_from
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -123,18 +121,10 @@ class NewAssessmentForm(forms.ModelForm):
 
     def save(self, commit: bool = True) -> Assessment:
         assessment = super().save(commit=False)
-        assessment.slug = unique_slug(assessment.title)
+        assessment.slug = free_slug(Assessment, slug_from(assessment.title, "kia"))
         if commit:
             assessment.save()
         return assessment
-
-
-def unique_slug(title: str) -> str:
-    base = re.sub(r"[-_]+", "-", slugify(title))[:90].strip("-") or "kia"
-    slug, n = base, 2
-    while Assessment.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 class AssessmentSettingsForm(VersionedForm):
@@ -307,11 +297,7 @@ class OrganisationForm(forms.ModelForm):
 
     def save(self, commit: bool = True) -> Organisation:
         organisation = super().save(commit=False)
-        base = slugify(organisation.name)[:70] or "organisatie"
-        slug, n = base, 2
-        while Organisation.objects.filter(slug=slug).exists():
-            slug, n = f"{base}-{n}", n + 1
-        organisation.slug = slug
+        organisation.slug = free_slug(Organisation, slug_from(organisation.name, "organisatie"))
         if commit:
             organisation.save()
         return organisation

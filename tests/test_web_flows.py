@@ -559,3 +559,16 @@ def test_a_status_change_based_on_an_outdated_status_changes_nothing(team):
     assert not editing.set_status(stale, Status.PUBLISHED, expected=Status.FINAL, user=owner)
     assessment.refresh_from_db()
     assert assessment.status == Status.DRAFT and assessment.published_at is None
+
+
+def test_short_names_are_made_unique():
+    from assessments.models import Organisation
+    from assessments.slugs import free_slug, slug_from
+
+    assert slug_from("KIA op TikTok_2025 — concept!", "kia") == "kia-op-tiktok-2025-concept"
+    assert slug_from("!!!", "kia") == "kia"
+    org = factories.organisation(slug="leerlicht")
+    assert free_slug(Organisation, "leerlicht") == "leerlicht-2"
+    factories.assessment(org, slug="kia")
+    factories.assessment(org, slug="kia-2")
+    assert free_slug(Assessment, "kia") == "kia-3"

@@ -28,6 +28,7 @@ from assessments.models import (
     ServiceResponse,
     Source,
 )
+from assessments.slugs import free_slug
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -125,7 +126,7 @@ class Rows:
             **{field: prescan[key] for field, key in _PRESCAN_FIELDS.items()},
         )
         if slug is None:
-            assessment.slug = free_slug(data["slug"])
+            assessment.slug = free_slug(Assessment, data["slug"])
         elif Assessment.objects.filter(slug=slug).exists():
             self.problems.append(
                 (
@@ -258,18 +259,3 @@ class Rows:
                 },
             )
             self.save(response, ("responses", index))
-
-
-def free_slug(wanted: str) -> str:
-    """``wanted`` if no assessment has it yet, otherwise the first free ``wanted-N``."""
-    slug_field = Assessment._meta.get_field("slug")
-    if not Assessment.objects.filter(slug=wanted).exists():
-        return wanted
-    stem = wanted[: slug_field.max_length - 8]
-    taken = set(
-        Assessment.objects.filter(slug__startswith=f"{stem}-").values_list("slug", flat=True)
-    )
-    number = 2
-    while f"{stem}-{number}" in taken:
-        number += 1
-    return f"{stem}-{number}"
