@@ -19,7 +19,8 @@ from assessments.constants import Role
 from assessments.exchange import InvalidAssessment, export_assessment, import_assessment, to_json
 from assessments.exchange.csv_register import register_csv, register_xlsx
 from assessments.models import Organisation
-from assessments.permissions import get_assessment, role_in
+from assessments.permissions import Access, role_in
+from assessments.views.common import assessment_view
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_ROLES = (Role.EDITOR, Role.OWNER)
@@ -34,9 +35,9 @@ def _download(content: bytes, *, content_type: str, filename: str) -> HttpRespon
     return response
 
 
-@login_required
-def export_json(request: HttpRequest, slug: str) -> HttpResponse:
-    assessment = get_assessment(request.user, slug, Role.VIEWER).assessment
+@assessment_view()
+def export_json(request: HttpRequest, access: Access) -> HttpResponse:
+    assessment = access.assessment
     document = export_assessment(assessment, exported_at=timezone.localtime())
     return _download(
         to_json(document),
@@ -45,9 +46,9 @@ def export_json(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def risk_register_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    assessment = get_assessment(request.user, slug, Role.VIEWER).assessment
+@assessment_view()
+def risk_register_csv(request: HttpRequest, access: Access) -> HttpResponse:
+    assessment = access.assessment
     return _download(
         register_csv(assessment),
         content_type="text/csv; charset=utf-8",
@@ -55,9 +56,9 @@ def risk_register_csv(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def risk_register_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
-    assessment = get_assessment(request.user, slug, Role.VIEWER).assessment
+@assessment_view()
+def risk_register_xlsx(request: HttpRequest, access: Access) -> HttpResponse:
+    assessment = access.assessment
     return _download(
         register_xlsx(assessment),
         content_type=XLSX_TYPE,

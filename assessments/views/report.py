@@ -7,17 +7,17 @@ refresh without JavaScript) until the PDF is ready.
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments.constants import Role, Status
+from assessments.constants import Status
 from assessments.models import Assessment, ReportFile, ReportStatus
-from assessments.permissions import get_assessment
+from assessments.permissions import Access
 from assessments.report import cache
+from assessments.views.common import assessment_view
 
 POLL_SECONDS = 3
 
@@ -47,27 +47,24 @@ def _state(assessment: Assessment) -> dict:
     }
 
 
-@login_required
+@assessment_view()
 @require_GET
-def report_page(request: HttpRequest, slug: str) -> HttpResponse:
-    access = get_assessment(request.user, slug, Role.VIEWER)
+def report_page(request: HttpRequest, access: Access) -> HttpResponse:
     return render(request, "assessments/report/page.html", {**_state(access.assessment)})
 
 
-@login_required
+@assessment_view()
 @require_POST
-def report_start(request: HttpRequest, slug: str) -> HttpResponse:
-    access = get_assessment(request.user, slug, Role.VIEWER)
+def report_start(request: HttpRequest, access: Access) -> HttpResponse:
     cache.request_render(access.assessment)
     if request.headers.get("HX-Request"):
         return render(request, "assessments/report/_status.html", _state(access.assessment))
-    return redirect("assessments:report", slug=slug)
+    return redirect("assessments:report", slug=access.assessment.slug)
 
 
-@login_required
+@assessment_view()
 @require_GET
-def report_status(request: HttpRequest, slug: str) -> HttpResponse:
-    access = get_assessment(request.user, slug, Role.VIEWER)
+def report_status(request: HttpRequest, access: Access) -> HttpResponse:
     state = _state(access.assessment)
     if request.headers.get("HX-Request"):
         return render(request, "assessments/report/_status.html", state)
@@ -79,29 +76,27 @@ def report_status(request: HttpRequest, slug: str) -> HttpResponse:
             "pages": current.page_count if current else None,
             "size": current.size if current else None,
             "error": current.error if current and current.status == ReportStatus.FAILED else "",
-            "download_url": reverse("assessments:report_pdf", args=[slug])
+            "download_url": reverse("assessments:report_pdf", args=[access.assessment.slug])
             if current and current.is_ready
             else None,
         }
     )
 
 
-@login_required
+@assessment_view()
 @require_GET
-def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+def report_pdf(request: HttpRequest, access: Access) -> HttpResponse:
     """The PDF of the assessment as it is now; to the report page if it is not ready."""
-    access = get_assessment(request.user, slug, Role.VIEWER)
     current = cache.current_file(access.assessment)
     if current is None or not current.is_ready:
-        return redirect("assessments:report", slug=slug)
+        return redirect("assessments:report", slug=access.assessment.slug)
     return _pdf_response(current)
 
 
-@login_required
+@assessment_view()
 @require_GET
-def report_file(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def report_file(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     """An earlier PDF of the assessment (made from an older state of it)."""
-    access = get_assessment(request.user, slug, Role.VIEWER)
     found = get_object_or_404(
         ReportFile, pk=pk, assessment=access.assessment, status=ReportStatus.READY
     )
@@ -110,13 +105,12 @@ def report_file(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _pdf_response(found)
 
 
-@login_required
+@assessment_view()
 @require_GET
-def report_html(request: HttpRequest, slug: str) -> HttpResponse:
+def report_html(request: HttpRequest, access: Access) -> HttpResponse:
     """The report as HTML (what the PDF is made from), for a quick look in the browser."""
     from assessments.report.render import render_html
 
-    access = get_assessment(request.user, slug, Role.VIEWER)
     return HttpResponse(render_html(access.assessment, for_pdf=False))
 
 
