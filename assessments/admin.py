@@ -1,6 +1,77 @@
-from django.contrib import admin
+"""The admin. Content is written through the write path (``editing``) like everywhere
+else, so admin edits are in the history (through "admin"); the status only changes through
+the lifecycle (``workflow``), so it is read-only here."""
 
-from assessments import models
+from django.contrib import admin
+from django.db import transaction
+
+from assessments import editing, models
+from assessments.constants import Channel
+
+
+def _actor(request) -> editing.Actor:
+    return editing.Actor(request.user, Channel.ADMIN)
+
+
+def _assessment_of(obj) -> models.Assessment | None:
+    if isinstance(obj, models.Assessment):
+        return obj if obj.pk else None
+    if isinstance(obj, models.Measure):
+        return obj.risk.assessment
+    return obj.assessment
+
+
+class RecordedAdmin(admin.ModelAdmin):
+    """Saves, deletes and inline edits go through ``editing`` and are recorded."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        batch = editing.Batch(_actor(request), _assessment_of(obj))
+        batch.save_current(obj)
+        batch.finish()
+
+    def delete_model(self, request, obj) -> None:
+        with transaction.atomic():
+            batch = editing.Batch(_actor(request), _assessment_of(obj))
+            batch.delete(obj, expected=None)
+            batch.finish()
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        instances = formset.save(commit=False)
+        batch = editing.Batch(_actor(request), _assessment_of(form.instance))
+        for obj in formset.deleted_objects:
+            batch.delete(obj, expected=None)
+        for obj in instances:
+            batch.save_current(obj)
+        batch.finish()
+
+
+@admin.register(models.Change)
+class ChangeAdmin(admin.ModelAdmin):
+    """The history is written by the app only: read-only here."""
+
+    list_display = ["at", "assessment", "entity", "object_label", "field", "action", "user_name"]
+    list_filter = ["via", "action", "entity"]
+    search_fields = ["object_label", "field", "user_name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(models.Version)
+class VersionAdmin(ChangeAdmin):
+    list_display = ["assessment", "number", "name", "reason", "status", "created_at"]
+    list_filter = ["reason", "status"]
+    search_fields = ["name", "assessment__title"]
 
 
 class MembershipInline(admin.TabularInline):
@@ -43,12 +114,20 @@ class ServiceResponseInline(admin.StackedInline):
 
 
 @admin.register(models.Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(RecordedAdmin):
     list_display = ["title", "organisation", "kind", "service_name", "status", "updated_at"]
     list_filter = ["status", "kind", "language", "organisation"]
     search_fields = ["title", "slug", "service_name", "service_provider", "assessor"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["created_at", "updated_at", "updated_by", "version"]
+    readonly_fields = [
+        "status",
+        "finalised_at",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "updated_by",
+        "lock_version",
+    ]
     inlines = [GoalInline, RiskInline, ServiceResponseInline]
     fieldsets = [
         (None, {"fields": ["organisation", "title", "slug", "kind", "status", "language"]}),
@@ -89,25 +168,25 @@ class AssessmentAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("History", {"fields": ["created_at", "updated_at", "updated_by", "version"]}),
+        ("History", {"fields": ["created_at", "updated_at", "updated_by", "lock_version"]}),
     ]
 
 
 @admin.register(models.Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(RecordedAdmin):
     list_display = ["assessment", "question", "updated_at"]
     list_filter = ["assessment"]
     search_fields = ["text"]
 
 
 @admin.register(models.Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(RecordedAdmin):
     list_display = ["title", "assessment", "kind", "order"]
     list_filter = ["kind", "assessment"]
 
 
 @admin.register(models.Contribution)
-class ContributionAdmin(admin.ModelAdmin):
+class ContributionAdmin(RecordedAdmin):
     list_display = ["assessment", "question", "summary"]
     list_filter = ["assessment"]
 
@@ -118,7 +197,7 @@ class MeasureInline(admin.StackedInline):
 
 
 @admin.register(models.Risk)
-class RiskAdmin(admin.ModelAdmin):
+class RiskAdmin(RecordedAdmin):
     list_display = ["topic", "assessment", "category", "likelihood", "impact", "gross_label"]
     list_filter = ["category", "assessment"]
     search_fields = ["topic", "description"]
@@ -130,27 +209,27 @@ class RiskAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(RecordedAdmin):
     list_display = ["title", "risk", "status", "owner", "due_date"]
     list_filter = ["status", "risk__assessment"]
     search_fields = ["title", "owner"]
 
 
 @admin.register(models.ProportionalityItem)
-class ProportionalityItemAdmin(admin.ModelAdmin):
+class ProportionalityItemAdmin(RecordedAdmin):
     list_display = ["text", "assessment", "side", "order"]
     list_filter = ["side", "assessment"]
 
 
 @admin.register(models.Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(RecordedAdmin):
     list_display = ["key", "citation", "assessment", "accessed_on"]
     list_filter = ["assessment"]
     search_fields = ["key", "citation", "url"]
 
 
 @admin.register(models.ServiceResponse)
-class ServiceResponseAdmin(admin.ModelAdmin):
+class ServiceResponseAdmin(RecordedAdmin):
     list_display = ["author", "assessment", "received_on"]
 
 

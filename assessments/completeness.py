@@ -176,7 +176,7 @@ def _check_risks(ws: Workspace, need) -> None:
 
 def _check_weighing(ws: Workspace, need) -> None:
     for key in ("5.1", "5.2"):
-        field_name = "achievement" if key == "5.1" else "subsidiarity"
+        field_name = instrument.GOAL_FIELDS[key]
         answered = _filled(ws.answer_text(key)) or (
             bool(ws.goals) and all(_filled(getattr(g, field_name)) for g in ws.goals)
         )

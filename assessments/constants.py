@@ -27,7 +27,10 @@ class AssessmentKind(models.TextChoices):
 
 
 class Status(models.TextChoices):
+    """The lifecycle's states; ``assessments.workflow`` decides how an assessment moves."""
+
     DRAFT = "draft", _("draft")
+    IN_REVIEW = "in_review", _("in review")
     FINAL = "final", _("final")
     PUBLISHED = "published", _("published")
 
@@ -64,3 +67,26 @@ class ProportionalitySide(models.TextChoices):
     ORGANISATION_BENEFIT = "organisation_benefit", _("benefit for the organisation")
     CHILD_BENEFIT = "child_benefit", _("benefit for children's wellbeing")
     HARM = "harm", _("harm (negative impact on children)")
+
+
+class Channel(models.TextChoices):
+    """Through what a change was made (recorded in the history)."""
+
+    WEB = "web", _("web app")
+    IMPORT = "import", _("import")
+    ADMIN = "admin", _("admin")
+    SYSTEM = "system", _("system")
+    API = "api", _("API")
+
+
+class ChangeAction(models.TextChoices):
+    CREATE = "create", _("added")
+    UPDATE = "update", _("changed")
+    DELETE = "delete", _("removed")
+
+
+class VersionReason(models.TextChoices):
+    MANUAL = "manual", _("recorded by hand")
+    FINALISED = "finalised", _("finalised")
+    PUBLISHED = "published", _("published")
+    UPGRADE = "upgrade", _("recorded when versions were introduced")

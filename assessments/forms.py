@@ -31,15 +31,15 @@ def _textarea(rows: int = 8) -> forms.Textarea:
 
 
 class VersionedForm(forms.ModelForm):
-    """A model form that carries the version of the row it was loaded from."""
+    """A model form that carries the lock version of the row it was loaded from."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, assessment: Assessment | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.assessment = assessment
         if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
+            self.initial["lock_version"] = self.instance.lock_version
 
     def _get_validation_exclusions(self):
         # The assessment is not a form field, but rules such as "one answer per question"
@@ -75,7 +75,7 @@ class PrescanForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for number, name in zip(("1.1", "1.2", "1.3"), self.Meta.fields, strict=False):
+        for number, name in instrument.PRESCAN_FIELDS.items():
             field = self.fields[name]
             field.label = f"{number} {instrument.question(number).text}"
             field.widget = forms.RadioSelect()

@@ -32,9 +32,12 @@ class HeatMap:
         return not any(cell.risks for _, cells in self.rows for cell in cells)
 
 
-def build(risks, *, residual: bool = False) -> HeatMap:
+def build(risks, *, matrix: scoring.RiskMatrix, residual: bool = False) -> HeatMap:
+    """The heat map of ``risks`` coloured by ``matrix`` (the assessment's own)."""
     levels = list(scoring.SCALE)  # low, medium, high
-    cells = {(lk, ik): Cell(lk, ik, scoring.score(lk, ik)) for lk in levels for ik in levels}
+    cells = {
+        (lk, ik): Cell(lk, ik, scoring.score(lk, ik, matrix)) for lk in levels for ik in levels
+    }
     unplaced = []
     for risk in risks:
         likelihood = risk.residual_likelihood if residual else risk.likelihood

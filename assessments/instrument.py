@@ -926,3 +926,25 @@ def contribution_choices() -> list[tuple[str, str]]:
         (q.number, f"{q.number} {', '.join(str(v.name) for v in q.values)}")
         for q in CONTRIBUTION_QUESTIONS
     ]
+
+
+# --- Which model field answers which question ----------------------------------------------------
+
+# The pre-scan's yes/no answers are fields of the assessment.
+PRESCAN_FIELDS: dict[str, str] = {
+    "1.1": "prescan_offers_service",
+    "1.2": "prescan_accessible_to_minors",
+    "1.3": "prescan_can_exclude_minors",
+}
+# 2.6, 5.1 and 5.2 may be answered per goal: the field of the goal that holds the answer.
+GOAL_FIELDS: dict[str, str] = {
+    "2.6": "effectiveness",
+    "5.1": "achievement",
+    "5.2": "subsidiarity",
+}
+GOAL_FIELD_QUESTIONS: dict[str, str] = {field: number for number, field in GOAL_FIELDS.items()}
+
+
+def chapter_of(number: str) -> str:
+    """The chapter ("1"–"5") of a question or answer key such as "2.3.1"."""
+    return number.split(".")[0]

@@ -6,8 +6,9 @@ Every view that reads an assessment goes through ``get_assessment``:
 * an assessment of an organisation the user is not a member of does not exist for them
   (404, so its existence is not revealed);
 * a member whose role is below the required one gets 403;
-* asking for a role that may change the assessment (editor and up) while it is final or
-  published gets 403, except for owners reopening it (``allow_locked=True``).
+* asking for a role that may change the assessment (editor and up) while the lifecycle
+  (``workflow.is_editable``) does not allow editing gets 403, except for views that take
+  lifecycle transitions themselves (``allow_locked=True``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db.models import F
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from assessments import workflow
 from assessments.constants import Role
 from assessments.models import Assessment, Membership
 
@@ -32,7 +34,7 @@ class Access:
 
     @property
     def can_edit(self) -> bool:
-        return self.role.includes(Role.EDITOR) and not self.assessment.is_locked
+        return self.role.includes(Role.EDITOR) and workflow.is_editable(self.assessment)
 
     @property
     def can_review(self) -> bool:
@@ -61,8 +63,9 @@ def get_assessment(
     if not user.is_authenticated:
         raise Http404("No such assessment.")
     row = (
-        Assessment.objects.select_related("organisation")
-        .filter(slug=slug, organisation__memberships__user=user)
+        Assessment.objects.for_member(user)
+        .select_related("organisation")
+        .filter(slug=slug)
         .annotate(member_role=F("organisation__memberships__role"))
         .first()
     )
@@ -71,6 +74,9 @@ def get_assessment(
     role = Role(row.member_role)
     if not role.includes(required):
         raise PermissionDenied(_("Your role does not allow this."))
-    if required.includes(Role.EDITOR) and row.is_locked and not allow_locked:
-        raise PermissionDenied(_("This assessment is final: an owner must reopen it first."))
+    if required.includes(Role.EDITOR) and not workflow.is_editable(row) and not allow_locked:
+        raise PermissionDenied(
+            _("This assessment is %(status)s and cannot be edited now.")
+            % {"status": row.get_status_display()}
+        )
     return Access(row, role)

@@ -10,17 +10,22 @@ choose them here and document them (README, "Scoring"):
   missing input gives "not scored yet".
 
 A deployment can replace the matrix (levels, labels, colours, the grid) by pointing the
-``KIA_RISK_MATRIX`` setting at its own ``RiskMatrix``.
+``KIA_RISK_MATRIX`` setting at its own ``RiskMatrix``. Each assessment keeps the matrix it
+was created with (``Assessment.risk_matrix``, as ``matrix_to_data`` gives it) and each
+version keeps its own, so a new deployment matrix never rescores a finished assessment.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +64,7 @@ class RiskScore:
     state: ScoreState
     value: int | None = None
     level: RiskLevel | None = None
+    is_high: bool = False  # the matrix's worst level
 
     @property
     def label(self) -> str:
@@ -68,12 +74,6 @@ class RiskScore:
             return str(_("not scored yet"))
         assert self.level is not None
         return f"{self.value} ({self.level.label})"
-
-    @property
-    def is_high(self) -> bool:
-        return self.level is not None and self.level.rank == max(
-            level.rank for level in get_matrix().levels
-        )
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,40 @@ def get_matrix() -> RiskMatrix:
     return _load_matrix(settings.KIA_RISK_MATRIX)
 
 
-def score(likelihood: str, impact: str) -> RiskScore:
+def matrix_to_data(matrix: RiskMatrix) -> dict[str, Any]:
+    """The matrix as JSON data, labels as their English source text (translated on load)."""
+    with translation.override("en"):
+        levels = [
+            {"key": lv.key, "label": str(lv.label), "colour": lv.colour, "rank": lv.rank}
+            for lv in matrix.levels
+        ]
+    return {"levels": levels, "grid": matrix.grid}
+
+
+@lru_cache(maxsize=32)
+def _matrix_from_json(text: str) -> RiskMatrix:
+    data = json.loads(text)
+    return RiskMatrix(
+        levels=tuple(
+            RiskLevel(lv["key"], _(lv["label"]), lv["colour"], lv["rank"]) for lv in data["levels"]
+        ),
+        grid=data["grid"],
+    )
+
+
+def matrix_from_data(data: dict[str, Any] | None) -> RiskMatrix:
+    """A matrix stored with ``matrix_to_data``; the deployment's matrix if none was stored."""
+    if not data:
+        return get_matrix()
+    return _matrix_from_json(json.dumps(data, sort_keys=True))
+
+
+def current_matrix_data() -> dict[str, Any]:
+    """The deployment's matrix as data: what a new assessment is scored with."""
+    return matrix_to_data(get_matrix())
+
+
+def score(likelihood: str, impact: str, matrix: RiskMatrix | None = None) -> RiskScore:
     """Score a risk from its likelihood and impact (``Score`` values, or "" if not given).
 
     "Cannot be assessed" wins over "not scored yet": a risk whose likelihood cannot be
@@ -135,8 +168,11 @@ def score(likelihood: str, impact: str) -> RiskScore:
         return RiskScore(ScoreState.NOT_ASSESSABLE)
     if likelihood not in SCALE or impact not in SCALE:
         return RiskScore(ScoreState.UNSCORED)
+    matrix = matrix or get_matrix()
+    level = matrix.level(likelihood, impact)
     return RiskScore(
         ScoreState.SCORED,
         value=SCALE[likelihood] * SCALE[impact],
-        level=get_matrix().level(likelihood, impact),
+        level=level,
+        is_high=level.rank == max(lv.rank for lv in matrix.levels),
     )

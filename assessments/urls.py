@@ -1,4 +1,14 @@
-from assessments.views import accounts, assessment, chapters, core, exchange, report, rows
+from assessments.views import (
+    accounts,
+    assessment,
+    chapters,
+    core,
+    exchange,
+    history,
+    report,
+    rows,
+    versions,
+)
 
 app_name = "assessments"
 
@@ -11,4 +21,6 @@ urlpatterns = [
     *rows.urlpatterns,
     *exchange.urlpatterns,
     *report.urlpatterns,
+    *history.urlpatterns,
+    *versions.urlpatterns,
 ]

@@ -31,11 +31,15 @@ from assessments.models import (
 _CATEGORY_INDEX = {c.key: i for i, c in enumerate(instrument.RISK_CATEGORIES)}
 
 
-def _numbered(risks: list[Risk]) -> list[Risk]:
-    """Sort risks in the instrument's category order and label them R1, R2, …"""
+def _numbered(risks: list[Risk], assessment: Assessment) -> list[Risk]:
+    """Sort risks in the instrument's category order and label them R1, R2, …
+
+    Each risk gets its assessment (already loaded) so that scoring it with the assessment's
+    matrix costs no query."""
     risks.sort(key=lambda r: (_CATEGORY_INDEX.get(r.category, 99), r.order, r.pk))
     for number, risk in enumerate(risks, start=1):
         risk.label = f"R{number}"
+        risk.assessment = assessment
     return risks
 
 
@@ -48,6 +52,11 @@ class Citation:
 class Workspace:
     def __init__(self, assessment: Assessment):
         self.assessment = assessment
+        self.version = None  # the Version it was read from, when it is not the live rows
+
+    @property
+    def matrix(self):
+        return self.assessment.matrix
 
     @cached_property
     def answers(self) -> dict[str, Answer]:
@@ -78,7 +87,7 @@ class Workspace:
                 Prefetch("measures", queryset=Measure.objects.order_by("order", "pk"))
             )
         )
-        return _numbered(rows)
+        return _numbered(rows, self.assessment)
 
     @cached_property
     def risks_by_category(self) -> dict[str, list[Risk]]:
@@ -121,12 +130,8 @@ class Workspace:
         for key in instrument.ANSWER_KEYS:
             yield key, self.answer_text(key)
         for goal in self.goals:
-            for field, number in (
-                ("description", "2.5"),
-                ("effectiveness", "2.6"),
-                ("achievement", "5.1"),
-                ("subsidiarity", "5.2"),
-            ):
+            yield "2.5", goal.description
+            for number, field in instrument.GOAL_FIELDS.items():
                 yield number, getattr(goal, field)
         for number, contribution in self.contributions.items():
             yield number, contribution.text
@@ -195,7 +200,7 @@ def load_many(assessments: list[Assessment]) -> list[Workspace]:
         ws.__dict__["answers"] = {a.question: a for a in collections["answers"][pk]}
         ws.__dict__["goals"] = collections["goals"][pk]
         ws.__dict__["contributions"] = {c.question: c for c in collections["contributions"][pk]}
-        ws.__dict__["risks"] = _numbered(collections["risks"][pk])
+        ws.__dict__["risks"] = _numbered(collections["risks"][pk], ws.assessment)
         ws.__dict__["proportionality_items"] = collections["proportionality_items"][pk]
         ws.__dict__["sources"] = collections["sources"][pk]
         ws.__dict__["responses"] = collections["responses"][pk]

@@ -37,6 +37,11 @@ def browser_page(live_server, settings):
 
     settings.SESSION_COOKIE_SECURE = False  # the live server speaks plain HTTP
     settings.CSRF_COOKIE_SECURE = False
+    # PDFs are queued, not rendered inside the request as the tests' "immediate" backend
+    # would (finalising queues the version's PDF); the renderer has tests of its own.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}
+    }
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM),
@@ -139,10 +144,13 @@ def test_new_user_walks_through_an_assessment(browser_page):
     # The rest of the answers (typed by the team in the meantime), then mark final.
     _complete_the_rest(assessment)
     page.goto(f"{base}/a/{assessment.slug}/")
-    page.get_by_role("button", name="Mark final").click()
-    page.get_by_text("The assessment is final").wait_for()
+    page.get_by_role("link", name="Mark as final").click()
+    page.get_by_text("Editing is locked until an owner reopens it").wait_for()  # asks first
+    page.get_by_role("button", name="Mark as final").click()
+    page.get_by_text("The assessment is final and recorded as a version").wait_for()
     assessment.refresh_from_db()
     assert assessment.status == Status.FINAL
+    assert assessment.versions.get().number == 1
 
 
 def _complete_the_rest(assessment: Assessment) -> None:

@@ -1,4 +1,4 @@
-"""Rendering in the background and reusing PDFs by content; the PDF a final report keeps.
+"""Rendering in the background and reusing PDFs by content; the PDF of a version.
 
 WeasyPrint is replaced by a counting fake here (the PDF tests exercise the real one);
 tasks run with the "immediate" backend (tests/settings.py).
@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from assessments.constants import Status
+from assessments import editing, tasks, versions
+from assessments.constants import Status, VersionReason
 from assessments.models import Answer, Assessment, ReportFile, ReportStatus
 from assessments.report import cache
 from assessments.report import render as render_module
@@ -47,9 +48,19 @@ def fresh(a: Assessment) -> Assessment:
     return Assessment.objects.select_related("organisation").get(pk=a.pk)
 
 
+def settle(a: Assessment, status: Status, *, record: bool = True) -> Assessment:
+    """Move ``a`` to ``status`` through the write path, recording a version as finalising
+    and publishing do (without the completeness gate, which these small assessments fail)."""
+    values = {"status": status, "finalised_at": None if status == Status.DRAFT else timezone.now()}
+    editing.transition(fresh(a), values, actor=editing.SYSTEM, reason="", name="test")
+    if record and status != Status.DRAFT:
+        versions.record(fresh(a), actor=editing.SYSTEM, reason=VersionReason.FINALISED)
+    return fresh(a)
+
+
 def test_a_request_renders_in_the_background_task_and_stores_the_pdf(renders):
     a = make()
-    report_file = cache.request_render(a)
+    report_file = tasks.request_render(a)
     assert renders == [a.slug]
     assert report_file.status == ReportStatus.READY and report_file.is_ready
     assert report_file.page_count == 3 and report_file.size == len(b"%PDF-1.7 fake 1")
@@ -60,19 +71,19 @@ def test_a_request_renders_in_the_background_task_and_stores_the_pdf(renders):
 
 def test_an_unchanged_assessment_is_not_rendered_again(renders):
     a = make()
-    first = cache.request_render(a)
-    second = cache.request_render(fresh(a))
+    first = tasks.request_render(a)
+    second = tasks.request_render(fresh(a))
     assert second.pk == first.pk and renders == [a.slug]
     assert cache.current_file(fresh(a)).pk == first.pk
 
 
 def test_a_change_gives_a_new_hash_and_a_new_pdf(renders):
     a = make()
-    first = cache.request_render(a)
+    first = tasks.request_render(a)
     Answer.objects.filter(assessment=a).update(text="Second version.")
     assert cache.content_hash(fresh(a)) != first.content_hash
     assert cache.current_file(fresh(a)) is None
-    second = cache.request_render(fresh(a))
+    second = tasks.request_render(fresh(a))
     assert second.pk != first.pk and len(renders) == 2
     assert cache.latest_ready(fresh(a)).pk == second.pk
 
@@ -100,33 +111,59 @@ def test_bookkeeping_does_not_change_the_hash():
     assert cache.content_hash(fresh(a)) == before
 
 
-def test_a_final_assessment_keeps_the_pdf_it_was_finalised_with(renders):
+def test_a_final_assessment_serves_the_pdf_of_its_version(renders):
     a = make()
-    cache.request_render(a)  # a draft's PDF
-    Assessment.objects.filter(pk=a.pk).update(status=Status.FINAL, finalised_at=timezone.now())
-    final = fresh(a)
-    kept = cache.request_render(final)
-    assert len(renders) == 2 and kept.frozen_for == final.finalised_at
-    # Edits that reach a final assessment anyway (e.g. through the admin) don't replace it,
-    # and publishing keeps it too.
+    tasks.request_render(a)  # a draft's PDF
+    final = settle(a, Status.FINAL)
+    kept = tasks.request_render(final)
+    version = versions.latest(final)
+    assert len(renders) == 2 and kept.version == version and version.number == 1
+    # Edits that reach a final assessment anyway (e.g. through the admin) don't change it,
+    # and publishing without a new version keeps it too.
     Answer.objects.filter(assessment=a).update(text="Changed after finalising.")
-    Assessment.objects.filter(pk=a.pk).update(status=Status.PUBLISHED)
+    settle(a, Status.PUBLISHED, record=False)
     assert cache.current_file(fresh(a)).pk == kept.pk
-    assert cache.request_render(fresh(a)).pk == kept.pk
+    assert tasks.request_render(fresh(a)).pk == kept.pk
     assert len(renders) == 2
-    # Reopened and finalised again: a new PDF is made and kept.
-    Assessment.objects.filter(pk=a.pk).update(status=Status.DRAFT, finalised_at=None)
+    # Reopened: the draft has no PDF yet. Finalised again: version 2 gets its own PDF.
+    settle(a, Status.DRAFT)
     assert cache.current_file(fresh(a)) is None
-    Assessment.objects.filter(pk=a.pk).update(status=Status.FINAL, finalised_at=timezone.now())
-    again = cache.request_render(fresh(a))
-    assert again.pk != kept.pk and again.frozen_for == fresh(a).finalised_at
+    again = tasks.request_render(settle(a, Status.FINAL))
+    assert again.pk != kept.pk and again.version.number == 2
     assert len(renders) == 3
+    assert ReportFile.objects.filter(pk=kept.pk).exists()  # version 1 keeps its PDF
 
 
-def test_serving_the_frozen_pdf_does_not_hash(renders, monkeypatch):
+def test_a_version_pdf_is_made_from_its_snapshot_not_the_live_rows(monkeypatch, settings):
+    seen = []
+
+    def fake(assessment, **kwargs):
+        ws = kwargs.get("workspace")
+        seen.append(ws.answers["2.1"].text if ws else "live")
+        return RenderedPdf(b"%PDF-1.7 fake", 1)
+
+    monkeypatch.setattr(render_module, "render_pdf_document", fake)
     a = make()
-    Assessment.objects.filter(pk=a.pk).update(status=Status.FINAL, finalised_at=timezone.now())
-    kept = cache.request_render(fresh(a))
+    final = settle(a, Status.FINAL)
+    Answer.objects.filter(assessment=a).update(text="Changed behind its back.")
+    tasks.request_render(final)
+    assert seen == ["First version."]
+
+
+def test_an_assessment_final_before_versions_existed_gets_version_1(renders):
+    a = make()
+    settle(a, Status.FINAL, record=False)
+    assert not fresh(a).versions.exists()
+    kept = tasks.request_render(fresh(a))
+    version = versions.latest(fresh(a))
+    assert version.number == 1 and version.reason == VersionReason.UPGRADE
+    assert kept.version == version
+    assert version.document["answers"]["2.1"] == "First version."
+
+
+def test_serving_the_pdf_of_a_version_does_not_hash_the_rows(renders, monkeypatch):
+    a = make()
+    kept = tasks.request_render(settle(a, Status.FINAL))
 
     def no_hashing(assessment):
         raise AssertionError("hashed")
@@ -142,13 +179,13 @@ def test_a_failed_render_is_recorded_and_can_be_retried(monkeypatch, renders):
         raise RuntimeError("no fonts")
 
     monkeypatch.setattr(render_module, "render_pdf_document", broken)
-    failed = cache.request_render(a)
+    failed = tasks.request_render(a)
     assert failed.status == ReportStatus.FAILED and "RuntimeError: no fonts" in failed.error
     monkeypatch.undo()
     monkeypatch.setattr(
         render_module, "render_pdf_document", lambda a, **kw: RenderedPdf(b"%PDF ok", 1)
     )
-    retried = cache.request_render(fresh(a))
+    retried = tasks.request_render(fresh(a))
     assert retried.pk == failed.pk and retried.status == ReportStatus.READY
 
 
@@ -172,14 +209,13 @@ def test_a_render_already_taken_by_a_worker_is_not_done_twice(renders):
     assert renders == []
 
 
-def test_old_pdfs_are_pruned_but_the_frozen_one_stays(renders):
+def test_old_pdfs_are_pruned_but_the_pdf_of_a_version_stays(renders):
     a = make()
-    Assessment.objects.filter(pk=a.pk).update(status=Status.FINAL, finalised_at=timezone.now())
-    kept = cache.request_render(fresh(a))
-    Assessment.objects.filter(pk=a.pk).update(status=Status.DRAFT, finalised_at=None)
+    kept = tasks.request_render(settle(a, Status.FINAL))
+    settle(a, Status.DRAFT)
     for n in range(cache.KEEP + 2):
         Answer.objects.filter(assessment=a).update(text=f"Version {n}.")
-        cache.request_render(fresh(a))
+        tasks.request_render(fresh(a))
     files = ReportFile.objects.filter(assessment=a)
     assert files.count() == cache.KEEP + 1
     assert files.filter(pk=kept.pk).exists()

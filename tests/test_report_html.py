@@ -61,7 +61,8 @@ def test_cover_and_front_matter():
         "external assessment of someone else&#x27;s service",
         "1 October 2024 – 31 December 2024",
         "draft",
-        "version 1,",
+        "working draft of",
+        "not a recorded version",
     ):
         assert text in cover
     assert "The service did not cooperate in this assessment." in html

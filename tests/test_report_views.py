@@ -148,4 +148,6 @@ def test_the_public_pdf_of_a_published_assessment_needs_no_login(client, assessm
     assert b"".join(response.streaming_content) == b"%PDF-1.7 fake"
     b"".join(client.get(url("public_report_pdf", assessment)).streaming_content)
     assert renders == [assessment.slug]
-    assert ReportFile.objects.get(assessment=assessment).frozen_for is not None
+    # Served from the version the publication stands for (recorded on first use here, as
+    # for assessments published before versions existed).
+    assert ReportFile.objects.get(assessment=assessment).version.number == 1

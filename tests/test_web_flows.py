@@ -63,30 +63,30 @@ def test_second_save_of_the_same_answer_is_refused_and_shows_both_versions(team)
     # Both open the answer at version 1.
     assert anna.get(u(assessment, "answer", "2.1")).status_code == 200
     assert bram.get(u(assessment, "answer", "2.1")).status_code == 200
-    first = anna.post(u(assessment, "answer", "2.1"), {"text": "Anna's text", "version": 1})
+    first = anna.post(u(assessment, "answer", "2.1"), {"text": "Anna's text", "lock_version": 1})
     assert first.status_code == 302
-    second = bram.post(u(assessment, "answer", "2.1"), {"text": "Bram's text", "version": 1})
+    second = bram.post(u(assessment, "answer", "2.1"), {"text": "Bram's text", "lock_version": 1})
     assert second.status_code == 409
     page = second.content.decode()
     assert "Anna&#x27;s text" in page and "Bram&#x27;s text" in page
     assert editor.username in page
     answer = Answer.objects.get(assessment=assessment, question="2.1")
-    assert answer.text == "Anna's text" and answer.version == 2
+    assert answer.text == "Anna's text" and answer.lock_version == 2
     # The refused form now carries the stored version: saving again replaces deliberately.
-    again = bram.post(u(assessment, "answer", "2.1"), {"text": "Merged text", "version": 2})
+    again = bram.post(u(assessment, "answer", "2.1"), {"text": "Merged text", "lock_version": 2})
     assert again.status_code == 302
     answer.refresh_from_db()
-    assert answer.text == "Merged text" and answer.version == 3
+    assert answer.text == "Merged text" and answer.lock_version == 3
 
 
 def test_two_people_writing_the_first_answer_do_not_overwrite_each_other(team):
     assessment, editor, owner = team
     anna, bram = logged_in(editor), logged_in(owner)
     assert (
-        anna.post(u(assessment, "answer", "2.2"), {"text": "Anna", "version": ""}).status_code
+        anna.post(u(assessment, "answer", "2.2"), {"text": "Anna", "lock_version": ""}).status_code
         == 302
     )
-    response = bram.post(u(assessment, "answer", "2.2"), {"text": "Bram", "version": ""})
+    response = bram.post(u(assessment, "answer", "2.2"), {"text": "Bram", "lock_version": ""})
     assert response.status_code == 409
     assert Answer.objects.get(assessment=assessment, question="2.2").text == "Anna"
 
@@ -99,7 +99,7 @@ def test_concurrent_risk_edits_conflict(team):
         "topic": "Pesten in de chat",
         "likelihood": "high",
         "impact": "medium",
-        "version": 1,
+        "lock_version": 1,
     }
     assert logged_in(editor).post(u(assessment, "risk_edit", risk.pk), data).status_code == 302
     response = logged_in(owner).post(u(assessment, "risk_edit", risk.pk), {**data, "topic": "X"})
@@ -118,7 +118,7 @@ def test_edit_of_a_row_deleted_meanwhile_is_refused(team):
     Measure.objects.filter(pk=measure.pk).delete()
     response = client.post(
         u(assessment, "measure_edit", risk.pk, measure.pk),
-        {"title": "New", "status": "planned", "version": 1},
+        {"title": "New", "status": "planned", "lock_version": 1},
     )
     assert response.status_code == 404
     assert not Measure.objects.exists()
@@ -137,7 +137,7 @@ def test_prescan_stop_rule_and_recording_the_conclusion(team):
             "prescan_accessible_to_minors": "no",
             "prescan_can_exclude_minors": "yes",
             "prescan_note": "",
-            "version": 1,
+            "lock_version": 1,
         },
     )
     assert response.status_code == 302
@@ -151,13 +151,29 @@ def test_prescan_stop_rule_and_recording_the_conclusion(team):
             "prescan_offers_service": "yes",
             "prescan_accessible_to_minors": "no",
             "prescan_can_exclude_minors": "yes",
-            "version": 2,
+            "lock_version": 2,
             "prescan_note": "Only teachers log in; pupils never see it.",
         },
     )
-    response = client.post(u(assessment, "status"), {"action": "finalise"})
+    # Finalising is the owner's: the editor submits, the owner finalises (confirming it).
+    assert client.post(u(assessment, "status", "submit")).status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.status == Status.IN_REVIEW
+    owner = logged_in(team[2])
+    assert "Editing is locked" in owner.get(u(assessment, "status", "finalise")).content.decode()
+    response = owner.post(u(assessment, "status", "finalise"), {"confirmed": "1"})
     assessment.refresh_from_db()
     assert assessment.status == Status.FINAL
+    assert assessment.versions.get().number == 1
+
+
+def test_an_editor_cannot_finalise(team):
+    assessment, editor, _owner = team
+    Assessment.objects.filter(pk=assessment.pk).update(prescan_offers_service="no")
+    response = logged_in(editor).post(u(assessment, "status", "finalise"), {"confirmed": "1"})
+    assessment.refresh_from_db()
+    assert response.status_code == 302 and assessment.status == Status.DRAFT
+    assert not assessment.versions.exists()
 
 
 def test_prescan_clears_1_3_when_1_2_is_yes(team):
@@ -169,7 +185,7 @@ def test_prescan_clears_1_3_when_1_2_is_yes(team):
             "prescan_offers_service": "yes",
             "prescan_accessible_to_minors": "yes",
             "prescan_can_exclude_minors": "no",
-            "version": 1,
+            "lock_version": 1,
         },
     )
     assessment.refresh_from_db()
@@ -284,7 +300,7 @@ def test_add_a_measure_with_owner_and_residual_risk(team):
             "residual_description": "Minder kans",
             "residual_likelihood": "low",
             "residual_impact": "high",
-            "version": 1,
+            "lock_version": 1,
         },
     )
     risk.refresh_from_db()
@@ -352,17 +368,17 @@ def test_source_form_rejects_duplicate_keys(team):
 
 
 def test_gaps_block_final_until_fixed(team):
-    assessment, editor, _owner = team
+    assessment, _editor, owner = team
     risk = factories.risk(assessment, likelihood="high", impact="high")
     Measure.objects.create(risk=factories.risk(assessment, topic="Ander"), title="Zonder eigenaar")
-    client = logged_in(editor)
+    client = logged_in(owner)
     detail = client.get(u(assessment, "detail")).content.decode()
     assert f"High risk “{risk.topic}” has no measures." in detail
     assert "Measure “Zonder eigenaar” has no owner." in detail
-    response = client.post(u(assessment, "status"), {"action": "finalise"})
+    response = client.post(u(assessment, "status", "finalise"), {"confirmed": "1"})
     assessment.refresh_from_db()
-    assert assessment.status == Status.DRAFT
-    assert "gaps remain" in client.get(response["Location"]).content.decode()
+    assert assessment.status == Status.DRAFT and not assessment.versions.exists()
+    assert response.status_code == 400 and "gaps remain" in response.content.decode()
 
 
 def test_final_locks_editing_until_an_owner_reopens(team):
@@ -372,7 +388,10 @@ def test_final_locks_editing_until_an_owner_reopens(team):
     assert client.post(u(assessment, "answer", "2.1"), {"text": "x"}).status_code == 403
     page = client.get(u(assessment, "chapter", 2)).content.decode()
     assert "<textarea" not in page and "cannot be edited" in page
-    assert logged_in(owner).post(u(assessment, "status"), {"action": "reopen"}).status_code == 302
+    reopen = u(assessment, "status", "reopen")
+    without_reason = logged_in(owner).post(reopen, {"confirmed": "1", "reason": " "})
+    assert without_reason.status_code == 400 and "Give a reason" in without_reason.content.decode()
+    assert logged_in(owner).post(reopen, {"confirmed": "1", "reason": "Typo"}).status_code == 302
     assert client.post(u(assessment, "answer", "2.1"), {"text": "x"}).status_code == 302
 
 
@@ -380,7 +399,7 @@ def test_published_assessments_are_listed_publicly(team, client):
     assessment, _editor, owner = team
     draft = factories.assessment(assessment.organisation, title="Geheim concept")
     Assessment.objects.filter(pk=assessment.pk).update(status=Status.FINAL)
-    logged_in(owner).post(u(assessment, "status"), {"action": "publish"})
+    logged_in(owner).post(u(assessment, "status", "publish"), {"confirmed": "1"})
     page = client.get(reverse("assessments:public")).content.decode()
     assert assessment.title in page and draft.title not in page
 
@@ -542,7 +561,7 @@ def test_error_pages_explain_what_happened(team):
     client = logged_in(editor)
     forbidden = client.post(u(assessment, "answer", "2.1"), {"text": "x"})
     assert forbidden.status_code == 403
-    assert "This assessment is final: an owner must reopen it first." in forbidden.content.decode()
+    assert "This assessment is final and cannot be edited now." in forbidden.content.decode()
     missing = client.get(u(assessment, "chapter", 9))
     assert missing.status_code == 404
     assert "This page does not exist" in missing.content.decode()
@@ -550,15 +569,17 @@ def test_error_pages_explain_what_happened(team):
 
 
 def test_a_status_change_based_on_an_outdated_status_changes_nothing(team):
-    from assessments import editing
+    from assessments import editing, workflow
 
     assessment, _editor, owner = team
     Assessment.objects.filter(pk=assessment.pk).update(status=Status.FINAL)
     stale = Assessment.objects.get(pk=assessment.pk)  # loaded while final
     Assessment.objects.filter(pk=assessment.pk).update(status=Status.DRAFT)  # someone reopened
-    assert not editing.set_status(stale, Status.PUBLISHED, expected=Status.FINAL, user=owner)
+    with pytest.raises(workflow.TransitionRefused, match="draft now"):
+        workflow.perform(stale, "publish", actor=editing.Actor(owner), role=Role.OWNER)
     assessment.refresh_from_db()
     assert assessment.status == Status.DRAFT and assessment.published_at is None
+    assert not assessment.changes.exists() and not assessment.versions.exists()
 
 
 def test_short_names_are_made_unique():

@@ -55,6 +55,17 @@ def export_assessment(
     assessment: Assessment, *, exported_at: datetime.datetime | None = None
 ) -> dict[str, Any]:
     """The whole assessment as a document of the exchange format (a dict for ``json``)."""
+    return snapshot(assessment, exported_at=exported_at)[0]
+
+
+def snapshot(
+    assessment: Assessment, *, exported_at: datetime.datetime | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The exchange document and the ids of the rows it was made from.
+
+    The ids (``row_ids``) follow the document: a list per list (goals, risks, measures,
+    proportionality, sources, responses) and a mapping per mapping (answers, contributions).
+    Versions keep them so that two versions can be compared row by row."""
     goals = ordered_goals(assessment)
     risks = ordered_risks(assessment)
     goal_ids = {goal.pk: f"goal-{n}" for n, goal in enumerate(goals, start=1)}
@@ -69,15 +80,16 @@ def export_assessment(
         key=lambda i: (_SIDE_ORDER.get(i.side, 99), i.order, i.pk),
     )
 
+    sources = list(assessment.sources.order_by("key"))
+    responses = list(assessment.responses.order_by("order", "pk"))
+
     document: dict[str, Any] = {"format": FORMAT, "version": VERSION}
     if exported_at is not None:
         document["exported_at"] = exported_at.isoformat(timespec="seconds")
     document.update(
         assessment=_assessment(assessment),
         prescan={
-            "1.1": assessment.prescan_offers_service,
-            "1.2": assessment.prescan_accessible_to_minors,
-            "1.3": assessment.prescan_can_exclude_minors,
+            **{n: getattr(assessment, f) for n, f in instrument.PRESCAN_FIELDS.items()},
             "note": assessment.prescan_note,
         },
         answers={answer.question: answer.text for answer in answers},
@@ -125,7 +137,7 @@ def export_assessment(
                 "accessed_on": _date(source.accessed_on),
                 "note": source.note,
             }
-            for source in assessment.sources.order_by("key")
+            for source in sources
         ],
         responses=[
             {
@@ -136,10 +148,20 @@ def export_assessment(
                 "reply_author": response.reply_author,
                 "replied_on": _date(response.replied_on),
             }
-            for response in assessment.responses.order_by("order", "pk")
+            for response in responses
         ],
     )
-    return document
+    row_ids = {
+        "answers": {answer.question: answer.pk for answer in answers},
+        "goals": [goal.pk for goal in goals],
+        "contributions": {c.question: c.pk for c in contributions},
+        "risks": [risk.pk for risk in risks],
+        "measures": [m.pk for risk in risks for m in measures.get(risk.pk, [])],
+        "proportionality": [item.pk for item in items],
+        "sources": [source.pk for source in sources],
+        "responses": [response.pk for response in responses],
+    }
+    return document, row_ids
 
 
 def _assessment(assessment: Assessment) -> dict[str, Any]:

@@ -11,6 +11,10 @@ Steps, each reporting every problem it finds with the JSON path it concerns:
 
 Any problem raises ``InvalidAssessment`` and nothing is saved.
 
+An import always creates a draft, recorded in the history as made through "import": the
+status a file names is ignored (``Imported.notices`` says so), because only the lifecycle
+(``assessments.workflow``) may make an assessment final or public.
+
 A 5.3 benefit may point at a contribution (2.8-2.14) that ``contributions`` does not
 answer; the importer then creates that contribution with empty texts so the link survives.
 """
@@ -19,17 +23,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
+from assessments import editing
+from assessments.constants import Channel, Status
 from assessments.exchange.checks import semantic_problems
 from assessments.exchange.errors import InvalidAssessment, Problem, json_path
 from assessments.exchange.parsing import parse
 from assessments.exchange.rows import Rows
 from assessments.exchange.schema import FORMAT, VERSION, schema_problems
 from assessments.models import Assessment, Organisation
+
+
+@dataclass
+class Imported:
+    assessment: Assessment
+    notices: list[str] = field(default_factory=list)  # what was read but not taken over
 
 
 def import_assessment(
@@ -39,6 +52,16 @@ def import_assessment(
     user=None,
     slug: str | None = None,
 ) -> Assessment:
+    return import_document(data, organisation=organisation, user=user, slug=slug).assessment
+
+
+def import_document(
+    data: dict[str, Any] | bytes | str,
+    *,
+    organisation: Organisation,
+    user=None,
+    slug: str | None = None,
+) -> Imported:
     """Create a new assessment in ``organisation`` from an exchange document.
 
     ``slug`` asks for that short name (an error if it is taken); without it the document's
@@ -51,15 +74,27 @@ def import_assessment(
             raise InvalidAssessment(problems)
     try:
         with transaction.atomic():
-            rows = Rows(user=user)
+            batch = editing.Batch(editing.Actor(user, Channel.IMPORT))
+            rows = Rows(batch=batch)
             assessment = rows.create(document, organisation=organisation, slug=slug)
             if rows.problems:
                 raise InvalidAssessment(rows.problems)  # rolls the transaction back
+            batch.finish()
     except DatabaseError as exc:  # e.g. someone took the slug a moment ago
         raise InvalidAssessment(
             [("$", _("The database refused the data: %(error)s") % {"error": exc})]
         ) from exc
-    return assessment
+    notices = []
+    status = document["assessment"].get("status", Status.DRAFT)
+    if status != Status.DRAFT:
+        notices.append(
+            _(
+                "The file says the assessment is %(status)s; imports always start as a draft. "
+                "An owner can finalise and publish it."
+            )
+            % {"status": Status(status).label}
+        )
+    return Imported(assessment, notices)
 
 
 def _format_problems(document: Any) -> list[Problem]:

@@ -1,7 +1,12 @@
 """Creating the rows of a valid exchange document, each through ``full_clean()``.
 
 Model validation problems are collected with the JSON path of the value concerned, so the
-models' own rules read like the importer's other messages. Call inside a transaction.
+models' own rules read like the importer's other messages. Rows are written through the
+write path (``editing.Batch``), so an import is recorded in the history. Call inside a
+transaction.
+
+Without a batch, ``Rows`` builds the same rows in memory only (numbered, never saved): that
+is how a version's snapshot is read back for its report and its comparison.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from assessments import instrument
+from assessments import editing, instrument
 from assessments.exchange.errors import InvalidAssessment, Problem, json_path
 from assessments.models import (
     Answer,
@@ -46,15 +51,12 @@ _ASSESSMENT_FIELDS = (
     "service_cooperated",
     "cooperation_note",
     "language",
-    "status",
     "reading_guide",
     "disclaimers",
     "limitations",
 )
 _PRESCAN_FIELDS = {
-    "prescan_offers_service": "1.1",
-    "prescan_accessible_to_minors": "1.2",
-    "prescan_can_exclude_minors": "1.3",
+    **{field: number for number, field in instrument.PRESCAN_FIELDS.items()},
     "prescan_note": "note",
 }
 _RISK_FIELDS = {  # model field -> path below the risk
@@ -75,16 +77,20 @@ _RISK_FIELDS = {  # model field -> path below the risk
 class Rows:
     """Creates the rows of one document, collecting model validation problems by path."""
 
-    def __init__(self, *, user) -> None:
-        self.user = user if user is not None and user.is_authenticated else None
+    def __init__(self, *, batch: editing.Batch | None) -> None:
+        self.batch = batch
+        self.user = batch.actor.account if batch is not None else None
         self.problems: list[Problem] = []
+        self.built: dict[type[models.Model], list[models.Model]] = {}
 
     def save(self, obj: models.Model, row: tuple, paths: Mapping[str, tuple] | None = None) -> bool:
         """``full_clean()`` and save ``obj``. On failure record its problems (a field's at
         ``paths[field]``, or ``row`` + the field's name; the others at ``row``) and return
-        False."""
-        if hasattr(obj, "updated_by"):
-            obj.updated_by = self.user
+        False. Without a batch, ``obj`` only gets an id of its own (in memory)."""
+        self.built.setdefault(type(obj), []).append(obj)
+        if self.batch is None:
+            obj.pk = len(self.built[type(obj)]) if obj.pk is None else obj.pk
+            return True
         try:
             obj.full_clean()
         except ValidationError as exc:
@@ -93,7 +99,7 @@ class Rows:
                 path = row if field == NON_FIELD_ERRORS else below
                 self.problems.extend((json_path(*path), message) for message in messages)
             return False
-        obj.save()
+        self.batch.create(obj)
         return True
 
     def create(
@@ -125,7 +131,9 @@ class Rows:
             next_reassessment_on=_date(data["next_reassessment_on"]),
             **{field: prescan[key] for field, key in _PRESCAN_FIELDS.items()},
         )
-        if slug is None:
+        if self.batch is None:
+            assessment.slug = slug or data["slug"]
+        elif slug is None:
             assessment.slug = free_slug(Assessment, data["slug"])
         elif Assessment.objects.filter(slug=slug).exists():
             self.problems.append(

@@ -1,14 +1,17 @@
 from assessments.models.answers import Answer, Contribution, Goal
 from assessments.models.assessment import Assessment
+from assessments.models.history import Change
 from assessments.models.organisation import Invitation, Membership, Organisation
 from assessments.models.report import ReportFile, ReportStatus
 from assessments.models.risks import Measure, Risk
 from assessments.models.sources import ServiceResponse, Source
+from assessments.models.versions import Version
 from assessments.models.weighing import ProportionalityItem
 
 __all__ = [
     "Answer",
     "Assessment",
+    "Change",
     "Contribution",
     "Goal",
     "Invitation",
@@ -21,4 +24,5 @@ __all__ = [
     "Risk",
     "ServiceResponse",
     "Source",
+    "Version",
 ]

@@ -1,12 +1,25 @@
+from __future__ import annotations
+
+from functools import cached_property
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from assessments import scoring
 from assessments.constants import AssessmentKind, Language, PrescanOutcome, Status, YesNo
 from assessments.models.base import Tracked
 from assessments.models.organisation import Organisation
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def for_member(self, user) -> AssessmentQuerySet:
+        """The assessments of the organisations ``user`` is a member of."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(organisation__memberships__user=user)
 
 
 class Assessment(Tracked):
@@ -99,6 +112,14 @@ class Assessment(Tracked):
     # Chapter 5: when the KIA is to be carried out again (see 5.6).
     next_reassessment_on = models.DateField(_("next re-assessment"), null=True, blank=True)
 
+    # The risk matrix the assessment is scored with (``scoring.matrix_to_data``), kept so a
+    # new deployment matrix does not silently rescore it.
+    risk_matrix = models.JSONField(
+        _("risk matrix"), default=scoring.current_matrix_data, editable=False
+    )
+
+    objects = AssessmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-updated_at"]
         verbose_name = _("assessment")
@@ -140,10 +161,10 @@ class Assessment(Tracked):
     def is_external(self) -> bool:
         return self.kind == AssessmentKind.EXTERNAL
 
-    @property
-    def is_locked(self) -> bool:
-        """Final and published assessments cannot be edited until an owner reopens them."""
-        return self.status != Status.DRAFT
+    @cached_property
+    def matrix(self) -> scoring.RiskMatrix:
+        """The risk matrix this assessment is scored with."""
+        return scoring.matrix_from_data(self.risk_matrix)
 
     def prescan_outcome(self) -> PrescanOutcome:
         """The pre-scan's stop rule (chapter 1).

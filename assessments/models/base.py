@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Tracked(models.Model):
-    """Who changed a row last and when, and a version number for optimistic locking.
+    """Who changed a row last and when, and a lock counter for optimistic locking.
 
-    ``version`` goes up by one on every edit made through the app, so a save that
+    ``lock_version`` goes up by one on every edit made through the app, so a save that
     started from an older version can be refused instead of overwriting newer work.
     """
 
@@ -20,7 +20,7 @@ class Tracked(models.Model):
         blank=True,
         related_name="+",
     )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    lock_version = models.PositiveIntegerField(_("lock version"), default=1, editable=False)
 
     class Meta:
         abstract = True

@@ -25,9 +25,8 @@ class ReportFile(models.Model):
 
     ``content_hash`` is the SHA-256 of everything the report shows (the assessment's rows,
     the report's templates and stylesheet, the language and the risk matrix), so an
-    unchanged assessment reuses its PDF. ``frozen_for`` marks the PDF that a final or
-    published assessment keeps: it holds the assessment's ``finalised_at`` at the time,
-    so reopening and finalising again freezes a new PDF.
+    unchanged draft reuses its PDF. The PDF of a recorded version (what a final or published
+    assessment serves) names that ``version`` and is kept with it.
     """
 
     assessment = models.ForeignKey(
@@ -42,11 +41,14 @@ class ReportFile(models.Model):
     error = models.TextField(_("error"), blank=True)
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
-    frozen_for = models.DateTimeField(
-        _("kept for the finalisation of"),
+    version = models.ForeignKey(
+        "assessments.Version",
+        verbose_name=_("version"),
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
-        help_text=_("The assessment's finalisation time when this PDF became its final one."),
+        related_name="report_files",
+        help_text=_("The recorded version this PDF was made from; empty for a draft's PDF."),
     )
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)

@@ -94,11 +94,11 @@ class Risk(Tracked):
 
     @property
     def gross_score(self) -> scoring.RiskScore:
-        return scoring.score(self.likelihood, self.impact)
+        return scoring.score(self.likelihood, self.impact, self.assessment.matrix)
 
     @property
     def residual_score(self) -> scoring.RiskScore:
-        return scoring.score(self.residual_likelihood, self.residual_impact)
+        return scoring.score(self.residual_likelihood, self.residual_impact, self.assessment.matrix)
 
 
 class Measure(Tracked):

@@ -1,15 +1,14 @@
-"""Reuse rendered PDFs: a content hash per assessment, and the PDF a final one keeps.
+"""Reuse rendered PDFs: a content hash per draft, and one PDF per recorded version.
 
-* ``content_hash`` is the SHA-256 of everything the report shows: the assessment's rows
-  (one ``values_list`` query per table, no Markdown rendering, so it is cheap), the
-  report's templates and stylesheet, the translations of its language and the risk
-  matrix. An unchanged assessment therefore downloads the PDF it already has.
-* A final or published assessment keeps the PDF made after it was finalised: the
-  ``ReportFile`` whose ``frozen_for`` equals the assessment's ``finalised_at`` is served
-  without hashing. Reopening clears ``finalised_at``, so the next finalisation freezes a
-  new PDF.
-* ``request_render`` never renders: it finds or creates the ``ReportFile`` and enqueues
-  the background task (``assessments.tasks.render_report``), which calls ``generate``.
+* A draft's PDF is keyed by ``content_hash``: the SHA-256 of everything the report shows
+  (the assessment's rows, one ``values_list`` query per table, no Markdown rendering, so it
+  is cheap), the report's templates and stylesheet, the translations of its language and the
+  assessment's risk matrix. An unchanged draft therefore downloads the PDF it already has.
+* A final or published assessment stands for its newest version (``versions``); its PDF is
+  made from that version's snapshot, never from the live rows, and kept with the version
+  (``ReportFile.version``). The public PDF is that file.
+* ``prepare`` never renders: it finds or creates the ``ReportFile``; ``assessments.tasks``
+  queues the background task for it, which calls ``generate``.
 """
 
 from __future__ import annotations
@@ -26,8 +25,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from assessments import scoring
-from assessments.constants import Status
+from assessments import scoring, versions
 from assessments.models import (
     Answer,
     Assessment,
@@ -40,6 +38,7 @@ from assessments.models import (
     Risk,
     ServiceResponse,
     Source,
+    Version,
 )
 from assessments.report.data import REPORT_FORMAT_VERSION
 
@@ -60,7 +59,7 @@ ROWS = (
 )
 # A pending or running render older than this is taken to be lost (e.g. a worker died).
 STALE_AFTER = timedelta(minutes=15)
-# How many earlier PDFs of an assessment are kept besides the frozen one.
+# How many earlier PDFs of a draft are kept (the PDFs of versions are always kept).
 KEEP = 3
 
 
@@ -81,8 +80,7 @@ def template_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _matrix_fingerprint(language: str) -> str:
-    matrix = scoring.get_matrix()
+def _matrix_fingerprint(matrix: scoring.RiskMatrix, language: str) -> str:
     with translation.override(language):
         levels = [(lv.key, str(lv.label), lv.colour, lv.rank) for lv in matrix.levels]
     grid = sorted((lk, ik, key) for lk, row in matrix.grid.items() for ik, key in row.items())
@@ -92,7 +90,7 @@ def _matrix_fingerprint(language: str) -> str:
 def content_hash(assessment: Assessment) -> str:
     """SHA-256 of everything the report of ``assessment`` shows (a few cheap queries)."""
     digest = hashlib.sha256(template_fingerprint().encode())
-    digest.update(_matrix_fingerprint(assessment.language).encode())
+    digest.update(_matrix_fingerprint(assessment.matrix, assessment.language).encode())
     # The assessment's own row as stored (not the instance, which may hold enums or edits).
     row = Assessment.objects.filter(pk=assessment.pk).values_list(
         *_columns(Assessment), "organisation__name"
@@ -106,30 +104,30 @@ def content_hash(assessment: Assessment) -> str:
     return digest.hexdigest()
 
 
-def is_kept(assessment: Assessment) -> bool:
-    """Whether the assessment keeps the PDF it was finalised with."""
-    return assessment.status != Status.DRAFT and assessment.finalised_at is not None
+def version_hash(version: Version) -> str:
+    """The key of a version's PDF: its content (which includes its matrix and language) and
+    the report's templates, stylesheet and translations."""
+    digest = hashlib.sha256(template_fingerprint().encode())
+    digest.update(f"version {version.pk} {version.content_hash}".encode())
+    return digest.hexdigest()
 
 
-def frozen_file(assessment: Assessment) -> ReportFile | None:
-    if not is_kept(assessment):
-        return None
+def version_file(version: Version) -> ReportFile | None:
+    """The PDF (in any state) of a recorded version, or None if never requested."""
     return ReportFile.objects.filter(
-        assessment=assessment, frozen_for=assessment.finalised_at, status=ReportStatus.READY
+        assessment_id=version.assessment_id, content_hash=version_hash(version)
     ).first()
 
 
 def current_file(assessment: Assessment) -> ReportFile | None:
-    """The PDF (in any state) for the assessment as it is now, or None if never requested."""
-    frozen = frozen_file(assessment)
-    if frozen is not None:
-        return frozen
-    found = ReportFile.objects.filter(
+    """The PDF (in any state) for the assessment as it stands, or None if never requested:
+    a final or published assessment's is the PDF of its version; a draft's, of its rows."""
+    version = versions.published_version(assessment)
+    if version is not None:
+        return version_file(version)
+    return ReportFile.objects.filter(
         assessment=assessment, content_hash=content_hash(assessment)
     ).first()
-    if found is not None and found.is_ready and is_kept(assessment):
-        _freeze(found, assessment)
-    return found
 
 
 def latest_ready(assessment: Assessment) -> ReportFile | None:
@@ -141,53 +139,33 @@ def latest_ready(assessment: Assessment) -> ReportFile | None:
     )
 
 
-def _freeze(report_file: ReportFile, assessment: Assessment) -> None:
-    """Make ``report_file`` the PDF the final assessment keeps (unless it has one)."""
-    with transaction.atomic():
-        if not ReportFile.objects.filter(
-            assessment=assessment, frozen_for=assessment.finalised_at
-        ).exists():
-            ReportFile.objects.filter(pk=report_file.pk).update(frozen_for=assessment.finalised_at)
-            report_file.frozen_for = assessment.finalised_at
-
-
 def _is_stale(report_file: ReportFile) -> bool:
     since = report_file.started_at or report_file.created_at
     return report_file.is_busy and since < timezone.now() - STALE_AFTER
 
 
-def request_render(assessment: Assessment) -> ReportFile:
-    """The PDF for the assessment as it is now; queues a render if there is none yet.
-
-    Never renders in the request (except with the "immediate" task backend, in tests).
-    """
-    from assessments.tasks import render_report
-
-    found = current_file(assessment)
+def prepare(assessment: Assessment, version: Version | None) -> tuple[ReportFile, bool]:
+    """The ``ReportFile`` for the draft as it is now (``version`` None) or for ``version``,
+    and whether a render must be queued for it (none yet, or it failed or was lost).
+    ``assessments.tasks.request_render`` queues it; nothing here renders."""
+    found = version_file(version) if version else current_file(assessment)
     if found is not None and found.status != ReportStatus.FAILED and not _is_stale(found):
-        return found
+        return found, False
     if found is None:
+        key = version_hash(version) if version else content_hash(assessment)
+        language = version.document["assessment"]["language"] if version else assessment.language
         try:
             with transaction.atomic():
                 found = ReportFile.objects.create(
-                    assessment=assessment,
-                    content_hash=content_hash(assessment),
-                    language=assessment.language,
+                    assessment=assessment, content_hash=key, language=language, version=version
                 )
         except IntegrityError:  # another request queued the same content just now
-            return ReportFile.objects.get(
-                assessment=assessment, content_hash=content_hash(assessment)
-            )
+            return ReportFile.objects.get(assessment=assessment, content_hash=key), False
     else:  # failed or lost: try again
         ReportFile.objects.filter(pk=found.pk).update(
             status=ReportStatus.PENDING, error="", started_at=None, finished_at=None
         )
-    render_report.enqueue(found.pk)
-    try:
-        found.refresh_from_db()  # the "immediate" backend has rendered it already
-    except ReportFile.DoesNotExist:  # superseded by a render of newer content
-        return current_file(assessment) or found
-    return found
+    return found, True
 
 
 def generate(report_file_id: int) -> dict:
@@ -199,19 +177,23 @@ def generate(report_file_id: int) -> dict:
     )
     if not claimed:
         return {"report_file": report_file_id, "skipped": True}
-    report_file = ReportFile.objects.select_related("assessment__organisation").get(
+    report_file = ReportFile.objects.select_related("assessment__organisation", "version").get(
         pk=report_file_id
     )
     assessment = report_file.assessment
     try:
-        now_hash = content_hash(assessment)
-        if now_hash != report_file.content_hash:
-            # Changed since it was requested: render it as it is now, under its new hash.
-            if ReportFile.objects.filter(assessment=assessment, content_hash=now_hash).exists():
-                report_file.delete()
-                return {"report_file": report_file_id, "superseded": True}
-            report_file.content_hash = now_hash
-        rendered = render_pdf_document(assessment)
+        if report_file.version is not None:  # a version: from its snapshot, never the rows
+            workspace = versions.workspace(report_file.version)
+            rendered = render_pdf_document(workspace.assessment, workspace=workspace)
+        else:
+            now_hash = content_hash(assessment)
+            if now_hash != report_file.content_hash:
+                # Changed since it was requested: render it as it is now, under its new hash.
+                if ReportFile.objects.filter(assessment=assessment, content_hash=now_hash).exists():
+                    report_file.delete()
+                    return {"report_file": report_file_id, "superseded": True}
+                report_file.content_hash = now_hash
+            rendered = render_pdf_document(assessment)
         report_file.file.save(f"{assessment.slug}.pdf", ContentFile(rendered.content), save=False)
         report_file.page_count = rendered.pages
         report_file.size = len(rendered.content)
@@ -227,18 +209,16 @@ def generate(report_file_id: int) -> dict:
             finished_at=timezone.now(),
         )
         raise
-    if is_kept(assessment):
-        _freeze(report_file, assessment)
     prune(assessment)
     return {"report_file": report_file_id, "pages": rendered.pages, "size": report_file.size}
 
 
 def prune(assessment: Assessment) -> None:
-    """Delete all but the newest few finished PDFs; the frozen ones are always kept."""
+    """Delete all but the newest few finished PDFs of drafts; versions keep theirs."""
     finished = ReportFile.objects.filter(
         assessment=assessment,
         status__in=[ReportStatus.READY, ReportStatus.FAILED],
-        frozen_for__isnull=True,
+        version__isnull=True,
     ).order_by("-created_at", "-pk")
     for old in finished[KEEP:]:
         if old.file:

@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from assessments import heatmap, instrument, markdown, scoring
+from assessments import heatmap, instrument, markdown, scoring, workflow
 from assessments.constants import ProportionalitySide, Status, YesNo
 from assessments.instrument import AnswerKind
 from assessments.models import (
@@ -360,12 +360,14 @@ def _score_cell(value: str, reason: str, inline) -> ScoreCell:
 class _Builder:
     """Walks the document in print order, so citations are numbered as a reader meets them."""
 
-    def __init__(self, assessment: Assessment):
+    def __init__(self, assessment: Assessment, ws: Workspace | None = None):
         self.a = assessment
         self.language = assessment.language
         # The assessment's content comes from the one loader the app uses (a fixed number of
-        # queries); risks arrive in the instrument's category order, numbered R1, R2, …
-        ws = Workspace(assessment)
+        # queries), or from a version read back in memory; risks arrive in the instrument's
+        # category order, numbered R1, R2, …
+        ws = ws or Workspace(assessment)
+        self.version = ws.version
         self.answers = {key: answer.text for key, answer in ws.answers.items()}
         self.goals = ws.goals  # main goal first
         self.contributions = ws.contributions
@@ -414,7 +416,7 @@ class _Builder:
             author=a.assessor or a.organisation.name,
             description=_("Children's rights impact assessment of %(service)s")
             % {"service": a.service_name},
-            is_draft=a.status == Status.DRAFT,
+            is_draft=not workflow.is_settled(a),
             watermark=str(Status.DRAFT.label).upper(),
             cover=self.cover(),
             toc=self.toc,
@@ -444,7 +446,7 @@ class _Builder:
             Row(_("Kind of assessment"), str(a.get_kind_display())),
             Row(_("Period"), self.period()),
             Row(_("Status"), str(a.get_status_display())),
-            Row(_("Version"), self.version()),
+            Row(_("Version"), self.version_line()),
         ]
         return [row for row in rows if row.value]
 
@@ -458,13 +460,23 @@ class _Builder:
             return _("until %(date)s") % {"date": end}
         return ""
 
-    def version(self) -> str:
-        a = self.a
-        if a.status != Status.DRAFT and a.finalised_at:
-            when = long_date(timezone.localtime(a.finalised_at).date())
-        else:
-            when = long_date(timezone.localdate())
-        return _("version %(version)s, %(date)s") % {"version": a.version, "date": when}
+    def version_line(self) -> str:
+        """The document version on the cover: the recorded version this report is made
+        from, or for a draft the date and the last recorded version."""
+        if self.version is not None:
+            when = long_date(timezone.localtime(self.version.created_at).date())
+            return _("version %(version)s, %(date)s") % {
+                "version": self.version.number,
+                "date": when,
+            }
+        today = long_date(timezone.localdate())
+        last = self.a.versions.order_by("-number").values_list("number", flat=True).first()
+        if last is None:
+            return _("working draft of %(date)s, not a recorded version") % {"date": today}
+        return _("working draft of %(date)s, after version %(version)s") % {
+            "date": today,
+            "version": last,
+        }
 
     def cooperation(self) -> str:
         if self.a.service_cooperated is None:
@@ -518,11 +530,7 @@ class _Builder:
         )
         self.toc.append(TocEntry(2, block.anchor, f"{q.number} {short or _shorten(text)}"))
         if q.kind == AnswerKind.YES_NO:
-            field_name = {
-                "1.1": "prescan_offers_service",
-                "1.2": "prescan_accessible_to_minors",
-                "1.3": "prescan_can_exclude_minors",
-            }[q.number]
+            field_name = instrument.PRESCAN_FIELDS[q.number]
             block.yes_no = _yes_no(getattr(self.a, field_name))
             if q.number == "1.3" and self.a.prescan_accessible_to_minors == YesNo.YES:
                 block.yes_no = _("Not applicable: question 1.2 was answered 'yes'.")
@@ -559,7 +567,7 @@ class _Builder:
         else:
             block.answer = self.answer(q.number)
         if q.per_goal:
-            attribute = {"2.6": "effectiveness", "5.1": "achievement", "5.2": "subsidiarity"}
+            attribute = instrument.GOAL_FIELDS
             block.goals = [
                 GoalAnswer(
                     capfirst(goal.get_kind_display()),
@@ -595,10 +603,8 @@ class _Builder:
             block.impact_justification = self.md4(risk.impact_justification)
             block.likelihood = _score_cell(risk.likelihood, risk.likelihood_reason, self.inline)
             block.impact = _score_cell(risk.impact, risk.impact_reason, self.inline)
-            block.estimate = Estimate.of(scoring.score(risk.likelihood, risk.impact))
-            block.residual = Estimate.of(
-                scoring.score(risk.residual_likelihood, risk.residual_impact)
-            )
+            block.estimate = Estimate.of(risk.gross_score)
+            block.residual = Estimate.of(risk.residual_score)
             self.risk_blocks[risk.pk] = block
             blocks.append(block)
         return CategoryBlock(info.definition.get(self.language), html, blocks)
@@ -638,7 +644,7 @@ class _Builder:
         return groups
 
     def heatmap(self, *, residual: bool) -> HeatMapBlock:
-        grid = heatmap.build(self.risks, residual=residual)
+        grid = heatmap.build(self.risks, matrix=self.a.matrix, residual=residual)
         number = {pk: block.number for pk, block in self.risk_blocks.items()}
         rows = [
             HeatRow(
@@ -656,11 +662,7 @@ class _Builder:
         ]
         unplaced = []
         for risk in grid.unplaced:
-            result = (
-                scoring.score(risk.residual_likelihood, risk.residual_impact)
-                if residual
-                else scoring.score(risk.likelihood, risk.impact)
-            )
+            result = risk.residual_score if residual else risk.gross_score
             reason = (
                 _("cannot be assessed")
                 if result.state == ScoreState.NOT_ASSESSABLE
@@ -768,7 +770,8 @@ def _shorten(text: str, length: int = 70) -> str:
     return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + " …"
 
 
-def build_report(assessment: Assessment) -> Report:
-    """The report of ``assessment``, in its language."""
+def build_report(assessment: Assessment, workspace: Workspace | None = None) -> Report:
+    """The report of ``assessment`` (or of the version read into ``workspace``), in its
+    language."""
     with translation.override(assessment.language):
-        return _Builder(assessment).build()
+        return _Builder(assessment, workspace).build()

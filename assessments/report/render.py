@@ -16,6 +16,7 @@ from django.utils import translation
 from assessments.models import Assessment
 from assessments.report import fetcher as fetchers
 from assessments.report.data import Report, build_report
+from assessments.workspace import Workspace
 
 TEMPLATE = "report/report.html"
 STYLESHEET = "report/report.css"
@@ -36,8 +37,11 @@ def report_html(report: Report, *, for_pdf: bool = True) -> str:
         return render_to_string(TEMPLATE, {"report": report})
 
 
-def render_html(assessment: Assessment, *, for_pdf: bool = True) -> str:
-    return report_html(build_report(assessment), for_pdf=for_pdf)
+def render_html(
+    assessment: Assessment, *, for_pdf: bool = True, workspace: Workspace | None = None
+) -> str:
+    """The report's HTML: of the live assessment, or of a version read into ``workspace``."""
+    return report_html(build_report(assessment, workspace), for_pdf=for_pdf)
 
 
 def weasyprint_document(html: str, *, url_fetcher=None) -> RenderedPdf:
@@ -54,8 +58,12 @@ def raw_weasyprint(html: str, *, url_fetcher=None) -> bytes:
     return weasyprint_document(html, url_fetcher=url_fetcher).content
 
 
-def render_pdf_document(assessment: Assessment, *, url_fetcher=None) -> RenderedPdf:
-    return weasyprint_document(render_html(assessment), url_fetcher=url_fetcher)
+def render_pdf_document(
+    assessment: Assessment, *, url_fetcher=None, workspace: Workspace | None = None
+) -> RenderedPdf:
+    return weasyprint_document(
+        render_html(assessment, workspace=workspace), url_fetcher=url_fetcher
+    )
 
 
 def render_pdf(assessment: Assessment) -> bytes:

@@ -106,14 +106,15 @@ def instrument_chapters():
 
 
 @register.simple_tag
-def score_matrix() -> dict:
-    """The scoring of every (likelihood, impact) pair, for the live score in risk forms."""
+def score_matrix(assessment) -> dict:
+    """The scoring of every (likelihood, impact) pair with the assessment's matrix, for the
+    live score in risk forms."""
     from assessments import scoring
 
     cells = {}
     for likelihood in scoring.SCALE:
         for impact in scoring.SCALE:
-            result = scoring.score(likelihood, impact)
+            result = scoring.score(likelihood, impact, assessment.matrix)
             cells[f"{likelihood}:{impact}"] = {"label": result.label, "colour": result.level.colour}
     na = scoring.score(scoring.Score.NOT_ASSESSABLE, scoring.Score.NOT_ASSESSABLE).label
     unscored = scoring.score("", "").label
@@ -124,3 +125,22 @@ def score_matrix() -> dict:
 def anchor(number: str) -> str:
     """The id of a question's block on its chapter page, e.g. "2.3.1" → "q-2-3-1"."""
     return "q-" + str(number).replace(".", "-")
+
+
+@register.simple_tag
+def lock_message(assessment) -> str:
+    """Why the assessment cannot be edited now, or "" (``workflow`` decides)."""
+    from assessments import workflow
+
+    return workflow.lock_message(assessment)
+
+
+@register.simple_tag
+def history_url(assessment, obj=None) -> str:
+    """The history page of the assessment, or of one of its rows (an answer, a risk, …)."""
+    from django.urls import reverse
+
+    url = reverse("assessments:history", args=[assessment.slug])
+    if obj is None or obj.pk is None:
+        return url
+    return f"{url}?entity={obj._meta.model_name}&object={obj.pk}"

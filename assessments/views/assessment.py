@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from assessments import completeness, editing, heatmap, instrument
-from assessments.constants import Role, Status
+from assessments import completeness, heatmap, instrument, workflow
+from assessments.constants import Role
+from assessments.editing import Actor
 from assessments.forms import AssessmentSettingsForm
 from assessments.permissions import Access
 from assessments.views.common import assessment_view, edit_row
@@ -29,9 +28,10 @@ def detail(request: HttpRequest, access: Access) -> HttpResponse:
             "assessment": access.assessment,
             "ws": ws,
             "check": completeness.check(ws),
+            "transitions": workflow.available(access.assessment, access.role),
             "chapters": instrument.CHAPTERS,
-            "gross_map": heatmap.build(ws.risks),
-            "residual_map": heatmap.build(ws.risks, residual=True),
+            "gross_map": heatmap.build(ws.risks, matrix=ws.matrix),
+            "residual_map": heatmap.build(ws.risks, matrix=ws.matrix, residual=True),
         },
     )
 
@@ -48,60 +48,54 @@ def settings_view(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-TRANSITIONS = {
-    # action: (from status, to status, required role)
-    "finalise": (Status.DRAFT, Status.FINAL, Role.EDITOR),
-    "reopen": (Status.FINAL, Status.DRAFT, Role.OWNER),
-    "publish": (Status.FINAL, Status.PUBLISHED, Role.OWNER),
-    "unpublish": (Status.PUBLISHED, Status.FINAL, Role.OWNER),
-}
-
-
-@require_POST
 @assessment_view(Role.EDITOR, allow_locked=True)
-def change_status(request: HttpRequest, access: Access) -> HttpResponse:
+def change_status(request: HttpRequest, access: Access, action: str) -> HttpResponse:
+    """Take a lifecycle transition; those that need a reason or confirmation ask first."""
     assessment = access.assessment
+    transition = workflow.TRANSITIONS.get(action)
+    if transition is None:
+        raise Http404("No such action.")
     back = redirect("assessments:detail", slug=assessment.slug)
-    action = request.POST.get("action", "")
-    if action not in TRANSITIONS:
-        messages.error(request, _("Unknown action."))
-        return back
-    source, target, role = TRANSITIONS[action]
-    if not access.role.includes(role):
-        raise PermissionDenied(_("Only an owner can do this."))
-    if assessment.status != source:
-        messages.error(
-            request,
-            _("The assessment is no longer %(status)s; nothing was changed.")
-            % {"status": Status(source).label},
-        )
-        return back
-    if action == "finalise":
-        check = completeness.check(Workspace(assessment))
-        if not check.can_finalise:
-            messages.error(
-                request,
-                _("Not final yet: %(count)d gaps remain (see the list).")
-                % {"count": len(check.gaps)},
+    asks = transition.needs_reason or transition.confirm is not None
+    if request.method == "POST" and (not asks or "confirmed" in request.POST):
+        try:
+            workflow.perform(
+                assessment,
+                action,
+                actor=Actor(request.user),
+                role=access.role,
+                reason=request.POST.get("reason", "")[:2000],
             )
-            return back
-    if not editing.set_status(assessment, target, expected=source, user=request.user):
-        messages.error(request, _("The status was changed by someone else; nothing was changed."))
+        except workflow.TransitionRefused as refused:
+            if transition not in workflow.available(assessment, access.role):
+                messages.error(request, refused.message)
+                return back
+            return render(
+                request,
+                "assessments/confirm_status.html",
+                {
+                    "access": access,
+                    "assessment": assessment,
+                    "transition": transition,
+                    "error": refused.message,
+                    "reason": request.POST.get("reason", ""),
+                },
+                status=400,
+            )
+        messages.success(request, transition.done)
         return back
-    messages.success(
+    if transition not in workflow.available(assessment, access.role):
+        messages.error(request, _("This is not possible now; nothing was changed."))
+        return back
+    return render(
         request,
-        {
-            "finalise": _("The assessment is final. Editing is locked until an owner reopens it."),
-            "reopen": _("The assessment is a draft again and can be edited."),
-            "publish": _("The assessment is published and listed on the public page."),
-            "unpublish": _("The assessment is no longer public."),
-        }[action],
+        "assessments/confirm_status.html",
+        {"access": access, "assessment": assessment, "transition": transition},
     )
-    return back
 
 
 urlpatterns = [
     path("a/<slug:slug>/", detail, name="detail"),
     path("a/<slug:slug>/settings/", settings_view, name="settings"),
-    path("a/<slug:slug>/status/", change_status, name="status"),
+    path("a/<slug:slug>/status/<str:action>/", change_status, name="status"),
 ]

@@ -57,10 +57,10 @@ def chapter(request: HttpRequest, access: Access, number: int) -> HttpResponse:
         context["outcome"] = access.assessment.prescan_outcome()
         context["STOP"], context["CONTINUE"] = PrescanOutcome.STOP, PrescanOutcome.CONTINUE
     elif number == 3:
-        context["heatmap"] = heatmap.build(ws.risks)
+        context["heatmap"] = heatmap.build(ws.risks, matrix=ws.matrix)
     elif number == 4:
-        context["heatmap"] = heatmap.build(ws.risks)
-        context["residual_heatmap"] = heatmap.build(ws.risks, residual=True)
+        context["heatmap"] = heatmap.build(ws.risks, matrix=ws.matrix)
+        context["residual_heatmap"] = heatmap.build(ws.risks, matrix=ws.matrix, residual=True)
     elif number == 5:
         items = ws.proportionality_items
         context["organisation_benefits"] = [

@@ -11,8 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from assessments import editing
 from assessments.constants import Role
-from assessments.editing import EditConflict, save_versioned
+from assessments.editing import EditConflict
 from assessments.markdown import render as render_markdown
 from assessments.models import Source
 from assessments.permissions import Access, get_assessment
@@ -37,7 +38,7 @@ def _differences(form: ModelForm, current) -> list[dict]:
     """Fields where the stored row differs from what this user submitted."""
     rows = []
     for name, field in form.fields.items():
-        if name == "version":
+        if name == "lock_version":
             continue
         stored = getattr(current, name, None)
         mine = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
@@ -69,10 +70,13 @@ def edit_row(
                 n: render_markdown(form.cleaned_data.get(n) or "") for n in form.markdown_fields
             }
         elif form.is_valid():
-            expected = form.cleaned_data.get("version")
+            expected = form.cleaned_data.get("lock_version")
             try:
-                save_versioned(
-                    form, user=request.user, expected_version=expected, assessment=access.assessment
+                editing.save(
+                    form.instance,
+                    actor=editing.Actor(request.user),
+                    expected=expected,
+                    assessment=access.assessment,
                 )
             except EditConflict as exc:
                 conflict = {
@@ -82,7 +86,7 @@ def edit_row(
                 status = 409
                 if exc.current is not None:
                     data = request.POST.copy()
-                    data["version"] = exc.current.version
+                    data["lock_version"] = exc.current.lock_version
                     form = form_class(data, instance=exc.current, assessment=access.assessment)
             else:
                 messages.success(request, saved_message or _("Saved."))

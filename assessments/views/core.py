@@ -10,8 +10,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments import completeness
-from assessments.constants import Role, Status
+from assessments import completeness, editing, workflow
+from assessments.constants import Role
 from assessments.forms import NewAssessmentForm
 from assessments.models import Assessment, Membership
 from assessments.workspace import load_many
@@ -37,9 +37,9 @@ def home(request: HttpRequest) -> HttpResponse:
             request,
             "assessments/landing.html",
             {
-                "published": Assessment.objects.filter(status=Status.PUBLISHED).select_related(
-                    "organisation"
-                )[:10],
+                "published": workflow.published(Assessment.objects).select_related("organisation")[
+                    :10
+                ],
             },
         )
     membership = current_membership(request)
@@ -85,9 +85,9 @@ def new_assessment(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("You need the role editor or owner in an organisation."))
         return redirect("assessments:home")
     if request.method == "POST" and form.is_valid():
-        assessment = form.save(commit=False)
-        assessment.created_by = assessment.updated_by = request.user
-        assessment.save()
+        assessment = editing.create(
+            form.save(commit=False), actor=editing.Actor(request.user), assessment=None
+        )
         request.session["organisation_id"] = assessment.organisation_id
         messages.success(request, _("Assessment created. Start with the pre-scan."))
         return redirect(reverse("assessments:chapter", args=[assessment.slug, 1]))
@@ -98,7 +98,7 @@ def new_assessment(request: HttpRequest) -> HttpResponse:
 
 def public_list(request: HttpRequest) -> HttpResponse:
     published = (
-        Assessment.objects.filter(status=Status.PUBLISHED)
+        workflow.published(Assessment.objects)
         .select_related("organisation")
         .order_by("-published_at")
     )

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.constants import Role
-from assessments.exchange import InvalidAssessment, export_assessment, import_assessment, to_json
+from assessments.exchange import InvalidAssessment, export_assessment, to_json
 from assessments.exchange.csv_register import register_csv, register_xlsx
+from assessments.exchange.importer import import_document
 from assessments.models import Organisation
 from assessments.permissions import Access, role_in
 from assessments.views.common import assessment_view
@@ -141,13 +142,16 @@ def import_view(request: HttpRequest) -> HttpResponse:
     if role is None or not role.includes(Role.EDITOR):
         raise PermissionDenied(_("Your role does not allow this."))
     try:
-        assessment = import_assessment(
+        imported = import_document(
             form.cleaned_data["file"].read(), organisation=organisation, user=request.user
         )
     except InvalidAssessment as exc:
         return _import_page(request, form, problems=exc.problems, status=400)
+    assessment = imported.assessment
     done = _("Imported “%(title)s” as %(slug)s.")
     messages.success(request, done % {"title": assessment.title, "slug": assessment.slug})
+    for notice in imported.notices:
+        messages.warning(request, notice)
     return redirect(_after_import(assessment.slug))
 
 

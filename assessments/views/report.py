@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from assessments import tasks
 from assessments.constants import Status
 from assessments.models import Assessment, ReportFile, ReportStatus
 from assessments.permissions import Access
@@ -56,7 +57,7 @@ def report_page(request: HttpRequest, access: Access) -> HttpResponse:
 @assessment_view()
 @require_POST
 def report_start(request: HttpRequest, access: Access) -> HttpResponse:
-    cache.request_render(access.assessment)
+    tasks.request_render(access.assessment)
     if request.headers.get("HX-Request"):
         return render(request, "assessments/report/_status.html", _state(access.assessment))
     return redirect("assessments:report", slug=access.assessment.slug)
@@ -122,7 +123,7 @@ def public_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     )
     current = cache.current_file(assessment)
     if current is None or not current.is_ready:
-        current = cache.request_render(assessment)  # ready at once only with "immediate"
+        current = tasks.request_render(assessment)  # ready at once only with "immediate"
     if current.is_ready:
         return _pdf_response(current, public=True)
     response = HttpResponse(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from assessments import editing, instrument
 from assessments.constants import GoalKind, ProportionalitySide, Role
+from assessments.editing import EditConflict
 from assessments.forms import (
     GoalForm,
     MeasureForm,
@@ -194,12 +194,7 @@ def prefill_weighing(request: HttpRequest, access: Access) -> HttpResponse:
 
     def add(**kwargs) -> None:
         new.append(
-            ProportionalityItem(
-                assessment=access.assessment,
-                order=order + len(new),
-                updated_by=request.user,
-                **kwargs,
-            )
+            ProportionalityItem(assessment=access.assessment, order=order + len(new), **kwargs)
         )
 
     for goal in ws.goals:
@@ -225,9 +220,7 @@ def prefill_weighing(request: HttpRequest, access: Access) -> HttpResponse:
                 risk=risk,
                 text=f"{risk.topic} ({risk.category_info.number})",
             )
-    with transaction.atomic():
-        ProportionalityItem.objects.bulk_create(new)
-        editing.touch(access.assessment, request.user)
+    editing.create_all(new, actor=editing.Actor(request.user), assessment=access.assessment)
     messages.success(request, _("%(count)d rows added to the table.") % {"count": len(new)})
     return redirect(chapter_url(access, 5, anchor("5.3")))
 
@@ -390,7 +383,27 @@ def _row(access: Access, kind: str, pk: int):
 def delete_row(request: HttpRequest, access: Access, kind: str, pk: int) -> HttpResponse:
     obj, back, _siblings = _row(access, kind, pk)
     if request.method == "POST":
-        editing.delete(obj, user=request.user, assessment=access.assessment)
+        try:
+            seen = int(request.POST.get("lock_version", ""))
+        except ValueError:
+            seen = None
+        try:
+            editing.delete(
+                obj, actor=editing.Actor(request.user), expected=seen, assessment=access.assessment
+            )
+        except EditConflict as conflict:
+            if conflict.current is None:
+                messages.info(request, _("Someone else deleted it already."))
+            else:
+                messages.error(
+                    request,
+                    _(
+                        "“%(what)s” was changed by someone else after you opened it; it was not "
+                        "deleted. Look at the changes first."
+                    )
+                    % {"what": conflict.current},
+                )
+            return redirect(back)
         messages.success(request, _("Deleted: %(what)s") % {"what": obj})
         return redirect(back)
     return render(
@@ -416,7 +429,7 @@ def move_row(request: HttpRequest, access: Access, kind: str, pk: int) -> HttpRe
         obj,
         siblings(obj),
         up=request.POST.get("direction") == "up",
-        user=request.user,
+        actor=editing.Actor(request.user),
         assessment=access.assessment,
     )
     return redirect(back)

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from assessments import editing, workflow
 from assessments.constants import Role
 from assessments.exchange import InvalidAssessment, import_assessment
 from assessments.models import Assessment, Membership, Organisation
@@ -30,13 +31,22 @@ USERNAME = "demo"
 URL = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/"  # make run passes PORT
 
 
-def _slug_in(raw: bytes) -> str | None:
-    """The document's slug if it can be read at all; the importer reports anything else."""
+def _field_in(raw: bytes, name: str) -> str | None:
+    """A field of the document's assessment if it can be read at all; the importer reports
+    anything else."""
     try:
-        slug = json.loads(raw.decode("utf-8-sig"))["assessment"]["slug"]
+        value = json.loads(raw.decode("utf-8-sig"))["assessment"][name]
     except (ValueError, KeyError, TypeError):
         return None
-    return slug if isinstance(slug, str) else None
+    return value if isinstance(value, str) else None
+
+
+def _slug_in(raw: bytes) -> str | None:
+    return _field_in(raw, "slug")
+
+
+def _status_in(raw: bytes) -> str:
+    return _field_in(raw, "status") or "draft"
 
 
 class Command(BaseCommand):
@@ -94,5 +104,13 @@ class Command(BaseCommand):
             for problem_path, message in exc.problems:
                 self.stderr.write(f"  {problem_path}: {message}")
             return False
-        self.stdout.write(f"{path.name}: loaded as '{imported.slug}'.")
+        self._settle(imported, _status_in(raw), user=user)
+        self.stdout.write(f"{path.name}: loaded as '{imported.slug}' ({imported.status}).")
         return True
+
+    def _settle(self, assessment: Assessment, status: str, *, user) -> None:
+        """Imports are drafts; a demo meant to be final or published gets there the way a
+        team would: finalised and published by its owner, each recording a version."""
+        steps = {"final": ["finalise"], "published": ["finalise", "publish"]}.get(status, [])
+        for step in steps:
+            workflow.perform(assessment, step, actor=editing.Actor(user), role=Role.OWNER)

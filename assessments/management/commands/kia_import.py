@@ -7,7 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessments.exchange import InvalidAssessment, import_assessment
+from assessments.exchange import InvalidAssessment
+from assessments.exchange.importer import import_document
 from assessments.models import Organisation
 
 
@@ -31,11 +32,13 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
         try:
-            imported = import_assessment(raw, organisation=org, slug=slug)
+            imported = import_document(raw, organisation=org, slug=slug)
         except InvalidAssessment as exc:
             for path, message in exc.problems:
                 self.stderr.write(f"{path}: {message}")
             raise CommandError(
                 f"{file}: {len(exc.problems)} problem(s); nothing was imported."
             ) from exc
-        self.stdout.write(imported.slug)
+        for notice in imported.notices:
+            self.stderr.write(notice)
+        self.stdout.write(imported.assessment.slug)

@@ -1,0 +1,213 @@
+"""The lifecycle of an assessment, in one place.
+
+States: draft → in review → final → published. Each ``Transition`` says from which states it
+starts, where it leads, the least role that may take it, whether it needs a reason, whether
+the page must ask for confirmation, and whether it records a version. ``perform`` checks all
+of that and the guard (finalising needs a complete assessment) inside one transaction with
+the assessment's row locked, so a refused transition writes nothing.
+
+Views, templates, the permission helper and the report cache ask this module; no other
+module knows which states allow what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from assessments import editing
+from assessments.constants import Role, Status, VersionReason
+from assessments.models import Assessment
+
+EDITABLE = frozenset({Status.DRAFT})
+# States whose content is frozen in a version that others may point at.
+SETTLED = frozenset({Status.FINAL, Status.PUBLISHED})
+PUBLIC = frozenset({Status.PUBLISHED})
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[Status]
+    target: Status
+    role: Role
+    label: Promise
+    done: Promise  # the message after it succeeded
+    needs_reason: bool = False
+    confirm: Promise | None = None  # the question the page asks first, if any
+    records: VersionReason | None = None  # a version is recorded on the way
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "submit",
+            frozenset({Status.DRAFT}),
+            Status.IN_REVIEW,
+            Role.EDITOR,
+            _("Submit for review"),
+            _("Submitted for review. Editing is paused until an owner decides."),
+        ),
+        Transition(
+            "request_changes",
+            frozenset({Status.IN_REVIEW}),
+            Status.DRAFT,
+            Role.OWNER,
+            _("Request changes"),
+            _("The assessment is a draft again; the team can make the changes."),
+            needs_reason=True,
+        ),
+        Transition(
+            "finalise",
+            frozenset({Status.DRAFT, Status.IN_REVIEW}),
+            Status.FINAL,
+            Role.OWNER,
+            _("Mark as final"),
+            _("The assessment is final and recorded as a version. Editing is locked."),
+            confirm=_(
+                "Mark this assessment as final? Editing is locked until an owner reopens it."
+            ),
+            records=VersionReason.FINALISED,
+        ),
+        Transition(
+            "reopen",
+            frozenset({Status.FINAL}),
+            Status.DRAFT,
+            Role.OWNER,
+            _("Reopen as draft"),
+            _("The assessment is a draft again and can be edited."),
+            needs_reason=True,
+            confirm=_("Reopen this final assessment as a draft?"),
+        ),
+        Transition(
+            "publish",
+            frozenset({Status.FINAL}),
+            Status.PUBLISHED,
+            Role.OWNER,
+            _("Publish"),
+            _("The assessment is published and listed on the public page."),
+            confirm=_("Publish this assessment? Anyone can then read it and download its PDF."),
+            records=VersionReason.PUBLISHED,
+        ),
+        Transition(
+            "unpublish",
+            frozenset({Status.PUBLISHED}),
+            Status.FINAL,
+            Role.OWNER,
+            _("Unpublish"),
+            _("The assessment is no longer public."),
+            confirm=_("Take this assessment off the public page?"),
+        ),
+    )
+}
+
+
+class TransitionRefused(Exception):
+    """A transition that may not happen now; ``message`` says why. Nothing was written."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def is_editable(assessment: Assessment) -> bool:
+    """Whether the assessment's content can be changed (only drafts can)."""
+    return assessment.status in EDITABLE
+
+
+def lock_message(assessment: Assessment) -> str:
+    """Why the assessment cannot be edited now ("" when it can)."""
+    if is_editable(assessment):
+        return ""
+    if assessment.status == Status.IN_REVIEW:
+        return str(
+            _(
+                "This assessment is in review: editing is paused until an owner finalises it or "
+                "requests changes."
+            )
+        )
+    return str(
+        _("This assessment is %(status)s: it cannot be edited until an owner reopens it.")
+        % {"status": assessment.get_status_display()}
+    )
+
+
+def is_settled(assessment: Assessment) -> bool:
+    return assessment.status in SETTLED
+
+
+def is_public(assessment: Assessment) -> bool:
+    return assessment.status in PUBLIC
+
+
+def published(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """The assessments of ``queryset`` that anyone may read."""
+    return queryset.filter(status__in=PUBLIC)
+
+
+def available(assessment: Assessment, role: Role | None) -> list[Transition]:
+    """The transitions this role may take from the assessment's current state."""
+    if role is None:
+        return []
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if assessment.status in t.sources and Role(role).includes(t.role)
+    ]
+
+
+def perform(
+    assessment: Assessment, name: str, *, actor: editing.Actor, role: Role, reason: str = ""
+) -> Transition:
+    """Take transition ``name``; raises ``TransitionRefused`` (and writes nothing) if it may
+    not happen. ``assessment`` is refreshed afterwards."""
+    from assessments import completeness, tasks, versions
+    from assessments.workspace import Workspace
+
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise TransitionRefused(str(_("Unknown action.")))
+    if not Role(role).includes(transition.role):
+        raise TransitionRefused(
+            str(_("Only an owner can do this."))
+            if transition.role == Role.OWNER
+            else str(_("Your role does not allow this."))
+        )
+    reason = reason.strip()
+    if transition.needs_reason and not reason:
+        raise TransitionRefused(str(_("Give a reason; it is kept in the history.")))
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if locked.status not in transition.sources:
+            raise TransitionRefused(
+                str(_("The assessment is %(status)s now; nothing was changed."))
+                % {"status": locked.get_status_display()}
+            )
+        if transition.target == Status.FINAL and transition.name == "finalise":
+            check = completeness.check(Workspace(locked))
+            if not check.can_finalise:
+                raise TransitionRefused(
+                    str(_("Not final yet: %(count)d gaps remain (see the list)."))
+                    % {"count": len(check.gaps)}
+                )
+        now = timezone.now()
+        values: dict[str, object] = {"status": transition.target}
+        if transition.target == Status.DRAFT:
+            values.update(finalised_at=None, published_at=None)
+        elif transition.target == Status.FINAL:
+            values.update(finalised_at=locked.finalised_at or now, published_at=None)
+        elif transition.target == Status.PUBLISHED:
+            values.update(published_at=now)
+        editing.transition(locked, values, actor=actor, reason=reason, name=transition.name)
+        if transition.records is not None:
+            version = versions.record(locked, actor=actor, reason=transition.records)
+            # The PDF of the version is made (and kept) once the transition is committed.
+            transaction.on_commit(lambda: tasks.request_version_render(version))
+    assessment.refresh_from_db()
+    return transition
