@@ -45,9 +45,11 @@ from assessments.models import (
 from assessments.models.history import Change
 
 # Bookkeeping columns: never in the history, never compared.
-# The risk matrix is set when an assessment is created and never edited; versions keep it.
+# The risk matrix and the organisation are set when an assessment is created and never
+# edited (versions keep the matrix).
 NOT_RECORDED = frozenset(
     {
+        "organisation",
         "id",
         "created_at",
         "updated_at",

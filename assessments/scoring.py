@@ -59,7 +59,10 @@ class RiskLevel:
 
 @dataclass(frozen=True)
 class RiskScore:
-    """The outcome of scoring one risk: a number and level, or the reason there is none."""
+    """The outcome of scoring one risk: a number and level, or the reason there is none.
+
+    It is also the one presenter of a score: pages, heat maps, the PDF and the risk register
+    all print ``label`` in ``colour`` (and nothing of their own)."""
 
     state: ScoreState
     value: int | None = None
@@ -74,6 +77,16 @@ class RiskScore:
             return str(_("not scored yet"))
         assert self.level is not None
         return f"{self.value} ({self.level.label})"
+
+    @property
+    def colour(self) -> str:
+        """The level's background colour; "" when there is no number."""
+        return self.level.colour if self.level is not None else ""
+
+    @property
+    def cell_label(self) -> str:
+        """The short form used inside a heat map cell: "6 · high"."""
+        return f"{self.value} · {self.level.label}" if self.level is not None else self.label
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,13 @@ def published_version(assessment: Assessment) -> Version | None:
 # --- Reading a version back ---------------------------------------------------------------
 
 
+def standing_workspace(assessment: Assessment) -> Workspace | None:
+    """What a final or published assessment stands for: its version, read back; None for
+    a draft or an assessment in review (their report shows the live rows)."""
+    version = published_version(assessment)
+    return workspace(version) if version is not None else None
+
+
 def workspace(version: Version) -> Workspace:
     """A ``Workspace`` over the version's rows, built in memory (nothing is saved)."""
     live = version.assessment

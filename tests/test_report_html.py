@@ -264,3 +264,15 @@ def test_citations_next_to_each_other_are_separated():
     html = render_html(a)
     assert html.count('<sup class="citation-sep">,</sup>') == 1
     assert re.search(r'</span><sup class="citation-sep">,</sup><sup class="fn-call">6</sup>', html)
+
+
+def test_5_3_references_are_in_the_report_language_whoever_filled_the_table():
+    a = full_assessment(language="nl")
+    ProportionalityItem.objects.filter(assessment=a).delete()
+    goal = a.goals.first()
+    ProportionalityItem.objects.create(
+        assessment=a, side="organisation_benefit", text=goal.title, goal=goal
+    )
+    with translation.override("en"):  # the interface language of whoever renders it
+        table = table_of(render_html(a), "proportionality-table")
+    assert f'{escape(goal.title)} <span class="ref">(zie 2.5)</span>' in table

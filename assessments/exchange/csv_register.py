@@ -148,7 +148,7 @@ def register_xlsx(assessment: Assessment) -> bytes:
             (GROSS_SCORE_COLUMN, row.gross),
             (RESIDUAL_SCORE_COLUMN, row.residual),
         ):
-            colour = _HEX_COLOUR.match(score.level.colour) if score.level else None
+            colour = _HEX_COLOUR.match(score.colour)
             if colour:  # a matrix may use other CSS colours; those stay uncoloured
                 sheet.cell(row=number, column=column + 1).fill = PatternFill(
                     fill_type="solid", fgColor=colour.group(1).upper()

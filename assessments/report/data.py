@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from assessments import heatmap, instrument, markdown, scoring, workflow
+from assessments import heatmap, instrument, markdown, scoring, weighing, workflow
 from assessments.constants import ProportionalitySide, Status, YesNo
 from assessments.instrument import AnswerKind
 from assessments.models import (
@@ -136,7 +136,7 @@ class Estimate:
 
     @classmethod
     def of(cls, result: scoring.RiskScore) -> Estimate:
-        return cls(result.label, result.level.colour if result.level else "", str(result.state))
+        return cls(result.label, result.colour, str(result.state))
 
 
 @dataclass
@@ -367,6 +367,7 @@ class _Builder:
         # queries), or from a version read back in memory; risks arrive in the instrument's
         # category order, numbered R1, R2, …
         ws = ws or Workspace(assessment)
+        self.ws = ws
         self.version = ws.version
         self.answers = {key: answer.text for key, answer in ws.answers.items()}
         self.goals = ws.goals  # main goal first
@@ -652,7 +653,7 @@ class _Builder:
                 [
                     HeatCell(
                         str(cell.score.level.label) if cell.score.level else "",
-                        cell.score.level.colour if cell.score.level else "",
+                        cell.score.colour,
                         ", ".join(number[r.pk] for r in cell.risks),
                     )
                     for cell in cells
@@ -680,24 +681,17 @@ class _Builder:
     def proportionality(self) -> ProportionalityBlock:
         organisation, children, harms = [], [], []
         derived = not self.items
-        if derived:
-            for goal in self.goals:
-                organisation.append(WeighingItem(mark_safe(escape(goal.title)), _see("2.5")))
-            for q in instrument.CONTRIBUTION_QUESTIONS:
-                row = self.contributions.get(q.number)
-                if row and row.summary:
-                    children.append(WeighingItem(mark_safe(escape(row.summary)), _see(q.number)))
-            for risk in self.risks:
-                block = self.risk_blocks[risk.pk]
-                harms.append(
-                    WeighingItem(mark_safe(escape(risk.topic)), f"({block.category_number})")
+        columns = {
+            ProportionalitySide.ORGANISATION_BENEFIT: organisation,
+            ProportionalitySide.CHILD_BENEFIT: children,
+            ProportionalitySide.HARM: harms,
+        }
+        if derived:  # the team did not fill it in: as goals, contributions and risks give it
+            for row in weighing.derive(self.ws):
+                columns[row.side].append(
+                    WeighingItem(mark_safe(escape(row.text)), weighing.reference(row))
                 )
         else:
-            columns = {
-                ProportionalitySide.ORGANISATION_BENEFIT: organisation,
-                ProportionalitySide.CHILD_BENEFIT: children,
-                ProportionalitySide.HARM: harms,
-            }
             # Render in print order (left column top to bottom, then the right column), so
             # citations in the table are numbered as they are read.
             for side, column in columns.items():
@@ -710,18 +704,7 @@ class _Builder:
         )  # fmt: skip
 
     def weighing_item(self, item: ProportionalityItem) -> WeighingItem:
-        html = self.inline(item.text)
-        reference = ""
-        if item.goal_id:
-            reference = _see("2.5")
-        elif item.contribution_id:
-            reference = _see(item.contribution.question)
-        elif item.risk_id:
-            reference = f"({instrument.category(item.risk.category).number})"
-        number = reference.strip("()").split()[-1] if reference else ""
-        if number and number in item.text:
-            reference = ""  # the text already says where it comes from
-        return WeighingItem(html, reference)
+        return WeighingItem(self.inline(item.text), weighing.reference(item))
 
     def appendix(self) -> list[Response]:
         responses = []
@@ -760,10 +743,6 @@ class _Builder:
         if entries or self.citations.missing:
             self.toc.append(TocEntry(1, "sources", _("List of sources")))
         return entries
-
-
-def _see(number: str) -> str:
-    return _("(see %(number)s)") % {"number": number}
 
 
 def _shorten(text: str, length: int = 70) -> str:

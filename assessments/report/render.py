@@ -67,5 +67,9 @@ def render_pdf_document(
 
 
 def render_pdf(assessment: Assessment) -> bytes:
-    """The assessment's report as PDF bytes, synchronously (CLI export, background task)."""
-    return render_pdf_document(assessment).content
+    """The assessment's report as PDF bytes, synchronously (CLI export): a final or
+    published assessment's is made from its version, a draft's from its rows."""
+    from assessments import versions
+
+    ws = versions.standing_workspace(assessment)
+    return render_pdf_document(ws.assessment if ws else assessment, workspace=ws).content

@@ -81,7 +81,7 @@ def score_badge(score: RiskScore):
         css = "score-na" if score.state == "not_assessable" else "score-none"
         return format_html('<span class="score-badge {}">{}</span>', css, score.label)
     return format_html(
-        '<span class="score-badge" style="background:{}">{}</span>', score.level.colour, score.label
+        '<span class="score-badge" style="background:{}">{}</span>', score.colour, score.label
     )
 
 
@@ -115,7 +115,7 @@ def score_matrix(assessment) -> dict:
     for likelihood in scoring.SCALE:
         for impact in scoring.SCALE:
             result = scoring.score(likelihood, impact, assessment.matrix)
-            cells[f"{likelihood}:{impact}"] = {"label": result.label, "colour": result.level.colour}
+            cells[f"{likelihood}:{impact}"] = {"label": result.label, "colour": result.colour}
     na = scoring.score(scoring.Score.NOT_ASSESSABLE, scoring.Score.NOT_ASSESSABLE).label
     unscored = scoring.score("", "").label
     return {"cells": cells, "not_assessable": na, "unscored": unscored}
@@ -144,3 +144,11 @@ def history_url(assessment, obj=None) -> str:
     if obj is None or obj.pk is None:
         return url
     return f"{url}?entity={obj._meta.model_name}&object={obj.pk}"
+
+
+@register.simple_tag
+def weighing_reference(item) -> str:
+    """Where a 5.3 row comes from, e.g. "(see 2.5)", in the reader's language."""
+    from assessments import weighing
+
+    return weighing.reference(item)

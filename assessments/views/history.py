@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from assessments import editing, restore
+from assessments import editing, restore, workflow
 from assessments.constants import ChangeAction, Role
 from assessments.models import Change
 from assessments.permissions import Access
 from assessments.textdiff import word_diff
 from assessments.views.common import assessment_view
 
-PER_PAGE = 50
+PER_PAGE = 20  # writes per page
+SHOWN_PER_WRITE = 25  # field changes shown per write before "show all"
 CHAPTERS = {
     "front": gettext_lazy("General information"),
     "1": gettext_lazy("1. Pre-scan"),
@@ -58,31 +67,46 @@ class Entry:
     lock_version: int | None  # of the row as it is now, for a version-checked restore
 
 
-def _show(value) -> str:
-    if value is None:
+def _show(change: Change, value) -> str:
+    """A recorded value as people read it: choice labels, dates in words, yes/no."""
+    if value is None or value == "":
         return ""
+    if change.field == "transition" and isinstance(value, dict):
+        found = workflow.TRANSITIONS.get(value.get("name", ""))
+        label = str(found.label) if found else value.get("name", "")
+        reason = value.get("reason", "")
+        return f"{label}: {reason}" if reason else label
+    field = _model_field(change)
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        moment = parse_datetime(value)
+        return date_format(localtime(moment), "j F Y H:i") if moment else value
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        day = parse_date(value)
+        return date_format(day, "j F Y") if day else value
     if value is True:
         return _("yes")
     if value is False:
         return _("no")
-    if isinstance(value, dict):  # a lifecycle transition
-        name = value.get("name", "")
-        reason = value.get("reason", "")
-        return f"{name}: {reason}" if reason else name
     return str(value)
+
+
+def _model_field(change: Change) -> models.Field | None:
+    model = restore.MODELS.get(change.entity)
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(change.field.removesuffix("_id"))
+    except FieldDoesNotExist:  # a field that no longer exists
+        return None
 
 
 def _field_label(change: Change) -> str:
     if change.field == "transition":
         return _("status change")
-    model = restore.MODELS.get(change.entity)
-    if model is None:
-        return change.field
-    try:
-        field = model._meta.get_field(change.field.removesuffix("_id"))
-    except Exception:  # a field that no longer exists
-        return change.field
-    return str(field.verbose_name)
+    field = _model_field(change)
+    return str(field.verbose_name) if field is not None else change.field
 
 
 def _lock_versions(changes: list[Change]) -> dict[tuple[str, int], int]:
@@ -100,7 +124,7 @@ def _lock_versions(changes: list[Change]) -> dict[tuple[str, int], int]:
 
 
 def _entry(change: Change, *, can_edit: bool, locks: dict[tuple[str, int], int]) -> Entry:
-    old, new = _show(change.old), _show(change.new)
+    old, new = _show(change, change.old), _show(change, change.new)
     long = max(len(old), len(new)) > 80 or "\n" in old + new
     return Entry(
         change=change,
@@ -116,9 +140,24 @@ def _entry(change: Change, *, can_edit: bool, locks: dict[tuple[str, int], int])
     )
 
 
+@dataclass(frozen=True)
+class Write:
+    """One write (a save, an import, a transition …) and the field changes it made."""
+
+    batch: str
+    first: Change
+    entries: list[Entry]
+    total: int
+
+    @property
+    def rows(self) -> int:
+        return len({(e.change.entity, e.change.object_id) for e in self.entries})
+
+
 @assessment_view()
 def history(request: HttpRequest, access: Access) -> HttpResponse:
-    """Every recorded change, newest first; filter by person, chapter or one row."""
+    """Every recorded write, newest first, with the fields it changed; filter by person,
+    chapter, one row or one write."""
     changes = Change.objects.filter(assessment=access.assessment).select_related("user")
     filters = {}
     person = request.GET.get("person", "")
@@ -136,15 +175,34 @@ def history(request: HttpRequest, access: Access) -> HttpResponse:
         filters.update(entity=entity, object=obj)
         first = changes.first()
         row_label = f"{ENTITIES[entity]} “{first.object_label}”" if first else str(ENTITIES[entity])
-    page = Paginator(changes, PER_PAGE).get_page(request.GET.get("page"))
+    batch = request.GET.get("batch", "")
+    if _is_uuid(batch):
+        changes = changes.filter(batch=batch)
+        filters["batch"] = batch
+    writes = changes.values("batch").annotate(last=Max("at")).order_by("-last", "batch")
+    page = Paginator(writes, PER_PAGE).get_page(request.GET.get("page"))
+    batches = [row["batch"] for row in page.object_list]
     people = (
         get_user_model()
         .objects.filter(pk__in=Change.objects.filter(assessment=access.assessment).values("user"))
         .order_by("username")
     )
-    shown = list(page.object_list)
+    grouped: dict = {b: [] for b in batches}
+    for change in changes.filter(batch__in=batches).order_by("pk"):
+        grouped[change.batch].append(change)
+    limit = None if "batch" in filters else SHOWN_PER_WRITE
+    shown = [c for rows in grouped.values() for c in rows[:limit]]
     locks = _lock_versions(shown) if access.can_edit else {}
-    entries = [_entry(c, can_edit=access.can_edit, locks=locks) for c in shown]
+    groups = [
+        Write(
+            str(b),
+            rows[0],
+            [_entry(c, can_edit=access.can_edit, locks=locks) for c in rows[:limit]],
+            len(rows),
+        )
+        for b, rows in grouped.items()
+        if rows
+    ]
     return render(
         request,
         "assessments/history.html",
@@ -152,12 +210,12 @@ def history(request: HttpRequest, access: Access) -> HttpResponse:
             "access": access,
             "assessment": access.assessment,
             "page": page,
-            "entries": entries,
+            "writes": groups,
             "people": people,
             "chapters": CHAPTERS,
             "filters": filters,
             "row_label": row_label,
-            "query": "&".join(f"{k}={v}" for k, v in filters.items()),
+            "query": urlencode(filters),
         },
     )
 
@@ -181,7 +239,8 @@ def restore_value(request: HttpRequest, access: Access, pk: int) -> HttpResponse
         messages.error(request, refused.message)
         return redirect(back)
     except editing.EditConflict as conflict:
-        stored = _show(getattr(conflict.current, change.field, None)) if conflict.current else ""
+        current = conflict.current
+        stored = _show(change, editing.values_of(current).get(change.field)) if current else ""
         return render(
             request,
             "assessments/history_conflict.html",
@@ -191,8 +250,8 @@ def restore_value(request: HttpRequest, access: Access, pk: int) -> HttpResponse
                 "change": change,
                 "field_label": _field_label(change),
                 "stored": stored,
-                "wanted": _show(change.old),
-                "diff": word_diff(stored, _show(change.old)),
+                "wanted": _show(change, change.old),
+                "diff": word_diff(stored, _show(change, change.old)),
                 "back_url": back,
             },
             status=409,
@@ -209,3 +268,11 @@ urlpatterns = [
     path("a/<slug:slug>/history/", history, name="history"),
     path("a/<slug:slug>/history/<int:pk>/restore/", restore_value, name="history_restore"),
 ]
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments import tasks
+from assessments import tasks, versions
 from assessments.constants import Status
 from assessments.models import Assessment, ReportFile, ReportStatus
 from assessments.permissions import Access
@@ -112,7 +112,9 @@ def report_html(request: HttpRequest, access: Access) -> HttpResponse:
     """The report as HTML (what the PDF is made from), for a quick look in the browser."""
     from assessments.report.render import render_html
 
-    return HttpResponse(render_html(access.assessment, for_pdf=False))
+    ws = versions.standing_workspace(access.assessment)  # final or published: its version
+    shown = ws.assessment if ws else access.assessment
+    return HttpResponse(render_html(shown, for_pdf=False, workspace=ws))
 
 
 @require_GET

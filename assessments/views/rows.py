@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from assessments import editing, instrument
+from assessments import editing, instrument, weighing
 from assessments.constants import GoalKind, ProportionalitySide, Role
 from assessments.editing import EditConflict
 from assessments.forms import (
@@ -197,29 +197,12 @@ def prefill_weighing(request: HttpRequest, access: Access) -> HttpResponse:
             ProportionalityItem(assessment=access.assessment, order=order + len(new), **kwargs)
         )
 
-    for goal in ws.goals:
-        if goal.pk not in have_goals:
-            add(
-                side=ProportionalitySide.ORGANISATION_BENEFIT,
-                goal=goal,
-                text=_("%(goal)s (see 2.5 and 5.1)") % {"goal": goal.title},
-            )
-    for q in instrument.CONTRIBUTION_QUESTIONS:
-        contribution = ws.contributions.get(q.number)
-        if contribution and contribution.pk not in have_contributions:
-            summary = contribution.summary or ", ".join(str(v.name) for v in q.values)
-            add(
-                side=ProportionalitySide.CHILD_BENEFIT,
-                contribution=contribution,
-                text=_("%(summary)s (see %(number)s)") % {"summary": summary, "number": q.number},
-            )
-    for risk in ws.risks:
-        if risk.pk not in have_risks:
-            add(
-                side=ProportionalitySide.HARM,
-                risk=risk,
-                text=f"{risk.topic} ({risk.category_info.number})",
-            )
+    have = {"goal": have_goals, "contribution": have_contributions, "risk": have_risks}
+    for row in weighing.derive(ws):
+        linked = {k: v for k, v in (("goal", row.goal), ("contribution", row.contribution),
+                                    ("risk", row.risk)) if v is not None}  # fmt: skip
+        if not any(obj.pk in have[kind] for kind, obj in linked.items()):
+            add(side=row.side, text=row.text, **linked)
     editing.create_all(new, actor=editing.Actor(request.user), assessment=access.assessment)
     messages.success(request, _("%(count)d rows added to the table.") % {"count": len(new)})
     return redirect(chapter_url(access, 5, anchor("5.3")))

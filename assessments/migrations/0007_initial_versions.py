@@ -1,0 +1,28 @@
+"""Final and published assessments get their version 1: their content as it is now.
+
+The snapshot is the exchange document, made by the app's own export (the same code that
+records every later version), so it runs on the current models. If a later migration has
+changed those models so that this cannot run, it is skipped: the app records the same
+version 1 the first time the assessment's versions, PDF or public page are asked for
+(``versions.published_version``).
+"""
+
+from django.db import DatabaseError, migrations, transaction
+
+
+def record_initial_versions(apps, schema_editor):
+    from assessments import versions
+    from assessments.models import Assessment
+
+    try:
+        with transaction.atomic():
+            for assessment in Assessment.objects.filter(status__in=["final", "published"]):
+                versions.published_version(assessment)
+    except DatabaseError:
+        pass  # recorded on first use instead (see the module's docstring)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("assessments", "0006_domain_core")]
+
+    operations = [migrations.RunPython(record_initial_versions, migrations.RunPython.noop)]
