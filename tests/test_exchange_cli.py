@@ -143,6 +143,8 @@ def test_demo_loads_valid_files_reports_invalid_ones_and_is_idempotent(tmp_path)
     assert "$.assessment: this key is required" in err
     assert "voorbeeld-huiswerkapp.json is missing" in out
     assert "tiktok-2025.json: loaded as 'tiktok-2025'." in out
+    # The file says "final", but this one has gaps: it stays a draft and says why.
+    assert "'tiktok-2025' stays draft: Not final yet" in err
     assert "http://127.0.0.1:8000/" in out
     assert "username: demo" in out
     assert "demo assessments: tiktok-2025" in out

@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
 from assessments import scoring
 from assessments.scoring import RiskLevel, RiskMatrix, Score, ScoreState
@@ -93,3 +94,25 @@ def test_a_deployment_can_replace_the_matrix():
         assert scoring.score(L, M).level.key == "bad"
         assert scoring.score(L, M).value == 2  # the number stays kans × impact
         assert scoring.score(L, M).is_high
+
+
+@pytest.mark.django_db
+def test_an_assessment_keeps_the_matrix_it_was_created_with():
+    from assessments import editing, versions
+    from assessments.constants import VersionReason
+    from assessments.models import Assessment
+    from tests import factories
+
+    before = factories.assessment()
+    risk = factories.risk(before, likelihood=L, impact=M)
+    versions.record(before, actor=editing.SYSTEM, reason=VersionReason.FINALISED)
+    with override_settings(KIA_RISK_MATRIX="tests.test_scoring.STRICT"):
+        risk = type(risk).objects.select_related("assessment").get(pk=risk.pk)
+        assert risk.gross_score.level.key == "low"  # not rescored by the new matrix
+        after = factories.assessment()
+        assert Assessment.objects.get(pk=after.pk).matrix.level(L, M).key == "bad"
+        version = before.versions.get()
+        assert scoring.matrix_from_data(version.matrix).level(L, M).key == "low"
+    # Labels are stored in English and translated when read.
+    with translation.override("nl"):
+        assert str(before.matrix.levels[2].label) == "hoog"

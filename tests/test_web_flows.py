@@ -333,12 +333,12 @@ def test_weighing_table_prefills_from_goals_contributions_and_risks(team):
     assert ProportionalityItem.objects.count() == 3
     page = client.get(u(assessment, "chapter", 5)).content.decode()
     assert 'Profilering <span class="text-body-secondary">(3.6)</span>' in page
-    assert "Zelfstandig leren <span class=\"text-body-secondary\">(see 2.5)</span>" in page
+    assert 'Zelfstandig leren <span class="text-body-secondary">(see 2.5)</span>' in page
     dutch = Client(HTTP_ACCEPT_LANGUAGE="nl")
     dutch.force_login(editor)
     with translation.override("nl"):
         page = dutch.get(u(assessment, "chapter", 5)).content.decode()
-    assert "Kinderen zien hun groei <span class=\"text-body-secondary\">(zie 2.11)</span>" in page
+    assert 'Kinderen zien hun groei <span class="text-body-secondary">(zie 2.11)</span>' in page
 
 
 # --- Sources and citations ------------------------------------------------------------------------

@@ -104,8 +104,8 @@ class Command(BaseCommand):
             for problem_path, message in exc.problems:
                 self.stderr.write(f"  {problem_path}: {message}")
             return False
+        self.stdout.write(f"{path.name}: loaded as '{imported.slug}'.")
         self._settle(imported, _status_in(raw), user=user)
-        self.stdout.write(f"{path.name}: loaded as '{imported.slug}' ({imported.status}).")
         return True
 
     def _settle(self, assessment: Assessment, status: str, *, user) -> None:
@@ -113,4 +113,10 @@ class Command(BaseCommand):
         team would: finalised and published by its owner, each recording a version."""
         steps = {"final": ["finalise"], "published": ["finalise", "publish"]}.get(status, [])
         for step in steps:
-            workflow.perform(assessment, step, actor=editing.Actor(user), role=Role.OWNER)
+            try:
+                workflow.perform(assessment, step, actor=editing.Actor(user), role=Role.OWNER)
+            except workflow.TransitionRefused as refused:
+                self.stderr.write(f"'{assessment.slug}' stays {assessment.status}: {refused}")
+                return
+        if steps:
+            self.stdout.write(f"'{assessment.slug}' is {assessment.status} (as its file says).")
