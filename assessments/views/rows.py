@@ -219,6 +219,7 @@ class SourceRow:
     accessed: str
     edit_url: str
     delete_url: str
+    history_url: str
 
 
 @assessment_view()
@@ -229,6 +230,7 @@ def sources(request: HttpRequest, access: Access) -> HttpResponse:
     slug = access.assessment.slug
     edit = reverse("assessments:source_edit", args=[slug, 0]).replace("/0/", "/{}/")
     delete = reverse("assessments:delete", args=[slug, "source", 0]).replace("/0/", "/{}/")
+    history = reverse("assessments:history", args=[slug]) + "?entity=source&object={}"
     counts = ws.citation_counts
     rows = [
         SourceRow(
@@ -240,6 +242,7 @@ def sources(request: HttpRequest, access: Access) -> HttpResponse:
             accessed=date_format(s.accessed_on) if s.accessed_on else "",
             edit_url=edit.format(s.pk),
             delete_url=delete.format(s.pk),
+            history_url=history.format(s.pk),
         )
         for n, s in enumerate(ws.sources, start=1)
     ]
