@@ -8,6 +8,13 @@ Every view that reads an assessment goes through ``get_assessment``:
 * a member whose role is below the required one gets 403;
 * asking for a role that may change the assessment (editor and up) while it is final or
   published gets 403, except for owners reopening it (``allow_locked=True``).
+
+Short names (slugs) are unique per organisation, and links are ``/a/<slug>/``. For a member
+of several organisations one slug may therefore name more than one assessment they can
+see; then the organisation they work in now (``organisation_id``, chosen in the header and
+kept in the session) decides, and otherwise the organisation whose name comes first, the
+same fallback as the dashboard's. The dashboard lists the current organisation's
+assessments only, so its links always lead to the assessment listed.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -55,15 +62,26 @@ def role_in(user, organisation_id: int) -> Role | None:
 
 
 def get_assessment(
-    user, slug: str, required: Role = Role.VIEWER, *, allow_locked: bool = False
+    user,
+    slug: str,
+    required: Role = Role.VIEWER,
+    *,
+    allow_locked: bool = False,
+    organisation_id: int | None = None,
 ) -> Access:
-    """Load the assessment ``slug`` for ``user`` with at least ``required`` role."""
+    """Load the assessment ``slug`` for ``user`` with at least ``required`` role; when the
+    user's organisations have several, the one of ``organisation_id`` (see above)."""
     if not user.is_authenticated:
         raise Http404("No such assessment.")
     row = (
         Assessment.objects.select_related("organisation")
         .filter(slug=slug, organisation__memberships__user=user)
         .annotate(member_role=F("organisation__memberships__role"))
+        .order_by(
+            Case(When(organisation_id=organisation_id, then=0), default=1),
+            "organisation__name",
+            "organisation_id",
+        )
         .first()
     )
     if row is None:

@@ -9,7 +9,6 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from assessments.constants import GoalKind, Role, Status
 from assessments.models import (
@@ -25,13 +24,7 @@ from assessments.models import (
 )
 from tests import factories
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

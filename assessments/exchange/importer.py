@@ -18,6 +18,7 @@ answer; the importer then creates that contribution with empty texts so the link
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,6 +31,8 @@ from assessments.exchange.parsing import parse
 from assessments.exchange.rows import Rows
 from assessments.exchange.schema import FORMAT, VERSION, schema_problems
 from assessments.models import Assessment, Organisation
+
+logger = logging.getLogger(__name__)
 
 
 def import_assessment(
@@ -55,9 +58,11 @@ def import_assessment(
             assessment = rows.create(document, organisation=organisation, slug=slug)
             if rows.problems:
                 raise InvalidAssessment(rows.problems)  # rolls the transaction back
-    except DatabaseError as exc:  # e.g. someone took the slug a moment ago
+    except DatabaseError as exc:  # e.g. someone took the requested slug a moment ago
+        # The database's own words may name tables and other rows: log them, don't show them.
+        logger.exception("import into organisation %s refused by the database", organisation.pk)
         raise InvalidAssessment(
-            [("$", _("The database refused the data: %(error)s") % {"error": exc})]
+            [("$", _("The assessment could not be saved. Nothing was imported; try again."))]
         ) from exc
     return assessment
 

@@ -28,7 +28,7 @@ from assessments.models import (
     ServiceResponse,
     Source,
 )
-from assessments.slugs import free_slug
+from assessments.slugs import save_with_free_slug
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -79,21 +79,42 @@ class Rows:
         self.user = user if user is not None and user.is_authenticated else None
         self.problems: list[Problem] = []
 
-    def save(self, obj: models.Model, row: tuple, paths: Mapping[str, tuple] | None = None) -> bool:
+    def save(
+        self,
+        obj: models.Model,
+        row: tuple,
+        paths: Mapping[str, tuple] | None = None,
+        *,
+        slug_scope: tuple[str, ...] | None = None,
+    ) -> bool:
         """``full_clean()`` and save ``obj``. On failure record its problems (a field's at
         ``paths[field]``, or ``row`` + the field's name; the others at ``row``) and return
-        False."""
+        False. With ``slug_scope``, ``obj.slug`` is a wish: the row is saved under the first
+        free slug like it among the rows sharing ``slug_scope`` (``save_with_free_slug``)."""
         if hasattr(obj, "updated_by"):
             obj.updated_by = self.user
-        try:
-            obj.full_clean()
+        errors: dict[str, list[str]] = {}
+        try:  # the slug's uniqueness is settled on insert when it is a wish
+            obj.full_clean(exclude=None if slug_scope is None else ["slug"])
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
+            errors = exc.message_dict
+        if slug_scope is not None:
+            try:
+                slug_field = obj._meta.get_field("slug")
+                assert isinstance(slug_field, models.Field)
+                slug_field.clean(obj.slug, obj)  # type: ignore[attr-defined]
+            except ValidationError as exc:
+                errors.setdefault("slug", []).extend(exc.messages)
+        if errors:
+            for field, messages in errors.items():
                 below = (paths or {}).get(field, (*row, field))
                 path = row if field == NON_FIELD_ERRORS else below
                 self.problems.extend((json_path(*path), message) for message in messages)
             return False
-        obj.save()
+        if slug_scope is None:
+            obj.save()
+        else:
+            save_with_free_slug(obj, obj.slug, *slug_scope)  # type: ignore[attr-defined]
         return True
 
     def create(
@@ -125,9 +146,11 @@ class Rows:
             next_reassessment_on=_date(data["next_reassessment_on"]),
             **{field: prescan[key] for field, key in _PRESCAN_FIELDS.items()},
         )
-        if slug is None:
-            assessment.slug = free_slug(Assessment, data["slug"])
-        elif Assessment.objects.filter(slug=slug).exists():
+        paths = {field: ("prescan", key) for field, key in _PRESCAN_FIELDS.items()}
+        if slug is None:  # the document's slug, or the first free one like it
+            self.save(assessment, ("assessment",), paths, slug_scope=("organisation",))
+            return assessment
+        if Assessment.objects.filter(organisation=organisation, slug=slug).exists():
             self.problems.append(
                 (
                     json_path("assessment", "slug"),
@@ -135,9 +158,7 @@ class Rows:
                 )
             )
             return assessment
-        else:
-            assessment.slug = slug
-        paths = {field: ("prescan", key) for field, key in _PRESCAN_FIELDS.items()}
+        assessment.slug = slug
         self.save(assessment, ("assessment",), paths)
         return assessment
 

@@ -85,9 +85,8 @@ def new_assessment(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("You need the role editor or owner in an organisation."))
         return redirect("assessments:home")
     if request.method == "POST" and form.is_valid():
-        assessment = form.save(commit=False)
-        assessment.created_by = assessment.updated_by = request.user
-        assessment.save()
+        form.instance.created_by = form.instance.updated_by = request.user
+        assessment = form.save()
         request.session["organisation_id"] = assessment.organisation_id
         messages.success(request, _("Assessment created. Start with the pre-scan."))
         return redirect(reverse("assessments:chapter", args=[assessment.slug, 1]))

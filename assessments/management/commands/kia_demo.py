@@ -20,7 +20,7 @@ from django.db import transaction
 
 from assessments.constants import Role
 from assessments.exchange import InvalidAssessment, import_assessment
-from assessments.models import Assessment, Membership, Organisation
+from assessments.models import Membership, Organisation
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 EXPECTED_FILES = ("tiktok-2025.json", "voorbeeld-huiswerkapp.json")
@@ -84,7 +84,7 @@ class Command(BaseCommand):
         """Import one demo file unless its slug exists; False if the file is invalid."""
         raw = path.read_bytes()
         slug = _slug_in(raw)
-        if slug and Assessment.objects.filter(slug=slug).exists():
+        if slug and organisation.assessments.filter(slug=slug).exists():
             self.stdout.write(f"{path.name}: '{slug}' exists already; left as it is.")
             return True
         try:
