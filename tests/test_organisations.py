@@ -195,6 +195,20 @@ def test_the_database_words_are_logged_not_shown(monkeypatch, caplog):
     assert "secret_table" in caplog.text
 
 
+def test_a_name_asked_for_and_taken_meanwhile_is_reported_as_taken(monkeypatch):
+    org = factories.organisation()
+    document = export_assessment(factories.assessment())
+
+    def lose_the_race(self, document, *, organisation, slug):
+        raise IntegrityError('duplicate key value violates unique constraint "x"')
+
+    monkeypatch.setattr(Rows, "create", lose_the_race)
+    factories.assessment(org, slug="mine")  # what the other request committed meanwhile
+    with pytest.raises(InvalidAssessment) as exc:
+        import_assessment(document, organisation=org, slug="mine")
+    assert exc.value.problems == [("$.assessment.slug", "The short name 'mine' is already taken.")]
+
+
 def test_organisations_with_one_name_get_their_own_short_names():
     client = logged_in(factories.user())
     for _ in range(2):

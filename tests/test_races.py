@@ -19,9 +19,10 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from assessments.constants import Role
-from assessments.exchange import export_assessment
+from assessments.exchange import InvalidAssessment, export_assessment, import_assessment
 from assessments.models import Assessment, Invitation, Membership
 from tests import factories
 
@@ -128,6 +129,33 @@ def test_concurrent_imports_with_one_slug_all_succeed_without_database_text():
     assert leaks == 0
 
 
+def test_concurrent_imports_asking_for_one_slug_make_one_and_explain_the_rest():
+    """The command line (``kia_import --slug``) asks for an exact name: one wins, the others
+    are told that the name is taken, without the database's words."""
+    org = factories.organisation()
+    document = export_assessment(factories.assessment(factories.organisation(), slug="bron"))
+
+    def run(slug: str) -> Assessment:
+        with translation.override("en"):
+            return import_assessment(document, organisation=org, slug=slug)
+
+    made = refused = unclear = 0
+    for attempt in range(TRIES):
+        slug = f"asked-{attempt}"
+        results = run_together(THREADS, lambda i, slug=slug: run(slug))
+        made += sum(isinstance(r, Assessment) for r in results)
+        problems = [r.problems for r in results if isinstance(r, InvalidAssessment)]
+        refused += len(problems)
+        taken = [("$.assessment.slug", f"The short name '{slug}' is already taken.")]
+        unclear += sum(p != taken for p in problems)
+        assert len(problems) + 1 == THREADS, results
+    print(
+        f"\nimport asking for one slug, {THREADS} threads × {TRIES} tries: {made} made, "
+        f"{refused} refused, {unclear} refused with another message"
+    )
+    assert made == TRIES and unclear == 0
+
+
 @pytest.mark.parametrize("action", ["demote", "remove"])
 def test_two_owners_removing_each_other_leave_an_owner(action):
     tries = 10
@@ -153,23 +181,36 @@ def test_two_owners_removing_each_other_leave_an_owner(action):
     assert orphaned == 0
 
 
-def test_one_invitation_accepted_by_two_at_once_makes_one_member():
+@pytest.mark.parametrize("way", ["logged in", "signing up"])
+def test_one_invitation_accepted_by_two_at_once_makes_one_member(way):
     tries = 10
     doubled = 0
-    for _ in range(tries):
+    for n in range(tries):
         org = factories.organisation()
         owner = factories.member(org, Role.OWNER)
         invitation = Invitation.objects.create(
             organisation=org, email="invitee@example.org", role=Role.OWNER, invited_by=owner
         )
-        # Two accounts that both hold the invited address (e.g. an old and a new one).
-        people = [factories.user(email="invitee@example.org") for _ in range(2)]
-        clients = [logged_in(person) for person in people]
         url = reverse("assessments:invitation", args=[invitation.token])
-        results = run_together(2, lambda i, url=url, clients=clients: clients[i].post(url))
+        if way == "logged in":  # two accounts that both hold the invited address
+            people = [factories.user(email="invitee@example.org") for _ in range(2)]
+            clients = [logged_in(person) for person in people]
+            data: list[dict] = [{}, {}]
+        else:  # two people without an account who both got the link
+            clients = [Client(raise_request_exception=False) for _ in range(2)]
+            password = "Lang-wachtwoord-42"
+            data = [
+                {"username": f"new-{n}-{i}", "password1": password, "password2": password}
+                for i in range(2)
+            ]
+        results = run_together(
+            2, lambda i, url=url, clients=clients, data=data: clients[i].post(url, data[i])
+        )
         assert all(getattr(r, "status_code", 0) in (200, 302, 404) for r in results), results
-        joined = Membership.objects.filter(organisation=org, user__in=people).count()
+        joined = org.memberships.exclude(user=owner).count()
         doubled += joined > 1
         assert joined >= 1
-    print(f"\ninvitation accepted by 2 at once × {tries} tries: {doubled} times two members")
+    print(
+        f"\ninvitation accepted by 2 at once ({way}) × {tries} tries: {doubled} times two members"
+    )
     assert doubled == 0

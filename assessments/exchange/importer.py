@@ -58,7 +58,10 @@ def import_assessment(
             assessment = rows.create(document, organisation=organisation, slug=slug)
             if rows.problems:
                 raise InvalidAssessment(rows.problems)  # rolls the transaction back
-    except DatabaseError as exc:  # e.g. someone took the requested slug a moment ago
+    except DatabaseError as exc:
+        if slug is not None and organisation.assessments.filter(slug=slug).exists():
+            taken = _("The short name '%(slug)s' is already taken.") % {"slug": slug}
+            raise InvalidAssessment([(json_path("assessment", "slug"), taken)]) from exc
         # The database's own words may name tables and other rows: log them, don't show them.
         logger.exception("import into organisation %s refused by the database", organisation.pk)
         raise InvalidAssessment(
