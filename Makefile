@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 # `make run` is for a developer's own machine: DEBUG on unless the caller says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: install run test lint format migrate demo bench messages clean
+.PHONY: install run test lint typecheck coverage format migrate demo bench messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,12 +50,20 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+# Types of assessments/ (mypy with django-stubs; settings in pyproject.toml).
+typecheck: install
+	$(BIN)/mypy
+
+test: lint typecheck
 	$(BIN)/pytest
+
+# The suite with the coverage floor that CI enforces (SQLite run).
+coverage: lint typecheck
+	$(BIN)/pytest --cov=assessments --cov-report=term:skip-covered --cov-fail-under=90
 
 messages: install
 	DEBUG=true $(BIN)/python manage.py makemessages -l nl --no-obsolete --ignore=.venv --ignore=tests
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .coverage *.egg-info

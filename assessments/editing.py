@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, models, router, transaction
 from django.db.models.deletion import Collector
@@ -43,6 +43,7 @@ from assessments.models import (
     Source,
 )
 from assessments.models.history import Change
+from assessments.slugs import save_with_free_slug
 
 # Bookkeeping columns: never in the history, never compared.
 # The risk matrix and the organisation are set when an assessment is created and never
@@ -98,13 +99,13 @@ class Actor:
         user = self.account
         if user is None:
             return ""
-        return (user.get_full_name() or user.get_username())[:150]
+        return str(user.get_full_name() or user.get_username())[:150]
 
 
 SYSTEM = Actor(None, Channel.SYSTEM)
 
 
-def recorded_fields(model: type[models.Model]) -> list[models.Field]:
+def recorded_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     return [f for f in model._meta.concrete_fields if f.name not in NOT_RECORDED]
 
 
@@ -130,7 +131,7 @@ def assessment_of(obj: models.Model) -> int:
         return obj.pk
     if isinstance(obj, Measure):
         return obj.risk.assessment_id
-    return obj.assessment_id  # type: ignore[attr-defined,no-any-return]
+    return int(cast(Any, obj).assessment_id)
 
 
 def label_of(obj: models.Model) -> str:
@@ -188,7 +189,9 @@ class Batch:
     batch_id: uuid.UUID = field(default_factory=uuid.uuid4)
     at: datetime.datetime = field(default_factory=timezone.now)
 
-    def _record(self, obj: models.Model, action: str, old: dict, new: dict) -> None:
+    def _record(
+        self, obj: models.Model, action: str, old: dict[str, Any], new: dict[str, Any]
+    ) -> None:
         assessment_id = assessment_of(obj)
         for name in new or old:
             before, after = old.get(name), new.get(name)
@@ -207,7 +210,7 @@ class Batch:
                     user_name=self.actor.name,
                     via=self.actor.via,
                     action=action,
-                    entity=type(obj)._meta.model_name,
+                    entity=str(type(obj)._meta.model_name),
                     object_id=obj.pk,
                     object_label=label_of(obj)[:300],
                     chapter=chapter_of(obj, name.removesuffix("_id")),
@@ -219,17 +222,23 @@ class Batch:
 
     def _stamp(self, obj: models.Model) -> None:
         if hasattr(obj, "updated_by"):
-            obj.updated_by = self.actor.account  # type: ignore[attr-defined]
+            obj.updated_by = self.actor.account
 
-    def create(self, obj: models.Model) -> models.Model:
+    def create(self, obj: models.Model, *, free_slug_like: str | None = None) -> models.Model:
         """Insert ``obj``. A unique rule broken by a row someone else just created (e.g.
-        the first answer to a question, made twice) raises ``EditConflict``."""
+        the first answer to a question, made twice) raises ``EditConflict``. With
+        ``free_slug_like`` (a new assessment), the row takes the first free short name like it
+        in its organisation, also when another request takes one at the same moment."""
         self._stamp(obj)
         if isinstance(obj, Assessment) and obj.created_by_id is None:
             obj.created_by = self.actor.account
         try:
-            with transaction.atomic():
-                obj.save(force_insert=True)
+            if free_slug_like is not None:
+                scope = ("organisation",) if isinstance(obj, Assessment) else ()
+                save_with_free_slug(obj, free_slug_like, *scope)
+            else:
+                with transaction.atomic():
+                    obj.save(force_insert=True)
         except IntegrityError:
             twin = _find_twin(obj)
             if twin is None:
@@ -268,7 +277,7 @@ class Batch:
         before = values_of(model._default_manager.get(pk=obj.pk))  # claimed: nobody else writes
         after = values_of(obj)
         changed = [name for name in after if after[name] != before[name]]
-        obj.lock_version = lock_version  # type: ignore[attr-defined]
+        cast(Any, obj).lock_version = lock_version
         self._stamp(obj)
         bookkeeping = [f for f in ("lock_version", "updated_by", "updated_at") if hasattr(obj, f)]
         obj.save(update_fields=[*changed, *bookkeeping])
@@ -295,7 +304,7 @@ class Batch:
             if type(row) in CONTENT_MODELS:
                 self._record(row, ChangeAction.DELETE, values_of(row), {})
         for (field_, value), groups in collector.field_updates.items():
-            for row in (row for rows in groups for row in rows):
+            for row in (row for rows in cast(Any, groups) for row in rows):
                 if type(row) in CONTENT_MODELS:  # e.g. a 5.3 row that pointed at a risk
                     old = values_of(row)
                     self._record(row, ChangeAction.UPDATE, old, {**old, field_.attname: value})
@@ -315,10 +324,10 @@ class Batch:
     def reorder(self, rows: list[models.Model]) -> None:
         """Give ``rows`` (locked by the caller) the order 0..n in the list's order."""
         for position, row in enumerate(rows):
-            if row.order != position:  # type: ignore[attr-defined]
+            if cast(Any, row).order != position:
                 before = values_of(row)
                 type(row)._default_manager.filter(pk=row.pk).update(order=position)
-                row.order = position  # type: ignore[attr-defined]
+                cast(Any, row).order = position
                 self._record(row, ChangeAction.UPDATE, before, values_of(row))
 
     def finish(self) -> None:
@@ -338,7 +347,7 @@ def _find_twin(obj: models.Model) -> models.Model | None:
     return (
         type(obj)
         ._default_manager.filter(
-            assessment_id=obj.assessment_id,  # type: ignore[attr-defined]
+            assessment_id=cast(Any, obj).assessment_id,
             question=question,
         )
         .first()
@@ -359,10 +368,16 @@ def save(
     return obj
 
 
-def create(obj: models.Model, *, actor: Actor, assessment: Assessment | None) -> models.Model:
+def create(
+    obj: models.Model,
+    *,
+    actor: Actor,
+    assessment: Assessment | None,
+    free_slug_like: str | None = None,
+) -> models.Model:
     with transaction.atomic():
         batch = Batch(actor, assessment)
-        batch.create(obj)
+        batch.create(obj, free_slug_like=free_slug_like)
         batch.finish()
     return obj
 
@@ -385,7 +400,12 @@ def delete(
 
 
 def move(
-    obj: models.Model, siblings: models.QuerySet, *, up: bool, actor: Actor, assessment: Assessment
+    obj: models.Model,
+    siblings: models.QuerySet[Any],
+    *,
+    up: bool,
+    actor: Actor,
+    assessment: Assessment,
 ) -> None:
     """Move ``obj`` one place up or down among ``siblings`` (renumbering them 0..n)."""
     with transaction.atomic():
@@ -401,7 +421,7 @@ def move(
         batch.finish()
 
 
-def next_order(siblings: models.QuerySet) -> int:
+def next_order(siblings: models.QuerySet[Any]) -> int:
     last = siblings.aggregate(models.Max("order"))["order__max"]
     return 0 if last is None else last + 1
 

@@ -21,7 +21,7 @@ from assessments.models import (
     ServiceResponse,
     Source,
 )
-from assessments.slugs import free_slug, slug_from
+from assessments.slugs import free_slug, save_with_free_slug, slug_from
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -119,11 +119,19 @@ class NewAssessmentForm(forms.ModelForm):
             memberships__user=user, memberships__role__in=[Role.EDITOR, Role.OWNER]
         )
 
+    @property
+    def wanted_slug(self) -> str:
+        """The short name the title asks for (the first free one like it is taken)."""
+        return slug_from(self.instance.title, "kia")
+
     def save(self, commit: bool = True) -> Assessment:
+        """Saved under the first short name like the title that is free in its organisation
+        (also when another request takes that name at the same moment)."""
         assessment = super().save(commit=False)
-        assessment.slug = free_slug(Assessment, slug_from(assessment.title, "kia"))
+        wanted = slug_from(assessment.title, "kia")
+        assessment.slug = free_slug(Assessment, wanted, organisation=assessment.organisation)
         if commit:
-            assessment.save()
+            save_with_free_slug(assessment, wanted, "organisation")
         return assessment
 
 
@@ -297,9 +305,10 @@ class OrganisationForm(forms.ModelForm):
 
     def save(self, commit: bool = True) -> Organisation:
         organisation = super().save(commit=False)
-        organisation.slug = free_slug(Organisation, slug_from(organisation.name, "organisatie"))
+        wanted = slug_from(organisation.name, "organisatie")
+        organisation.slug = free_slug(Organisation, wanted)
         if commit:
-            organisation.save()
+            save_with_free_slug(organisation, wanted)
         return organisation
 
 

@@ -9,6 +9,13 @@ Every view that reads an assessment goes through ``get_assessment``:
 * asking for a role that may change the assessment (editor and up) while the lifecycle
   (``workflow.is_editable``) does not allow editing gets 403, except for views that take
   lifecycle transitions themselves (``allow_locked=True``).
+
+Short names (slugs) are unique per organisation, and links are ``/a/<slug>/``. For a member
+of several organisations one slug may therefore name more than one assessment they can
+see; then the organisation they work in now (``organisation_id``, chosen in the header and
+kept in the session) decides, and otherwise the organisation whose name comes first, the
+same fallback as the dashboard's. The dashboard lists the current organisation's
+assessments only, so its links always lead to the assessment listed.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -57,9 +64,15 @@ def role_in(user, organisation_id: int) -> Role | None:
 
 
 def get_assessment(
-    user, slug: str, required: Role = Role.VIEWER, *, allow_locked: bool = False
+    user,
+    slug: str,
+    required: Role = Role.VIEWER,
+    *,
+    allow_locked: bool = False,
+    organisation_id: int | None = None,
 ) -> Access:
-    """Load the assessment ``slug`` for ``user`` with at least ``required`` role."""
+    """Load the assessment ``slug`` for ``user`` with at least ``required`` role; when the
+    user's organisations have several, the one of ``organisation_id`` (see above)."""
     if not user.is_authenticated:
         raise Http404("No such assessment.")
     row = (
@@ -67,6 +80,11 @@ def get_assessment(
         .select_related("organisation")
         .filter(slug=slug)
         .annotate(member_role=F("organisation__memberships__role"))
+        .order_by(
+            Case(When(organisation_id=organisation_id, then=0), default=1),
+            "organisation__name",
+            "organisation_id",
+        )
         .first()
     )
     if row is None:

@@ -3,6 +3,7 @@ whole version into the draft."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,7 @@ from assessments.models import (
 from assessments.models.history import Change
 from assessments.models.versions import Version
 
-MODELS: dict[str, type[models.Model]] = {m._meta.model_name: m for m in editing.CONTENT_MODELS}
+MODELS: dict[str, type[models.Model]] = {str(m._meta.model_name): m for m in editing.CONTENT_MODELS}
 
 
 class RestoreRefused(Exception):
@@ -68,6 +69,8 @@ def restore_field(
     if obj is None:
         raise RestoreRefused(_("The row has been deleted since; its values are in the history."))
     field = obj._meta.get_field(change.field.removesuffix("_id"))
+    if not isinstance(field, models.Field):
+        raise RestoreRefused(_("This change cannot be undone from the history."))
     value: Any = change.old
     if value is None and not field.null:
         value = ""
@@ -158,7 +161,7 @@ class _ById:
         return row.pk
 
 
-def _by_id(rows: list[models.Model], ids: list[int] | None) -> _ById:
+def _by_id(rows: Sequence[models.Model], ids: list[int] | None) -> _ById:
     ids = ids or []
     return _ById({id(row): (ids[i] if i < len(ids) else None) for i, row in enumerate(rows)})
 
@@ -184,18 +187,18 @@ def _sync(
     for each snapshot row (by ``id()`` of the snapshot row), for the rows that link to them."""
     links = links or {}
     live_key = key.live if isinstance(key, _ById) else key
-    live_rows = {live_key(row): row for row in model._default_manager.filter(**{lookup: live})}
+    live_rows = {live_key(r): r for r in model._default_manager.filter(**{lookup: live})}
     wanted_keys = {key(row) for row in wanted}
-    for k, row in list(live_rows.items()):
-        if k not in wanted_keys and model._default_manager.filter(pk=row.pk).exists():
-            batch.delete(row, expected=None)
+    for k, stale in list(live_rows.items()):
+        if k not in wanted_keys and model._default_manager.filter(pk=stale.pk).exists():
+            batch.delete(stale, expected=None)
             del live_rows[k]
     result: dict[int, models.Model] = {}
     for snap_row in wanted:
         existing = live_rows.get(key(snap_row))
         if existing is not None and not model._default_manager.filter(pk=existing.pk).exists():
             existing = None  # deleted with its parent just now
-        row = existing if existing is not None else model()
+        row: Any = existing if existing is not None else model()
         for f in editing.recorded_fields(model):
             if f.name in links:
                 linked = getattr(snap_row, f.name)

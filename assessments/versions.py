@@ -140,18 +140,18 @@ def workspace(version: Version) -> Workspace:
     measures_by_risk: dict[int, list[Measure]] = {}
     for measure in built.get(Measure, []):
         measures_by_risk.setdefault(id(measure.risk), []).append(measure)
-    risks: list[Risk] = list(built.get(Risk, []))  # type: ignore[arg-type]
+    risks: list[Risk] = list(built.get(Risk, []))
     for risk in risks:
         _prefetched(risk, "measures", Measure, measures_by_risk.get(id(risk), []))
     ws.__dict__["answers"] = {a.question: a for a in built.get(Answer, [])}
     ws.__dict__["goals"] = sorted(
         built.get(Goal, []),
-        key=lambda g: (g.kind != "main", g.order),  # type: ignore[attr-defined]
+        key=lambda g: (g.kind != "main", g.order),
     )
     ws.__dict__["contributions"] = {c.question: c for c in built.get(Contribution, [])}
     ws.__dict__["risks"] = _numbered(risks, assessment)
     ws.__dict__["proportionality_items"] = list(built.get(ProportionalityItem, []))
-    ws.__dict__["sources"] = sorted(built.get(Source, []), key=lambda s: s.key)  # type: ignore[attr-defined]
+    ws.__dict__["sources"] = sorted(built.get(Source, []), key=lambda s: s.key)
     ws.__dict__["responses"] = list(built.get(ServiceResponse, []))
     ws.version = version
     return ws
@@ -161,8 +161,8 @@ def _prefetched(obj: models.Model, name: str, model: type[models.Model], rows: l
     """Make ``obj.<name>.all()`` return ``rows`` without a query (as a prefetch would)."""
     queryset = model._default_manager.none()
     queryset._result_cache = list(rows)
-    queryset._prefetch_done = True
-    obj._prefetched_objects_cache = {name: queryset}  # type: ignore[attr-defined]
+    setattr(queryset, "_prefetch_done", True)  # noqa: B010 - private, as a prefetch sets it
+    setattr(obj, "_prefetched_objects_cache", {name: queryset})  # noqa: B010
 
 
 def matrix_of(snap: Snapshot) -> scoring.RiskMatrix:

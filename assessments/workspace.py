@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
 
@@ -27,6 +28,9 @@ from assessments.models import (
     ServiceResponse,
     Source,
 )
+
+if TYPE_CHECKING:
+    from assessments.models import Version
 
 _CATEGORY_INDEX = {c.key: i for i, c in enumerate(instrument.RISK_CATEGORIES)}
 
@@ -52,7 +56,8 @@ class Citation:
 class Workspace:
     def __init__(self, assessment: Assessment):
         self.assessment = assessment
-        self.version = None  # the Version it was read from, when it is not the live rows
+        # The Version it was read from, when it is not the live rows (``versions.workspace``).
+        self.version: Version | None = None
 
     @property
     def matrix(self):

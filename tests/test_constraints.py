@@ -21,13 +21,7 @@ from assessments.models import (
 )
 from tests import factories
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def messages(exc: ValidationError) -> str:
@@ -137,10 +131,11 @@ def test_prescan_answers_must_be_yes_or_no():
     assert_db_refuses(parent)
 
 
-def test_slug_is_unique():
-    factories.assessment(slug="tiktok-2025")
+def test_slug_is_unique_per_organisation():
+    first = factories.assessment(slug="tiktok-2025")
+    factories.assessment(slug="tiktok-2025")  # another organisation may use it too
     with pytest.raises(IntegrityError), transaction.atomic():
-        factories.assessment(slug="tiktok-2025")
+        factories.assessment(first.organisation, slug="tiktok-2025")
 
 
 def test_one_main_goal_per_assessment():

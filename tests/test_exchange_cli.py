@@ -7,20 +7,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from assessments.constants import Role
 from assessments.exchange import export_assessment, to_json
 from assessments.models import Assessment, Membership, Organisation
 from tests import exchange_helpers, factories
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def run(*args) -> tuple[str, str]:
@@ -84,8 +77,10 @@ def exported(tmp_path):
 def test_import_prints_the_new_slug(exported):
     org = factories.organisation(slug="team")
     out, _err = run("kia_import", str(exported), "--organisation", "team")
+    assert out == "tiktok-test\n"  # another organisation's use of the slug does not count
+    assert Assessment.objects.get(slug="tiktok-test", organisation=org).title
+    out, _err = run("kia_import", str(exported), "--organisation", "team")
     assert out == "tiktok-test-2\n"
-    assert Assessment.objects.get(slug="tiktok-test-2").organisation == org
     out, _err = run("kia_import", str(exported), "--organisation", "team", "--slug", "mine")
     assert out == "mine\n"
 
@@ -110,6 +105,7 @@ def test_import_reports_every_problem_and_saves_nothing(tmp_path, exported):
 
 def test_import_with_a_taken_slug_fails(exported):
     factories.organisation(slug="team")
+    run("kia_import", str(exported), "--organisation", "team")
     _out, err, _exc = run_failing(
         "kia_import", str(exported), "--organisation", "team", "--slug", "tiktok-test"
     )

@@ -4,20 +4,13 @@ import json
 
 import pytest
 from django.test import override_settings
-from django.utils import translation
 
 from assessments.exchange import InvalidAssessment, export_assessment, import_assessment, to_json
 from tests import exchange_helpers, factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 SCORES = "['low', 'medium', 'high', 'not_assessable', '']"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

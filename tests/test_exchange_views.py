@@ -7,7 +7,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 
 from assessments.constants import Role
@@ -15,15 +14,9 @@ from assessments.exchange import export_assessment, to_json
 from assessments.models import Assessment
 from tests import exchange_helpers, factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 DOWNLOADS = ("export_json", "risk_register_csv", "risk_register_xlsx")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
@@ -125,7 +118,7 @@ def test_editor_imports_and_goes_to_the_new_assessment(client, assessment):
     client.force_login(editor)
     response = upload(client, org, to_json(export_assessment(assessment)))
     assert response.status_code == 302
-    imported = Assessment.objects.get(slug="tiktok-test-2")
+    imported = Assessment.objects.get(slug="tiktok-test", organisation=org)
     assert response["Location"] == reverse("assessments:detail", args=[imported.slug])
     assert imported.organisation == org
     assert imported.created_by == editor

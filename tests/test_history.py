@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from assessments import comparison, editing, versions
 from assessments.constants import ChangeAction, Channel, GoalKind, Role, Status, VersionReason
@@ -28,13 +27,7 @@ from assessments.models import (
 )
 from tests import factories
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -12,14 +12,9 @@ from assessments.report import render as render_module
 from assessments.report.render import RenderedPdf
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 PRIVATE = ["report", "report_status", "report_pdf", "report_html"]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -49,6 +44,8 @@ def assessment():
 
 
 def url(name: str, a: Assessment) -> str:
+    if name == "public_report_pdf":
+        return reverse(f"assessments:{name}", args=[a.organisation.slug, a.slug])
     return reverse(f"assessments:{name}", args=[a.slug])
 
 
@@ -135,7 +132,7 @@ def test_html_preview(client, assessment):
 def test_the_public_pdf_is_only_for_published_assessments(client, assessment, renders, status):
     Assessment.objects.filter(pk=assessment.pk).update(status=status, finalised_at=timezone.now())
     assert client.get(url("public_report_pdf", assessment)).status_code == 404
-    assert client.get("/public/no-such-thing/report.pdf").status_code == 404
+    assert client.get("/public/no-such-org/no-such-thing/report.pdf").status_code == 404
     assert renders == []
 
 

@@ -22,6 +22,7 @@ answer; the importer then creates that contribution with empty texts so the link
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,8 @@ from assessments.exchange.parsing import parse
 from assessments.exchange.rows import Rows
 from assessments.exchange.schema import FORMAT, VERSION, schema_problems
 from assessments.models import Assessment, Organisation
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -80,9 +83,14 @@ def import_document(
             if rows.problems:
                 raise InvalidAssessment(rows.problems)  # rolls the transaction back
             batch.finish()
-    except DatabaseError as exc:  # e.g. someone took the slug a moment ago
+    except DatabaseError as exc:
+        if slug is not None and organisation.assessments.filter(slug=slug).exists():
+            taken = _("The short name '%(slug)s' is already taken.") % {"slug": slug}
+            raise InvalidAssessment([(json_path("assessment", "slug"), taken)]) from exc
+        # The database's own words may name tables and other rows: log them, don't show them.
+        logger.exception("import into organisation %s refused by the database", organisation.pk)
         raise InvalidAssessment(
-            [("$", _("The database refused the data: %(error)s") % {"error": exc})]
+            [("$", _("The assessment could not be saved. Nothing was imported; try again."))]
         ) from exc
     notices = []
     status = document["assessment"].get("status", Status.DRAFT)

@@ -33,7 +33,6 @@ from assessments.models import (
     ServiceResponse,
     Source,
 )
-from assessments.slugs import free_slug
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -81,25 +80,47 @@ class Rows:
         self.batch = batch
         self.user = batch.actor.account if batch is not None else None
         self.problems: list[Problem] = []
-        self.built: dict[type[models.Model], list[models.Model]] = {}
+        self.built: dict[type[models.Model], list[Any]] = {}
 
-    def save(self, obj: models.Model, row: tuple, paths: Mapping[str, tuple] | None = None) -> bool:
+    def save(
+        self,
+        obj: models.Model,
+        row: tuple,
+        paths: Mapping[str, tuple] | None = None,
+        *,
+        slug_scope: tuple[str, ...] | None = None,
+    ) -> bool:
         """``full_clean()`` and save ``obj``. On failure record its problems (a field's at
         ``paths[field]``, or ``row`` + the field's name; the others at ``row``) and return
-        False. Without a batch, ``obj`` only gets an id of its own (in memory)."""
+        False. With ``slug_scope``, ``obj.slug`` is a wish: the row is saved under the first
+        free slug like it among the rows sharing ``slug_scope``. Without a batch, ``obj`` only
+        gets an id of its own (in memory)."""
         self.built.setdefault(type(obj), []).append(obj)
         if self.batch is None:
             obj.pk = len(self.built[type(obj)]) if obj.pk is None else obj.pk
             return True
-        try:
-            obj.full_clean()
+        errors: dict[str, list[str]] = {}
+        try:  # the slug's uniqueness is settled on insert when it is a wish
+            obj.full_clean(exclude=None if slug_scope is None else ["slug"])
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
+            errors = exc.message_dict
+        if slug_scope is not None:
+            try:
+                slug_field = obj._meta.get_field("slug")
+                assert isinstance(slug_field, models.Field)
+                slug_field.clean(obj.slug, obj)  # type: ignore[attr-defined]
+            except ValidationError as exc:
+                errors.setdefault("slug", []).extend(exc.messages)
+        if errors:
+            for field, messages in errors.items():
                 below = (paths or {}).get(field, (*row, field))
                 path = row if field == NON_FIELD_ERRORS else below
                 self.problems.extend((json_path(*path), message) for message in messages)
             return False
-        self.batch.create(obj)
+        if slug_scope is None:
+            self.batch.create(obj)
+        else:
+            self.batch.create(obj, free_slug_like=obj.slug)  # type: ignore[attr-defined]
         return True
 
     def create(
@@ -131,11 +152,16 @@ class Rows:
             next_reassessment_on=_date(data["next_reassessment_on"]),
             **{field: prescan[key] for field, key in _PRESCAN_FIELDS.items()},
         )
-        if self.batch is None:
+        paths = {field: ("prescan", key) for field, key in _PRESCAN_FIELDS.items()}
+        if self.batch is None:  # read back in memory: the slug is what it was
             assessment.slug = slug or data["slug"]
-        elif slug is None:
-            assessment.slug = free_slug(Assessment, data["slug"])
-        elif Assessment.objects.filter(slug=slug).exists():
+            self.save(assessment, ("assessment",), paths)
+            return assessment
+        if slug is None:  # the document's slug, or the first free one like it
+            assessment.slug = data["slug"]
+            self.save(assessment, ("assessment",), paths, slug_scope=("organisation",))
+            return assessment
+        if Assessment.objects.filter(organisation=organisation, slug=slug).exists():
             self.problems.append(
                 (
                     json_path("assessment", "slug"),
@@ -143,9 +169,7 @@ class Rows:
                 )
             )
             return assessment
-        else:
-            assessment.slug = slug
-        paths = {field: ("prescan", key) for field, key in _PRESCAN_FIELDS.items()}
+        assessment.slug = slug
         self.save(assessment, ("assessment",), paths)
         return assessment
 

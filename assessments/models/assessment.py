@@ -35,7 +35,7 @@ class Assessment(Tracked):
     slug = models.CharField(  # not SlugField: one, stricter rule and one message
         _("short name (in links)"),
         max_length=100,
-        unique=True,
+        db_index=True,  # links name it; unique per organisation (see Meta)
         validators=[
             RegexValidator(
                 r"^[a-z0-9]+(-[a-z0-9]+)*\Z",
@@ -125,6 +125,15 @@ class Assessment(Tracked):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         constraints = [
+            # Unique per organisation only: a name chosen in one organisation must not
+            # reveal (by a "-2") that another organisation uses it.
+            models.UniqueConstraint(
+                fields=["organisation", "slug"],
+                name="assessment_slug_once_per_organisation",
+                violation_error_message=_(
+                    "Another assessment of this organisation already has this short name."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(period_start__isnull=True)
                 | Q(period_end__isnull=True)

@@ -1,3 +1,4 @@
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -59,8 +60,7 @@ class Membership(models.Model):
 
 
 def _new_token() -> str:
-    import secrets
-
+    """A fresh secret for an invitation link."""
     return secrets.token_urlsafe(32)
 
 
@@ -97,3 +97,14 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and timezone.now() < self.created_at + self.VALID_FOR
+
+    def is_for(self, email: str) -> bool:
+        """Whether ``email`` is the invited address (letter case and spaces aside)."""
+        return bool(email) and email.strip().casefold() == self.email.strip().casefold()
+
+    @property
+    def email_hint(self) -> str:
+        """The invited address shown partly, e.g. "j…@e….org", for someone else's eyes."""
+        local, _at, domain = self.email.partition("@")
+        name, dot, tld = domain.rpartition(".")
+        return f"{local[:1]}…@{(name or tld)[:1]}…{dot}{tld if name else ''}"

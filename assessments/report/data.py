@@ -679,7 +679,9 @@ class _Builder:
         )
 
     def proportionality(self) -> ProportionalityBlock:
-        organisation, children, harms = [], [], []
+        organisation: list[WeighingItem] = []
+        children: list[WeighingItem] = []
+        harms: list[WeighingItem] = []
         derived = not self.items
         columns = {
             ProportionalitySide.ORGANISATION_BENEFIT: organisation,

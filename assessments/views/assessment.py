@@ -82,7 +82,7 @@ def change_status(request: HttpRequest, access: Access, action: str) -> HttpResp
                 },
                 status=400,
             )
-        messages.success(request, transition.done)
+        messages.success(request, str(transition.done))
         return back
     if transition not in workflow.available(assessment, access.role):
         messages.error(request, _("This is not possible now; nothing was changed."))

@@ -26,7 +26,13 @@ def assessment_view(required: Role = Role.VIEWER, *, allow_locked: bool = False)
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
-            access = get_assessment(request.user, slug, required, allow_locked=allow_locked)
+            access = get_assessment(
+                request.user,
+                slug,
+                required,
+                allow_locked=allow_locked,
+                organisation_id=request.session.get("organisation_id"),
+            )
             return view(request, access, *args, **kwargs)
 
         return wrapper

@@ -37,9 +37,9 @@ def home(request: HttpRequest) -> HttpResponse:
             request,
             "assessments/landing.html",
             {
-                "published": workflow.published(Assessment.objects).select_related("organisation")[
-                    :10
-                ],
+                "published": workflow.published(Assessment.objects.all()).select_related(
+                    "organisation"
+                )[:10],
             },
         )
     membership = current_membership(request)
@@ -86,7 +86,10 @@ def new_assessment(request: HttpRequest) -> HttpResponse:
         return redirect("assessments:home")
     if request.method == "POST" and form.is_valid():
         assessment = editing.create(
-            form.save(commit=False), actor=editing.Actor(request.user), assessment=None
+            form.save(commit=False),
+            actor=editing.Actor(request.user),
+            assessment=None,
+            free_slug_like=form.wanted_slug,
         )
         request.session["organisation_id"] = assessment.organisation_id
         messages.success(request, _("Assessment created. Start with the pre-scan."))
@@ -98,7 +101,7 @@ def new_assessment(request: HttpRequest) -> HttpResponse:
 
 def public_list(request: HttpRequest) -> HttpResponse:
     published = (
-        workflow.published(Assessment.objects)
+        workflow.published(Assessment.objects.all())
         .select_related("organisation")
         .order_by("-published_at")
     )

@@ -148,6 +148,8 @@ def import_view(request: HttpRequest) -> HttpResponse:
     except InvalidAssessment as exc:
         return _import_page(request, form, problems=exc.problems, status=400)
     assessment = imported.assessment
+    # Slugs are unique per organisation: work in this one, so the link below leads to it.
+    request.session["organisation_id"] = organisation.pk
     done = _("Imported “%(title)s” as %(slug)s.")
     messages.success(request, done % {"title": assessment.title, "slug": assessment.slug})
     for notice in imported.notices:

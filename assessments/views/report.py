@@ -118,10 +118,14 @@ def report_html(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 @require_GET
-def public_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    """The PDF of a published assessment, for anyone; 404 for anything not published."""
+def public_report_pdf(request: HttpRequest, organisation: str, slug: str) -> HttpResponse:
+    """The PDF of a published assessment, for anyone; 404 for anything not published.
+    Slugs are unique per organisation, so the public link names both."""
     assessment = get_object_or_404(
-        Assessment.objects.select_related("organisation"), slug=slug, status=Status.PUBLISHED
+        Assessment.objects.select_related("organisation"),
+        organisation__slug=organisation,
+        slug=slug,
+        status=Status.PUBLISHED,
     )
     current = cache.current_file(assessment)
     if current is None or not current.is_ready:
@@ -144,5 +148,9 @@ urlpatterns = [
     path("a/<slug:slug>/report/<int:pk>.pdf", report_file, name="report_file"),
     path("a/<slug:slug>/report.pdf", report_pdf, name="report_pdf"),
     path("a/<slug:slug>/report.html", report_html, name="report_html"),
-    path("public/<slug:slug>/report.pdf", public_report_pdf, name="public_report_pdf"),
+    path(
+        "public/<slug:organisation>/<slug:slug>/report.pdf",
+        public_report_pdf,
+        name="public_report_pdf",
+    ),
 ]

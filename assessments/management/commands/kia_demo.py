@@ -94,7 +94,7 @@ class Command(BaseCommand):
         """Import one demo file unless its slug exists; False if the file is invalid."""
         raw = path.read_bytes()
         slug = _slug_in(raw)
-        if slug and Assessment.objects.filter(slug=slug).exists():
+        if slug and organisation.assessments.filter(slug=slug).exists():
             self.stdout.write(f"{path.name}: '{slug}' exists already; left as it is.")
             return True
         try:

@@ -12,8 +12,18 @@ from assessments.models import Assessment
 
 
 def find_assessment(ref: str) -> Assessment:
-    """An assessment by slug, or by id when ``ref`` is a number no slug matches."""
-    found = Assessment.objects.filter(slug=ref).first()
+    """An assessment by ``<organisation>/<slug>``, by slug when only one organisation uses
+    it, or by id when ``ref`` is a number no slug matches."""
+    organisation, _sep, slug = ref.rpartition("/")
+    matches = Assessment.objects.filter(slug=slug)
+    if organisation:
+        matches = matches.filter(organisation__slug=organisation)
+    if len(hits := list(matches[:2])) > 1:
+        raise CommandError(
+            f"More than one organisation has an assessment {slug!r}: "
+            "name it as <organisation>/<slug>."
+        )
+    found = hits[0] if hits else None
     if found is None and ref.isdigit():
         found = Assessment.objects.filter(pk=int(ref)).first()
     if found is None:
@@ -25,7 +35,9 @@ class Command(BaseCommand):
     help = "Export one assessment as exchange-format JSON (FORMAT.md) or as the PDF report."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("assessment", help="slug or id of the assessment")
+        parser.add_argument(
+            "assessment", help="<organisation>/<slug>, slug or id of the assessment"
+        )
         parser.add_argument("--format", choices=["json", "pdf"], default="json")
         parser.add_argument(
             "--output", "-o", default="-", help="file to write; '-' (default) is stdout (json)"

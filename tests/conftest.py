@@ -1,0 +1,20 @@
+"""Fixtures shared by the test files (pytest finds them here by name)."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+
+@pytest.fixture
+def english():
+    """Messages in English (the app speaks Dutch by default); files that assert English
+    text use it with ``pytest.mark.usefixtures("english")``."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Generated files (PDF reports) go to a folder of this test alone."""
+    settings.MEDIA_ROOT = tmp_path

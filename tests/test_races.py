@@ -1,0 +1,216 @@
+"""Races under concurrent requests, reproduced with real threads against PostgreSQL.
+
+Each test starts its threads together at a barrier, every thread with its own database
+connection (Django gives each thread one; it is closed when the thread ends), and repeats
+the race a number of times. The figures are printed (``pytest -s``) and asserted.
+
+SQLite serialises writers for the whole database file, so these races cannot happen there
+and the tests are skipped on it.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from assessments.constants import Role
+from assessments.exchange import InvalidAssessment, export_assessment, import_assessment
+from assessments.models import Assessment, Invitation, Membership
+from tests import factories
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="races need concurrent writers: run with DATABASE_URL=postgres://…",
+    ),
+]
+
+THREADS = 8
+TRIES = 5
+
+
+def run_together(count: int, work: Callable[[int], object]) -> list[object]:
+    """Run ``work(i)`` for i in 0..count-1 in threads released at the same moment."""
+    barrier = threading.Barrier(count)
+    results: list[object] = [None] * count
+
+    def target(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except Exception as exc:  # reported as the thread's result
+            results[i] = exc
+        finally:
+            connections.close_all()  # this thread's connections
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def logged_in(user) -> Client:
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client
+
+
+def test_concurrent_new_assessments_with_one_title_all_succeed():
+    org = factories.organisation()
+    clients = [logged_in(factories.member(org, Role.EDITOR)) for _ in range(THREADS)]
+    statuses: Counter[int] = Counter()
+    created = 0
+    for attempt in range(TRIES):
+        title = f"Race {attempt}"
+        data = {
+            "organisation": org.pk,
+            "title": title,
+            "kind": "self",
+            "service_name": "App",
+            "language": "nl",
+        }
+        results = run_together(
+            THREADS, lambda i, data=data: clients[i].post(reverse("assessments:new"), data)
+        )
+        statuses.update(getattr(r, "status_code", 0) for r in results)
+        created += Assessment.objects.filter(title=title).count()
+    print(
+        f"\nnew assessment, {THREADS} threads × {TRIES} tries: statuses {dict(statuses)}, "
+        f"{created} created"
+    )
+    assert statuses == {302: THREADS * TRIES}
+    assert created == THREADS * TRIES
+
+
+def test_concurrent_imports_with_one_slug_all_succeed_without_database_text():
+    org = factories.organisation()
+    clients = [logged_in(factories.member(org, Role.EDITOR)) for _ in range(THREADS)]
+    source = factories.assessment(factories.organisation(), title="Bron", slug="bron")
+    document = export_assessment(source)
+    statuses: Counter[int] = Counter()
+    created = leaks = 0
+    for attempt in range(TRIES):
+        document["assessment"]["slug"] = f"import-race-{attempt}"
+        raw = json.dumps(document).encode()
+
+        def post(i: int, raw: bytes = raw):
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            upload = SimpleUploadedFile("kia.json", raw, content_type="application/json")
+            return clients[i].post(
+                reverse("assessments:import"), {"organisation": org.pk, "file": upload}
+            )
+
+        results = run_together(THREADS, post)
+        statuses.update(getattr(r, "status_code", 0) for r in results)
+        leaks += sum(
+            b"duplicate key" in r.content or b"database refused" in r.content
+            for r in results
+            if hasattr(r, "content")
+        )
+        created += org.assessments.filter(slug__startswith=f"import-race-{attempt}").count()
+    print(
+        f"\nimport, {THREADS} threads × {TRIES} tries: statuses {dict(statuses)}, "
+        f"{created} created, database text shown {leaks} times"
+    )
+    assert statuses == {302: THREADS * TRIES}
+    assert created == THREADS * TRIES
+    assert leaks == 0
+
+
+def test_concurrent_imports_asking_for_one_slug_make_one_and_explain_the_rest():
+    """The command line (``kia_import --slug``) asks for an exact name: one wins, the others
+    are told that the name is taken, without the database's words."""
+    org = factories.organisation()
+    document = export_assessment(factories.assessment(factories.organisation(), slug="bron"))
+
+    def run(slug: str) -> Assessment:
+        with translation.override("en"):
+            return import_assessment(document, organisation=org, slug=slug)
+
+    made = refused = unclear = 0
+    for attempt in range(TRIES):
+        slug = f"asked-{attempt}"
+        results = run_together(THREADS, lambda i, slug=slug: run(slug))
+        made += sum(isinstance(r, Assessment) for r in results)
+        problems = [r.problems for r in results if isinstance(r, InvalidAssessment)]
+        refused += len(problems)
+        taken = [("$.assessment.slug", f"The short name '{slug}' is already taken.")]
+        unclear += sum(p != taken for p in problems)
+        assert len(problems) + 1 == THREADS, results
+    print(
+        f"\nimport asking for one slug, {THREADS} threads × {TRIES} tries: {made} made, "
+        f"{refused} refused, {unclear} refused with another message"
+    )
+    assert made == TRIES and unclear == 0
+
+
+@pytest.mark.parametrize("action", ["demote", "remove"])
+def test_two_owners_removing_each_other_leave_an_owner(action):
+    tries = 10
+    orphaned = 0
+    for _ in range(tries):
+        org = factories.organisation()
+        owners = [factories.member(org, Role.OWNER) for _ in range(2)]
+        clients = [logged_in(owner) for owner in owners]
+        memberships = [Membership.objects.get(organisation=org, user=o) for o in owners]
+        data = {"role": Role.EDITOR} if action == "demote" else {"action": "remove"}
+
+        def post(i: int, org=org, memberships=memberships, data=data, clients=clients):
+            other = memberships[1 - i]
+            url = reverse("assessments:change_member", args=[org.slug, other.pk])
+            return clients[i].post(url, data)
+
+        results = run_together(2, post)
+        # The one who comes second is no longer an owner (403) or no longer a member (404).
+        assert all(getattr(r, "status_code", 0) in (302, 403, 404) for r in results), results
+        if not org.memberships.filter(role=Role.OWNER).exists():
+            orphaned += 1
+    print(f"\n{action} each other, 2 owners × {tries} tries: {orphaned} without an owner")
+    assert orphaned == 0
+
+
+@pytest.mark.parametrize("way", ["logged in", "signing up"])
+def test_one_invitation_accepted_by_two_at_once_makes_one_member(way):
+    tries = 10
+    doubled = 0
+    for n in range(tries):
+        org = factories.organisation()
+        owner = factories.member(org, Role.OWNER)
+        invitation = Invitation.objects.create(
+            organisation=org, email="invitee@example.org", role=Role.OWNER, invited_by=owner
+        )
+        url = reverse("assessments:invitation", args=[invitation.token])
+        if way == "logged in":  # two accounts that both hold the invited address
+            people = [factories.user(email="invitee@example.org") for _ in range(2)]
+            clients = [logged_in(person) for person in people]
+            data: list[dict] = [{}, {}]
+        else:  # two people without an account who both got the link
+            clients = [Client(raise_request_exception=False) for _ in range(2)]
+            password = "Lang-wachtwoord-42"
+            data = [
+                {"username": f"new-{n}-{i}", "password1": password, "password2": password}
+                for i in range(2)
+            ]
+        results = run_together(
+            2, lambda i, url=url, clients=clients, data=data: clients[i].post(url, data[i])
+        )
+        assert all(getattr(r, "status_code", 0) in (200, 302, 404) for r in results), results
+        joined = org.memberships.exclude(user=owner).count()
+        doubled += joined > 1
+        assert joined >= 1
+    print(
+        f"\ninvitation accepted by 2 at once ({way}) × {tries} tries: {doubled} times two members"
+    )
+    assert doubled == 0
