@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import count
 
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from assessments.constants import Role
 from assessments.models import Assessment, Membership, Organisation, Risk
@@ -24,6 +25,13 @@ def user(**kwargs):
     kwargs.setdefault("username", f"user{n}")
     kwargs.setdefault("email", f"user{n}@example.org")
     return get_user_model().objects.create_user(password="pw-for-tests-123", **kwargs)
+
+
+def logged_in(user, **client_options) -> Client:
+    """A test client logged in as ``user`` that asks for English pages."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en", **client_options)
+    client.force_login(user)
+    return client
 
 
 def member(org: Organisation, role: Role = Role.EDITOR, **kwargs):

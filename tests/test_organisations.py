@@ -26,14 +26,9 @@ from assessments.exchange.rows import Rows
 from assessments.models import Assessment, Invitation, Membership, Organisation
 from assessments.slugs import free_slug, save_with_free_slug
 from tests import factories
+from tests.factories import logged_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
-
-
-def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
 
 
 def new_assessment(client: Client, org: Organisation, title: str):

@@ -61,9 +61,7 @@ def run_together(count: int, work: Callable[[int], object]) -> list[object]:
 
 
 def logged_in(user) -> Client:
-    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
+    return factories.logged_in(user, raise_request_exception=False)  # a 500 is a result
 
 
 def test_concurrent_new_assessments_with_one_title_all_succeed():

@@ -24,6 +24,7 @@ from assessments.models import (
     Source,
 )
 from tests import factories
+from tests.factories import logged_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -35,12 +36,6 @@ def team():
     editor = factories.member(org, Role.EDITOR)
     owner = factories.member(org, Role.OWNER)
     return assessment, editor, owner
-
-
-def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
 
 
 def u(assessment: Assessment, name: str, *args) -> str:
