@@ -18,3 +18,16 @@ def english():
 def media(settings, tmp_path):
     """Generated files (PDF reports) go to a folder of this test alone."""
     settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def team():
+    """An assessment of a new organisation with an editor (Eva de Vries) and an owner."""
+    from assessments.constants import Role
+    from tests import factories
+
+    org = factories.organisation()
+    assessment = factories.assessment(org)
+    editor = factories.member(org, Role.EDITOR, first_name="Eva", last_name="de Vries")
+    owner = factories.member(org, Role.OWNER)
+    return assessment, editor, owner

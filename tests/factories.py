@@ -52,3 +52,10 @@ def risk(parent: Assessment, **kwargs) -> Risk:
     kwargs.setdefault("category", "content")
     kwargs.setdefault("topic", "Harmful content")
     return Risk.objects.create(assessment=parent, **kwargs)
+
+
+def u(assessment: Assessment, name: str, *args) -> str:
+    """The URL of an assessment's page ``assessments:<name>``."""
+    from django.urls import reverse
+
+    return reverse(f"assessments:{name}", args=[assessment.slug, *args])

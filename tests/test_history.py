@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments import comparison, editing, versions
-from assessments.constants import ChangeAction, Channel, GoalKind, Role, Status, VersionReason
+from assessments.constants import ChangeAction, Channel, GoalKind, Status, VersionReason
 from assessments.exchange import export_assessment, to_json
 from assessments.exchange.importer import import_document
 from assessments.models import (
@@ -26,27 +26,9 @@ from assessments.models import (
     Source,
 )
 from tests import factories
+from tests.factories import logged_in, u
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
-
-
-@pytest.fixture
-def team():
-    org = factories.organisation()
-    assessment = factories.assessment(org)
-    editor = factories.member(org, Role.EDITOR, first_name="Eva", last_name="de Vries")
-    owner = factories.member(org, Role.OWNER)
-    return assessment, editor, owner
-
-
-def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
-
-
-def u(assessment: Assessment, name: str, *args) -> str:
-    return reverse(f"assessments:{name}", args=[assessment.slug, *args])
 
 
 def changes(assessment: Assessment, **filters) -> list[Change]:

@@ -24,22 +24,9 @@ from assessments.models import (
     Source,
 )
 from tests import factories
-from tests.factories import logged_in
+from tests.factories import logged_in, u
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
-
-
-@pytest.fixture
-def team():
-    org = factories.organisation()
-    assessment = factories.assessment(org)
-    editor = factories.member(org, Role.EDITOR)
-    owner = factories.member(org, Role.OWNER)
-    return assessment, editor, owner
-
-
-def u(assessment: Assessment, name: str, *args) -> str:
-    return reverse(f"assessments:{name}", args=[assessment.slug, *args])
 
 
 # --- No lost updates ---------------------------------------------------------------------------
