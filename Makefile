@@ -18,7 +18,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-migrate: install
+# Local settings for a developer's machine (git-ignored): a generated SECRET_KEY, DEBUG on.
+# manage.py reads it, so README commands work as written after `make run`.
+.env: | $(STAMP)
+	$(BIN)/python -m kia.env
+
+migrate: install .env
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 
@@ -28,13 +33,14 @@ demo: migrate
 # The server and the background worker (PDF rendering) run together; Ctrl+C stops both.
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ with a background worker (Ctrl+C stops both)"
-	@$(RUN_ENV) $(BIN)/python manage.py db_worker --no-reload --interval 0.5 & worker=$$!; \
+	@$(RUN_ENV) $(BIN)/python manage.py kia_worker --interval 0.5 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Benchmarks on a throwaway SQLite database, run like production (DEBUG off).
 BENCH_ENV := DEBUG=false SECRET_KEY=bench-only-secret-key-0123456789abcdef \
-	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 TASK_BACKEND=immediate
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 TASK_BACKEND=immediate \
+	SECURE_SSL_REDIRECT=false
 bench: install
 	@mkdir -p var
 	@$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0

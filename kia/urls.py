@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from assessments.views.accounts import LoginView
+from kia import health
 
 urlpatterns = [
+    path("health/", health.health, name="health"),
+    path("ready/", health.ready, name="ready"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # Authentication lives outside the app's namespace: Django's views reverse these names.

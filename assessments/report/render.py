@@ -54,8 +54,25 @@ def raw_weasyprint(html: str, *, url_fetcher=None) -> bytes:
     return weasyprint_document(html, url_fetcher=url_fetcher).content
 
 
-def render_pdf_document(assessment: Assessment, *, url_fetcher=None) -> RenderedPdf:
-    return weasyprint_document(render_html(assessment), url_fetcher=url_fetcher)
+def render_pdf_document(
+    assessment: Assessment, *, url_fetcher=None, limited: bool = False, heartbeat=None
+) -> RenderedPdf:
+    """The PDF of ``assessment``. ``limited``: laid out in a child process with the time and
+    memory limits of the settings (``KIA_RENDER_SECONDS``, ``KIA_RENDER_MEMORY_MB``),
+    calling ``heartbeat()`` while it waits; raises ``child.RenderFailed`` with a plain reason.
+    The HTML is always built here (database, Markdown): the child only lays it out."""
+    html = render_html(assessment)
+    if not limited:
+        return weasyprint_document(html, url_fetcher=url_fetcher)
+    import weasyprint  # noqa: F401  (imported once here, so every child starts with it)
+    from django.conf import settings
+
+    from assessments.report.child import Limits, render_limited
+
+    limits = Limits(seconds=settings.KIA_RENDER_SECONDS, memory_mb=settings.KIA_RENDER_MEMORY_MB)
+    return render_limited(
+        lambda h: weasyprint_document(h, url_fetcher=url_fetcher), html, limits, heartbeat
+    )
 
 
 def render_pdf(assessment: Assessment) -> bytes:
