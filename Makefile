@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 # `make run` is for a developer's own machine: DEBUG on unless the caller says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: install run test lint format migrate demo bench messages clean
+.PHONY: install run test lint format migrate demo bench messages clean twoprocess loadtest
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,15 @@ bench: install
 	@$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(BENCH_ENV) $(BIN)/python manage.py kia_bench
 	$(BENCH_ENV) $(BIN)/python manage.py kia_bench_pages
+
+# Two gunicorn processes and a worker sharing PostgreSQL, Redis and storage (loopback only).
+twoprocess: install
+	$(BIN)/python -m tests.multiprocess.twoprocess
+
+# Concurrent editors and faults against gunicorn on PostgreSQL and SQLite (loopback only,
+# bounded in time); prints req/s, p50/p95/p99, lost/phantom saves and recovery times.
+loadtest: install
+	$(BIN)/python -m tests.multiprocess.loadtest
 
 lint: install
 	$(BIN)/ruff check .

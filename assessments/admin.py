@@ -1,6 +1,10 @@
 from django.contrib import admin
 
 from assessments import models
+from assessments.forms import ThrottledAdminAuthenticationForm
+
+# The admin's log-in is throttled like the app's (assessments.throttle).
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 class MembershipInline(admin.TabularInline):

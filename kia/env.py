@@ -91,10 +91,17 @@ def env_cache(name: str, environ: Mapping[str, str] = os.environ) -> dict:
     raw = env_str(name, environ=environ)
     if raw.startswith(("redis://", "rediss://", "unix://")):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    # Room for many throttle counters: culling (at 300 entries by default) would let an
+    # attacker flush the log-in throttle by failing from many addresses.
+    options = {"MAX_ENTRIES": 100_000}
     if raw == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": options}
     if raw in ("", "db", "database"):
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kia_cache"}
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kia_cache",
+            "OPTIONS": options,
+        }
     raise ImproperlyConfigured(
         f"{name}={raw!r} is not a cache; use redis://host:6379/1, 'database' or 'locmem'."
     )

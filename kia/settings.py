@@ -156,6 +156,10 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Upper bound for uploaded files (JSON imports); larger requests are refused before parsing.
 KIA_MAX_UPLOAD_BYTES = env_int("KIA_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# Longest text (answer, description, …) a form or an import accepts, in characters.
+KIA_MAX_TEXT_CHARS = env_int("KIA_MAX_TEXT_CHARS", default=20_000)
+# Most rows an import accepts in one list (sources, risks, …), checked before validation.
+KIA_IMPORT_MAX_ROWS = env_int("KIA_IMPORT_MAX_ROWS", default=2_000)
 # Upper bound for any other request body (forms); anonymous requests always get this one.
 KIA_MAX_REQUEST_BYTES = env_int("KIA_MAX_REQUEST_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = KIA_MAX_UPLOAD_BYTES
