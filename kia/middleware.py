@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -39,6 +40,13 @@ class RequestSizeLimitMiddleware:
             return HttpResponse(_("Bad Content-Length."), status=400, content_type="text/plain")
         limit, upload = self.limit_for(request)
         if length > limit:
+            return self.refuse(request, length, limit, upload)
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request: HttpRequest, length: int, limit: int, upload: bool) -> HttpResponse:
+        # Runs before LocaleMiddleware: pick the language from the request ourselves.
+        with translation.override(translation.get_language_from_request(request)):
             message = (
                 _("The file is too large; the largest accepted is %(limit)s.")
                 if upload
@@ -50,7 +58,6 @@ class RequestSizeLimitMiddleware:
                 content_type="text/plain; charset=utf-8",
                 headers={"Connection": "close"},
             )
-        return self.get_response(request)
 
     def limit_for(self, request: HttpRequest) -> tuple[int, bool]:
         """The largest body accepted, and whether the view takes uploads."""

@@ -256,10 +256,17 @@ BIG = str(50 * 1024 * 1024)
 def test_anonymous_oversized_bodies_are_refused_before_reading(client, path):
     # The declared length is 50 MB; the body is never read (FakePayload would complain).
     response = client.generic(
-        "POST", path, b"x", content_type="multipart/form-data; boundary=x", CONTENT_LENGTH=BIG
+        "POST",
+        path,
+        b"x",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=BIG,
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 413
-    assert "too large" in response.content.decode()
+    assert "The request is too large (50.0\xa0MB)" in response.content.decode()
+    dutch = client.generic("POST", path, b"x", CONTENT_LENGTH=BIG)
+    assert dutch.status_code == 413 and "Het verzoek is te groot" in dutch.content.decode()
 
 
 @pytest.mark.django_db

@@ -53,6 +53,7 @@ class Tally:
     saved: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     refused: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     errors: list[str] = field(default_factory=list)
+    active: set[int] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def hit(self, started: float, status: int) -> None:
@@ -65,9 +66,13 @@ def answers(stack: Stack) -> dict[str, list]:
     return json.loads(stack.manage("shell", "-c", READ_ANSWERS).strip().splitlines()[-1])
 
 
-def editor(cookies, base: str, key: str, who: int, until: float, tally: Tally) -> None:
+def editor(
+    client: httpx.Client, base: str, key: str, who: int, start: threading.Barrier, tally: Tally
+) -> None:
     url = f"{base}/a/{SLUG}/answer/{key}/"
-    with httpx.Client(cookies=cookies, timeout=60) as client:
+    start.wait()  # every editor is ready: the clock starts now
+    until = time.monotonic() + SECONDS
+    with client:
         seq = 0
         while time.monotonic() < until:
             started = time.perf_counter()
@@ -92,6 +97,7 @@ def editor(cookies, base: str, key: str, who: int, until: float, tally: Tally) -
                     tally.errors.append(f"{type(error).__name__}: {error}")
                 continue
             with tally.lock:
+                tally.active.add(who)
                 if response.status_code == 302:
                     tally.saved[key].append(text)
                 elif response.status_code == 409:
@@ -108,15 +114,18 @@ def percentile(values: list[float], q: float) -> float:
 def scenario(stack: Stack, base: str, cookies, keys: list[str], n: int, same: bool) -> dict:
     before = answers(stack)
     tally = Tally()
-    until = time.monotonic() + SECONDS
     chosen = [keys[0] if same else keys[i % len(keys)] for i in range(n)]
+    # Clients are made before the clock starts (each builds an SSL context: slow).
+    clients = [httpx.Client(cookies=cookies, timeout=60) for _ in chosen]
+    start = threading.Barrier(n + 1)
     threads = [
-        threading.Thread(target=editor, args=(cookies, base, key, i, until, tally))
-        for i, key in enumerate(chosen)
+        threading.Thread(target=editor, args=(client, base, key, i, start, tally))
+        for i, (client, key) in enumerate(zip(clients, chosen, strict=True))
     ]
-    started = time.monotonic()
     for thread in threads:
         thread.start()
+    start.wait()
+    started = time.monotonic()
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
@@ -133,6 +142,7 @@ def scenario(stack: Stack, base: str, cookies, keys: list[str], n: int, same: bo
     requests = sum(tally.statuses.values())
     return {
         "editors": n,
+        "editors_who_saved_or_were_refused": len(tally.active),
         "answers": "same" if same else "different",
         "requests": requests,
         "req_per_s": round(requests / elapsed, 1),
