@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 # `make run` is for a developer's own machine: DEBUG on unless the caller says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: install run test lint typecheck coverage format migrate demo bench messages clean
+.PHONY: install run test lint typecheck coverage format migrate demo bench messages clean twoprocess loadtest
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-migrate: install
+# Local settings for a developer's machine (git-ignored): a generated SECRET_KEY, DEBUG on.
+# manage.py reads it, so README commands work as written after `make run`.
+.env: | $(STAMP)
+	$(BIN)/python -m kia.env
+
+migrate: install .env
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 
@@ -28,19 +33,29 @@ demo: migrate
 # The server and the background worker (PDF rendering) run together; Ctrl+C stops both.
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ with a background worker (Ctrl+C stops both)"
-	@$(RUN_ENV) $(BIN)/python manage.py db_worker --no-reload --interval 0.5 & worker=$$!; \
+	@$(RUN_ENV) $(BIN)/python manage.py kia_worker --interval 0.5 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Benchmarks on a throwaway SQLite database, run like production (DEBUG off).
 BENCH_ENV := DEBUG=false SECRET_KEY=bench-only-secret-key-0123456789abcdef \
-	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 TASK_BACKEND=immediate
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 TASK_BACKEND=immediate \
+	SECURE_SSL_REDIRECT=false
 bench: install
 	@mkdir -p var
 	@$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	@$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(BENCH_ENV) $(BIN)/python manage.py kia_bench
 	$(BENCH_ENV) $(BIN)/python manage.py kia_bench_pages
+
+# Two gunicorn processes and a worker sharing PostgreSQL, Redis and storage (loopback only).
+twoprocess: install
+	$(BIN)/python -m tests.multiprocess.twoprocess
+
+# Concurrent editors and faults against gunicorn on PostgreSQL and SQLite (loopback only,
+# bounded in time); prints req/s, p50/p95/p99, lost/phantom saves and recovery times.
+loadtest: install
+	$(BIN)/python -m tests.multiprocess.loadtest
 
 lint: install
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from assessments import editing, models
 from assessments.constants import Channel
+from assessments.forms import ThrottledAdminAuthenticationForm
 
 
 def _actor(request) -> editing.Actor:
@@ -72,6 +73,10 @@ class VersionAdmin(ChangeAdmin):
     list_display = ["assessment", "number", "name", "reason", "status", "created_at"]
     list_filter = ["reason", "status"]
     search_fields = ["name", "assessment__title"]
+
+
+# The admin's log-in is throttled like the app's (assessments.throttle).
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 class MembershipInline(admin.TabularInline):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from assessments import instrument
+from assessments import instrument, throttle
 from assessments.constants import Role, YesNo
 from assessments.models import (
     Answer,
@@ -30,6 +32,19 @@ def _textarea(rows: int = 8) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "class": "form-control font-monospace-sm"})
 
 
+def limit_text_length(form: forms.BaseForm) -> None:
+    """Every multi-line text (Markdown) holds at most ``KIA_MAX_TEXT_CHARS`` characters:
+    checked on save with a message, and announced to the browser (``maxlength``)."""
+    limit = settings.KIA_MAX_TEXT_CHARS
+    for field in form.fields.values():
+        if not (isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea)):
+            continue
+        if field.max_length is None or field.max_length > limit:
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
+            field.widget.attrs["maxlength"] = str(limit)
+
+
 class VersionedForm(forms.ModelForm):
     """A model form that carries the lock version of the row it was loaded from."""
 
@@ -40,6 +55,7 @@ class VersionedForm(forms.ModelForm):
         self.assessment = assessment
         if self.instance.pk and not self.is_bound:
             self.initial["lock_version"] = self.instance.lock_version
+        limit_text_length(self)
 
     def _get_validation_exclusions(self):
         # The assessment is not a form field, but rules such as "one answer per question"
@@ -322,34 +338,21 @@ class RoleForm(forms.Form):
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Login that refuses further attempts for a while after repeated failures.
-
-    Failures are counted per user name and per client address in the cache.
-    """
-
-    MAX_FAILURES = 5
-    WINDOW_SECONDS = 15 * 60
-
-    def _keys(self) -> list[str]:
-        username = (self.data.get("username") or "").strip().lower()
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        return [f"login-fail:user:{username}", f"login-fail:addr:{address}"]
+    """Log-in that makes further attempts wait after repeated failures (``throttle``)."""
 
     def clean(self):
-        if any(cache.get(key, 0) >= self.MAX_FAILURES for key in self._keys()):
-            raise forms.ValidationError(
-                _("Too many failed attempts. Wait 15 minutes and try again."), code="throttled"
-            )
+        username = self.data.get("username") or ""
+        wait = throttle.login_wait(self.request, username)
+        if wait:
+            raise forms.ValidationError(throttle.wait_message(wait), code="throttled")
         try:
             data = super().clean()
         except forms.ValidationError:
-            for key in self._keys():
-                cache.add(key, 0, self.WINDOW_SECONDS)
-                try:
-                    cache.incr(key)
-                except ValueError:
-                    cache.set(key, 1, self.WINDOW_SECONDS)
+            throttle.login_failed(self.request, username)
             raise
-        for key in self._keys():
-            cache.delete(key)
+        throttle.login_succeeded(self.request, username)
         return data
+
+
+class ThrottledAdminAuthenticationForm(AdminAuthenticationForm, ThrottledAuthenticationForm):
+    """The admin's log-in, throttled like the app's."""

@@ -10,11 +10,18 @@
   handlers), as a second line of defence.
 * Headings in answers are shifted down (``#`` becomes ``<h4>`` by default) so they sit
   below the page's own question headings.
+* The cost is bounded: markdown-it's table, link and emphasis rules slow down more than
+  linearly on pathological input (a 1,000-row table took seconds, a 3 MB one a minute).
+  ``cost_plan`` counts the characters those rules react to, and a text with too many of
+  them is rendered with those rules off (the text stays readable, as plain text). A text
+  longer than ``MAX_CHARS`` is shown as plain, escaped text. Nesting is capped by
+  markdown-it's ``maxNesting``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from html import escape
 
 import nh3
@@ -63,6 +70,14 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
+# Cost limits (see the module's docstring). Each is far above what a real answer holds:
+# the Berenschot report's longest answer is about 5,000 characters with no table.
+MAX_CHARS = 100_000  # longer (only possible in old data): plain text
+MAX_TABLE_PIPES = 2_000  # "|" characters: about 100 rows of 20 cells
+MAX_BRACKETS = 1_000  # "[" characters: links, images, citations
+MAX_EMPHASIS = 2_000  # "*", "_" and "~" characters
+MAX_NESTING = 20
+
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("[^", state.pos):
@@ -77,8 +92,31 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def cost_plan(text: str) -> frozenset[str]:
+    """The markdown-it rules to leave off for ``text``, so that rendering stays fast."""
+    off = set()
+    if text.count("|") > MAX_TABLE_PIPES:
+        off.add("table")
+    if text.count("[") > MAX_BRACKETS:
+        off.update({"link", "image", "reference"})
+    if text.count("*") + text.count("_") + text.count("~") > MAX_EMPHASIS:
+        off.update({"emphasis", "strikethrough"})
+    return frozenset(off)
+
+
+@cache
+def _parser(off: frozenset[str] = frozenset()) -> MarkdownIt:
+    md = _build()
+    if off:
+        md.disable(sorted(off))
+    return md
+
+
 def _build() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md = MarkdownIt(
+        "commonmark",
+        {"html": False, "linkify": False, "typographer": False, "maxNesting": MAX_NESTING},
+    )
     md.enable(["table", "strikethrough"])
     md.inline.ruler.before("link", "citation", _citation_rule)
 
@@ -114,14 +152,18 @@ def _build() -> MarkdownIt:
     return md
 
 
-_MD = _build()
+_MD = _parser()
 
 
 def render(text: str, cite: Cite | None = None, heading_offset: int = 3) -> SafeString:
     """Markdown → sanitised HTML. ``cite(key)`` renders each ``[^key]`` citation."""
     if not text or not text.strip():
         return mark_safe("")
-    html = _MD.render(text, {"cite": cite, "heading_offset": heading_offset})
+    if len(text) > MAX_CHARS:
+        paragraphs = (escape(p).replace("\n", "<br>") for p in text.split("\n\n"))
+        return mark_safe("".join(f"<p>{p}</p>" for p in paragraphs if p.strip()))
+    md = _parser(cost_plan(text))
+    html = md.render(text, {"cite": cite, "heading_offset": heading_offset})
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

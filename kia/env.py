@@ -63,4 +63,120 @@ def env_database(name: str, default: str, environ: Mapping[str, str] = os.enviro
     supported = ("django.db.backends.sqlite3", "django.db.backends.postgresql")
     if config["ENGINE"] not in supported:
         raise ImproperlyConfigured(f"{name}={raw!r}: only SQLite and PostgreSQL are supported.")
+    return env_sqlite_ready(config)
+
+
+SQLITE_OPTIONS = {
+    # Writers queue instead of failing at once: wait up to 20 s for the write lock.
+    "timeout": 20,
+    # Transactions take the write lock when they start, so two transactions never both
+    # read and then fail to upgrade to writing ("database is locked" mid-transaction).
+    "transaction_mode": "IMMEDIATE",
+    # Readers do not block the writer, nor the writer the readers.
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
+def env_sqlite_ready(config: dict) -> dict:
+    """Add the options that let SQLite serve a team (WAL, busy timeout, immediate writes)."""
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     return config
+
+
+def env_cache(name: str, environ: Mapping[str, str] = os.environ) -> dict:
+    """The default cache: ``redis://…`` (shared by every process and machine), ``locmem``
+    (one process only: development), or empty for the database cache (shared, no extra
+    service; its table is made by ``migrate``)."""
+    raw = env_str(name, environ=environ)
+    if raw.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    # Room for many throttle counters: culling (at 300 entries by default) would let an
+    # attacker flush the log-in throttle by failing from many addresses.
+    options = {"MAX_ENTRIES": 100_000}
+    if raw == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": options}
+    if raw in ("", "db", "database"):
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kia_cache",
+            "OPTIONS": options,
+        }
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} is not a cache; use redis://host:6379/1, 'database' or 'locmem'."
+    )
+
+
+def env_storage(environ: Mapping[str, str] = os.environ) -> dict:
+    """Where generated files (PDFs) go: the file system (``MEDIA_ROOT``) or, with
+    ``STORAGE_BACKEND=s3``, an S3-compatible bucket through django-storages."""
+    backend = env_str("STORAGE_BACKEND", "filesystem", environ=environ).lower()
+    if backend == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if backend != "s3":
+        raise ImproperlyConfigured(
+            f"STORAGE_BACKEND={backend!r} is not a storage; use 'filesystem' or 's3'."
+        )
+    bucket = env_str("S3_BUCKET", environ=environ)
+    if not bucket:
+        raise ImproperlyConfigured("S3_BUCKET must be set when STORAGE_BACKEND=s3.")
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": env_str("S3_ENDPOINT_URL", environ=environ) or None,
+        "region_name": env_str("S3_REGION", environ=environ) or None,
+        "access_key": env_str("S3_ACCESS_KEY_ID", environ=environ) or None,
+        "secret_key": env_str("S3_SECRET_ACCESS_KEY", environ=environ) or None,
+        "location": env_str("S3_PREFIX", environ=environ),
+        # Private objects: downloads go through the app, which checks permissions.
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": True,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+def env_proxy_header(name: str, environ: Mapping[str, str] = os.environ) -> str:
+    """A request header set by a trusted proxy, as a WSGI ``META`` key (``HTTP_…``)."""
+    raw = env_str(name, environ=environ)
+    if not raw:
+        return ""
+    if not all(c.isalnum() or c in "-_" for c in raw):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a header name (e.g. X-Forwarded-For).")
+    return "HTTP_" + raw.upper().replace("-", "_")
+
+
+# Local settings for a developer's machine (``make run`` writes them; never in production).
+LOCAL_ENV_FILE = ".env"
+
+
+def load_local_env(base_dir) -> None:
+    """Read ``<base_dir>/.env`` (or the file ``KIA_ENV_FILE`` names) if present; real
+    environment variables always win. The test suite does not call this."""
+    from dotenv import load_dotenv
+
+    path = os.environ.get("KIA_ENV_FILE") or os.path.join(base_dir, LOCAL_ENV_FILE)
+    load_dotenv(path, override=False)
+
+
+def write_local_env(path) -> bool:
+    """Write a local ``.env`` (a fresh secret key, DEBUG on) unless one exists."""
+    import secrets
+
+    if os.path.exists(path):
+        return False
+    with open(path, "x", encoding="utf-8") as handle:
+        handle.write(
+            "# Local settings for development, written by `make run` (git-ignored).\n"
+            "# Production sets real environment variables instead (README).\n"
+            f"SECRET_KEY={secrets.token_urlsafe(50)}\n"
+            "DEBUG=true\n"
+        )
+    return True
+
+
+if __name__ == "__main__":  # python -m kia.env: write the local .env
+    import sys
+
+    target = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ".env")
+    if write_local_env(target):
+        print(f"Wrote {target} (a generated SECRET_KEY, DEBUG=true).", file=sys.stderr)

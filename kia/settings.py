@@ -8,7 +8,16 @@ from bootstrap_wrapper import get_bootstrap_dir
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from kia.env import env_bool, env_database, env_int, env_list, env_str
+from kia.env import (
+    env_bool,
+    env_cache,
+    env_database,
+    env_int,
+    env_list,
+    env_proxy_header,
+    env_storage,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,11 +48,16 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "assessments",
 ]
 
 MIDDLEWARE = [
+    # Bodies over the limit are refused before anything reads them (CSRF parses forms).
+    "kia.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "kia.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Serves static files (Bootstrap, CSS, JS) when DEBUG is off, without a separate server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -96,6 +110,14 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
 
+# Shared state for several processes and machines: the cache (log-in throttles, worker
+# heartbeat) in Redis or the database, sessions in the database, files in STORAGES.
+CACHES = {"default": env_cache("CACHE_URL")}
+STORAGES = {
+    "default": env_storage(),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Bootstrap comes from an installed package (bootstrap-wrapper): no CDN at run time.
@@ -113,12 +135,36 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "assessments:home"
 LOGOUT_REDIRECT_URL = "assessments:home"
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail: SMTP when EMAIL_HOST is set, otherwise printed on the console.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kia@localhost")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Upper bound for uploaded files (JSON imports); larger requests are refused before parsing.
 KIA_MAX_UPLOAD_BYTES = env_int("KIA_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# Longest text (answer, description, …) a form or an import accepts, in characters.
+KIA_MAX_TEXT_CHARS = env_int("KIA_MAX_TEXT_CHARS", default=20_000)
+# Most rows an import accepts in one list (sources, risks, …), checked before validation.
+KIA_IMPORT_MAX_ROWS = env_int("KIA_IMPORT_MAX_ROWS", default=2_000)
+# Upper bound for any other request body (forms); anonymous requests always get this one.
+KIA_MAX_REQUEST_BYTES = env_int("KIA_MAX_REQUEST_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = KIA_MAX_UPLOAD_BYTES
+# Uploads up to the limit stay in memory: nothing is spooled to disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = KIA_MAX_UPLOAD_BYTES
 
 # Background work (PDF rendering) through django-tasks. "database" needs nothing extra
 # (run `manage.py db_worker`); "rq" uses Redis (run `manage.py rqworker`) for deployments
@@ -141,17 +187,83 @@ if TASK_BACKEND == "rq":
 # Dotted path of the risk matrix (kans x impact). A deployment may point this at its own.
 KIA_RISK_MATRIX = env_str("KIA_RISK_MATRIX", "assessments.scoring.DEFAULT_MATRIX")
 
+# Behind a proxy: the header that says the original request was HTTPS (so links in
+# e-mails come out as https://), and the header that carries the client's address.
+_proto_header = env_proxy_header("PROXY_SSL_HEADER")
+if _proto_header:
+    SECURE_PROXY_SSL_HEADER = (_proto_header, "https")
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", default=False)
+KIA_CLIENT_IP_HEADER = env_proxy_header("CLIENT_IP_HEADER")
+# How many proxies append to that header (the client is that many entries from the right).
+KIA_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=1)
+
+# Security headers. The pages load scripts and styles from our own static files only;
+# style attributes (progress bars, heat-map colours) are allowed, <style> elements are not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# Probes from the container platform speak plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$"]
+
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    X_FRAME_OPTIONS = "DENY"
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 
+# PDF rendering runs in a child process with these limits (see assessments/report/child.py).
+KIA_RENDER_SECONDS = env_int("KIA_RENDER_SECONDS", default=120)
+KIA_RENDER_MEMORY_MB = env_int("KIA_RENDER_MEMORY_MB", default=1536)
+
+# /ready/ reports the worker down when its last heartbeat is older than this.
+KIA_WORKER_STALE_SECONDS = env_int("KIA_WORKER_STALE_SECONDS", default=60)
+
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not one of text, json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "kia.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    # 403, 404 and other client errors are one line each, without a traceback.
+    "filters": {"client_errors": {"()": "kia.logs.NoTracebackForClientErrors"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["client_errors"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
-    # WeasyPrint logs every layout step at INFO; keep its warnings only.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        # WeasyPrint logs every layout step at INFO; keep its warnings only.
+        "weasyprint.progress": {"level": "WARNING"},
+        # The worker polls the queue in batches; it says so at INFO every time.
+        "django_tasks_db": {"level": "WARNING"},
+    },
 }

@@ -1,13 +1,22 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from assessments.throttle import ThrottledPasswordResetView
 from assessments.views.accounts import LoginView
+from kia import health
 
 urlpatterns = [
+    path("health/", health.health, name="health"),
+    path("ready/", health.ready, name="ready"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # Authentication lives outside the app's namespace: Django's views reverse these names.
     path("accounts/login/", LoginView.as_view(), name="login"),
+    path(
+        "accounts/password_reset/",
+        ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("assessments.urls")),
 ]

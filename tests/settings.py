@@ -8,6 +8,9 @@ from pathlib import Path
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-0123456789")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("TASK_BACKEND", "immediate")
+# The test client speaks plain HTTP; production redirects to HTTPS (see test_production.py).
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("LOG_FORMAT", "text")
 
 from kia.settings import *  # noqa: F403
 

@@ -174,8 +174,9 @@ def test_oversized_upload_is_refused(client, assessment):
     assert response.status_code == 400
     assert "the largest accepted is 1000" in response.content.decode()
     assert "file" in response.context["form"].errors
-    # Far beyond the limit: refused on Content-Length, before the upload is read.
+    # Far beyond the limit: refused on Content-Length by the middleware, before the CSRF
+    # check or the view reads a byte of it.
     response = upload(client, org, b" " * (200 * 1024))
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert "The file is too large" in response.content.decode()
     assert exchange_helpers.row_counts() == before

@@ -167,15 +167,18 @@ def test_serving_the_pdf_of_a_version_does_not_hash_the_rows(renders, monkeypatc
     assert cache.current_file(fresh(a)).pk == kept.pk
 
 
-def test_a_failed_render_is_recorded_and_can_be_retried(monkeypatch, renders):
+def test_a_failed_render_is_recorded_and_can_be_retried(monkeypatch, renders, caplog):
     a = make()
 
     def broken(assessment, **kwargs):
-        raise RuntimeError("no fonts")
+        raise RuntimeError("no fonts in /srv/secret/path")
 
     monkeypatch.setattr(render_module, "render_pdf_document", broken)
     failed = tasks.request_render(a)
-    assert failed.status == ReportStatus.FAILED and "RuntimeError: no fonts" in failed.error
+    # The row keeps a plain reason; the exception and its text go to the log only.
+    assert failed.status == ReportStatus.FAILED
+    assert "no fonts" not in failed.error and "/srv" not in failed.error
+    assert "no fonts in /srv/secret/path" in caplog.text
     monkeypatch.undo()
     monkeypatch.setattr(
         render_module, "render_pdf_document", lambda a, **kw: RenderedPdf(b"%PDF ok", 1)

@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -37,11 +38,32 @@ def semantic_problems(data: dict[str, Any]) -> list[Problem]:
     ]
 
 
+def row_limit_problems(data: dict[str, Any]) -> list[Problem]:
+    """Lists longer than ``KIA_IMPORT_MAX_ROWS``, checked before any costly validation."""
+    limit = settings.KIA_IMPORT_MAX_ROWS
+    return [
+        (
+            json_path(key),
+            _("This list has %(count)d rows; at most %(limit)d are accepted.")
+            % {"count": len(value), "limit": limit},
+        )
+        for key, value in data.items()
+        if isinstance(value, list) and len(value) > limit
+    ]
+
+
 def _text_problems(value: Any, path: tuple) -> Iterator[Problem]:
-    """NUL characters cannot be stored (PostgreSQL refuses them), so refuse them here."""
+    """NUL characters cannot be stored (PostgreSQL refuses them), so refuse them here;
+    and no text may be longer than a form accepts (``KIA_MAX_TEXT_CHARS``)."""
     if isinstance(value, str):
         if "\x00" in value:
             yield json_path(*path), _("The text contains a NUL character (\\u0000).")
+        if len(value) > settings.KIA_MAX_TEXT_CHARS:
+            yield (
+                json_path(*path),
+                _("The text has %(count)d characters; at most %(limit)d are accepted.")
+                % {"count": len(value), "limit": settings.KIA_MAX_TEXT_CHARS},
+            )
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _text_problems(item, (*path, key))

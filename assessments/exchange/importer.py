@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from assessments import editing
 from assessments.constants import Channel, Status
-from assessments.exchange.checks import semantic_problems
+from assessments.exchange.checks import row_limit_problems, semantic_problems
 from assessments.exchange.errors import InvalidAssessment, Problem, json_path
 from assessments.exchange.parsing import parse
 from assessments.exchange.rows import Rows
@@ -71,7 +71,7 @@ def import_document(
     slug is used, or the first free one of ``<slug>-2``, ``<slug>-3``, ….
     """
     document = parse(data) if isinstance(data, bytes | bytearray | str) else data
-    for check in (_format_problems, schema_problems, semantic_problems):
+    for check in (_format_problems, row_limit_problems, schema_problems, semantic_problems):
         problems = check(document)
         if problems:
             raise InvalidAssessment(problems)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from assessments.exchange.errors import InvalidAssessment
+from assessments.exchange.errors import InvalidAssessment, json_path
 
 
 def parse(raw: bytes | bytearray | str) -> Any:
@@ -53,6 +53,19 @@ def parse(raw: bytes | bytearray | str) -> Any:
     except (ValueError, RecursionError) as exc:
         message = _("This is not valid JSON: %(error)s") % {"error": exc}
         raise InvalidAssessment([("$", message)]) from exc
+    surrogate = _lone_surrogate(value)
+    if surrogate:
+        raise InvalidAssessment(
+            [
+                (
+                    surrogate,
+                    _(
+                        "The text contains a lone surrogate escape (such as \\ud800), "
+                        "which is not a character; it cannot be stored."
+                    ),
+                )
+            ]
+        )
     if duplicates:
         raise InvalidAssessment(
             [
@@ -61,6 +74,35 @@ def parse(raw: bytes | bytearray | str) -> Any:
             ]
         )
     return value
+
+
+def _lone_surrogate(value: Any, path: tuple = ()) -> str | None:
+    """The JSON path of the first text (or object holding a key) with a lone surrogate."""
+    if isinstance(value, str):
+        return json_path(*path) if _has_surrogate(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if _has_surrogate(key):
+                return json_path(*path)  # the key itself cannot be shown
+            found = _lone_surrogate(item, (*path, key))
+            if found:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _lone_surrogate(item, (*path, index))
+            if found:
+                return found
+    return None
+
+
+def _has_surrogate(text: str) -> bool:
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _object(pairs: list[tuple[str, Any]], duplicates: list[str]) -> dict[str, Any]:

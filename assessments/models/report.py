@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models.assessment import Assessment
@@ -14,6 +17,13 @@ class ReportStatus(models.TextChoices):
     RUNNING = "running", _("being generated")
     READY = "ready", _("ready")
     FAILED = "failed", _("failed")
+
+
+# A running render reports every HEARTBEAT; one silent for STALE_RUNNING lost its worker.
+HEARTBEAT = timedelta(seconds=10)
+STALE_RUNNING = timedelta(seconds=60)
+# A render nobody picked up for this long waits for a worker that is not there.
+STALE_PENDING = timedelta(minutes=10)
 
 
 def _upload_to(instance: ReportFile, filename: str) -> str:
@@ -53,6 +63,13 @@ class ReportFile(models.Model):
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"),
+        null=True,
+        blank=True,
+        help_text=_("When it was queued, or when its render last reported progress."),
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -77,3 +94,12 @@ class ReportFile(models.Model):
     @property
     def is_busy(self) -> bool:
         return self.status in (ReportStatus.PENDING, ReportStatus.RUNNING)
+
+    @property
+    def is_stale(self) -> bool:
+        """Busy, but with no sign of life for too long: its worker died or is missing."""
+        if not self.is_busy:
+            return False
+        since = self.heartbeat_at or self.started_at or self.created_at
+        limit = STALE_RUNNING if self.status == ReportStatus.RUNNING else STALE_PENDING
+        return since is not None and since < timezone.now() - limit

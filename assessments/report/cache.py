@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 
 from assessments import scoring, versions
@@ -57,8 +57,6 @@ ROWS = (
     (Source, "assessment"),
     (ServiceResponse, "assessment"),
 )
-# A pending or running render older than this is taken to be lost (e.g. a worker died).
-STALE_AFTER = timedelta(minutes=15)
 # How many earlier PDFs of a draft are kept (the PDFs of versions are always kept).
 KEEP = 3
 
@@ -140,8 +138,7 @@ def latest_ready(assessment: Assessment) -> ReportFile | None:
 
 
 def _is_stale(report_file: ReportFile) -> bool:
-    since = report_file.started_at or report_file.created_at
-    return report_file.is_busy and since < timezone.now() - STALE_AFTER
+    return report_file.is_stale
 
 
 def prepare(assessment: Assessment, version: Version | None) -> tuple[ReportFile, bool]:
@@ -157,23 +154,40 @@ def prepare(assessment: Assessment, version: Version | None) -> tuple[ReportFile
         try:
             with transaction.atomic():
                 found = ReportFile.objects.create(
-                    assessment=assessment, content_hash=key, language=language, version=version
+                    assessment=assessment,
+                    content_hash=key,
+                    language=language,
+                    version=version,
+                    heartbeat_at=timezone.now(),
                 )
         except IntegrityError:  # another request queued the same content just now
             return ReportFile.objects.get(assessment=assessment, content_hash=key), False
     else:  # failed or lost: try again
         ReportFile.objects.filter(pk=found.pk).update(
-            status=ReportStatus.PENDING, error="", started_at=None, finished_at=None
+            status=ReportStatus.PENDING,
+            error="",
+            started_at=None,
+            finished_at=None,
+            heartbeat_at=timezone.now(),
+            attempts=0,
         )
     return found, True
 
 
 def generate(report_file_id: int) -> dict:
-    """Render and store one queued PDF (the background task's body)."""
-    from assessments.report.render import render_pdf_document
+    """Render and store one queued PDF (the background task's body).
 
+    The layout runs in a child process with time and memory limits; while it runs, the
+    row's ``heartbeat_at`` is refreshed so that a render whose worker died shows as stale
+    (``ReportFile.is_stale``) and is queued again (``recovery.requeue_stale``). A failure
+    stores a plain reason; the details go to the log, never to the page.
+    """
+    from assessments.report import render
+    from assessments.report.child import RenderFailed
+
+    now = timezone.now()
     claimed = ReportFile.objects.filter(pk=report_file_id, status=ReportStatus.PENDING).update(
-        status=ReportStatus.RUNNING, started_at=timezone.now()
+        status=ReportStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1
     )
     if not claimed:
         return {"report_file": report_file_id, "skipped": True}
@@ -181,10 +195,21 @@ def generate(report_file_id: int) -> dict:
         pk=report_file_id
     )
     assessment = report_file.assessment
+
+    def heartbeat() -> None:
+        try:
+            ReportFile.objects.filter(pk=report_file_id, status=ReportStatus.RUNNING).update(
+                heartbeat_at=timezone.now()
+            )
+        except DatabaseError as error:  # the render goes on; the next beat may get through
+            logger.warning("Heartbeat of report file %s not stored: %s", report_file_id, error)
+
     try:
         if report_file.version is not None:  # a version: from its snapshot, never the rows
             workspace = versions.workspace(report_file.version)
-            rendered = render_pdf_document(workspace.assessment, workspace=workspace)
+            rendered = render.render_pdf_document(
+                workspace.assessment, workspace=workspace, limited=True, heartbeat=heartbeat
+            )
         else:
             now_hash = content_hash(assessment)
             if now_hash != report_file.content_hash:
@@ -193,7 +218,7 @@ def generate(report_file_id: int) -> dict:
                     report_file.delete()
                     return {"report_file": report_file_id, "superseded": True}
                 report_file.content_hash = now_hash
-            rendered = render_pdf_document(assessment)
+            rendered = render.render_pdf_document(assessment, limited=True, heartbeat=heartbeat)
         report_file.file.save(f"{assessment.slug}.pdf", ContentFile(rendered.content), save=False)
         report_file.page_count = rendered.pages
         report_file.size = len(rendered.content)
@@ -202,13 +227,12 @@ def generate(report_file_id: int) -> dict:
         report_file.finished_at = timezone.now()
         report_file.save()
     except Exception as error:
-        logger.exception("Rendering the report of %s failed", assessment.slug)
+        reason = error.reason if isinstance(error, RenderFailed) else "error (details in the log)"
+        logger.exception("Rendering the report of %s failed: %s", assessment.slug, reason)
         ReportFile.objects.filter(pk=report_file_id).update(
-            status=ReportStatus.FAILED,
-            error=f"{type(error).__name__}: {error}"[:2000],
-            finished_at=timezone.now(),
+            status=ReportStatus.FAILED, error=reason, finished_at=timezone.now()
         )
-        raise
+        return {"report_file": report_file_id, "failed": reason}
     prune(assessment)
     return {"report_file": report_file_id, "pages": rendered.pages, "size": report_file.size}
 

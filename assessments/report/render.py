@@ -59,10 +59,30 @@ def raw_weasyprint(html: str, *, url_fetcher=None) -> bytes:
 
 
 def render_pdf_document(
-    assessment: Assessment, *, url_fetcher=None, workspace: Workspace | None = None
+    assessment: Assessment,
+    *,
+    url_fetcher=None,
+    workspace: Workspace | None = None,
+    limited: bool = False,
+    heartbeat=None,
 ) -> RenderedPdf:
-    return weasyprint_document(
-        render_html(assessment, workspace=workspace), url_fetcher=url_fetcher
+    """The PDF of ``assessment`` (or of the version read into ``workspace``).
+
+    ``limited``: laid out in a child process with the time and memory limits of the
+    settings (``KIA_RENDER_SECONDS``, ``KIA_RENDER_MEMORY_MB``), calling ``heartbeat()``
+    while it waits; raises ``child.RenderFailed`` with a plain reason. The HTML is always
+    built here (database, Markdown): the child only lays it out."""
+    html = render_html(assessment, workspace=workspace)
+    if not limited:
+        return weasyprint_document(html, url_fetcher=url_fetcher)
+    import weasyprint  # noqa: F401  (imported once here, so every child starts with it)
+    from django.conf import settings
+
+    from assessments.report.child import Limits, render_limited
+
+    limits = Limits(seconds=settings.KIA_RENDER_SECONDS, memory_mb=settings.KIA_RENDER_MEMORY_MB)
+    return render_limited(
+        lambda h: weasyprint_document(h, url_fetcher=url_fetcher), html, limits, heartbeat
     )
 
 

@@ -19,12 +19,21 @@ register = template.Library()
 
 class _RenderCache:
     """Recently rendered Markdown, per process. The key holds the text and a signature of
-    the assessment's source numbering, so a changed text or source list renders anew."""
+    the assessment's source numbering, so a changed text or source list renders anew.
 
-    def __init__(self, size: int = 4096):
-        self.size = size
+    Bounded in bytes (text + HTML, counted as characters), not in entries: a few huge
+    answers cannot make every server process grow for good. An item larger than an
+    eighth of the budget is not kept at all."""
+
+    def __init__(self, max_bytes: int = 16 * 1024 * 1024):
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self.items: OrderedDict[tuple, str] = OrderedDict()
         self.lock = Lock()
+
+    @staticmethod
+    def _cost(key: tuple, html: str) -> int:
+        return len(key[-1]) + len(html) + 200  # the text, the HTML, the bookkeeping
 
     def get(self, key: tuple, make) -> str:
         with self.lock:
@@ -33,10 +42,16 @@ class _RenderCache:
                 self.items.move_to_end(key)
                 return html
         html = make()
+        cost = self._cost(key, html)
+        if cost > self.max_bytes // 8:
+            return html
         with self.lock:
-            self.items[key] = html
-            if len(self.items) > self.size:
-                self.items.popitem(last=False)
+            if key not in self.items:
+                self.items[key] = html
+                self.bytes += cost
+            while self.bytes > self.max_bytes:
+                old_key, old_html = self.items.popitem(last=False)
+                self.bytes -= self._cost(old_key, old_html)
         return html
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments import throttle
 from assessments.constants import Role
 from assessments.forms import (
     InvitationForm,
@@ -31,6 +32,11 @@ from assessments.permissions import role_in
 class LoginView(auth_views.LoginView):
     form_class = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttle.remember_device(self.request, response, form.get_user().get_username())
+        return response
 
 
 def _organisation_for(request: HttpRequest, slug: str, required: Role) -> tuple[Organisation, Role]:

@@ -22,6 +22,7 @@ from assessments.exchange.importer import import_document
 from assessments.models import Organisation
 from assessments.permissions import Access, role_in
 from assessments.views.common import assessment_view
+from kia.middleware import allows_large_body
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_ROLES = (Role.EDITOR, Role.OWNER)
@@ -123,6 +124,7 @@ def _import_page(
     return render(request, "assessments/exchange/import.html", context, status=status)
 
 
+@allows_large_body
 @login_required
 def import_view(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":

@@ -7,6 +7,11 @@ refresh without JavaScript) until the PDF is ready.
 
 from __future__ import annotations
 
+import logging
+
+from csp.decorators import csp_update
+from django.contrib import messages
+from django.db import OperationalError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -17,10 +22,11 @@ from assessments import tasks, versions
 from assessments.constants import Status
 from assessments.models import Assessment, ReportFile, ReportStatus
 from assessments.permissions import Access
-from assessments.report import cache
+from assessments.report import cache, recovery
 from assessments.views.common import assessment_view
 
 POLL_SECONDS = 3
+logger = logging.getLogger(__name__)
 
 
 def _pdf_response(report_file: ReportFile, *, public: bool = False) -> FileResponse:
@@ -39,13 +45,23 @@ def _state(assessment: Assessment) -> dict:
     older = None
     if current is None or not current.is_ready:
         older = cache.latest_ready(assessment)
+    stale = current is not None and current.is_stale
     return {
         "assessment": assessment,
         "current": current,
         "older": older,
-        "busy": current is not None and current.is_busy,
+        "busy": current is not None and current.is_busy and not stale,
+        "stale": stale,
         "poll_seconds": POLL_SECONDS,
     }
+
+
+def failure_message() -> str:
+    """What a member sees when a render failed: no exception text, no paths."""
+    return _(
+        "Generating the PDF failed. Try again; if it fails again, the assessment may be too "
+        "large to print, or the server is busy: please tell your administrator."
+    )
 
 
 @assessment_view()
@@ -57,9 +73,17 @@ def report_page(request: HttpRequest, access: Access) -> HttpResponse:
 @assessment_view()
 @require_POST
 def report_start(request: HttpRequest, access: Access) -> HttpResponse:
-    tasks.request_render(access.assessment)
+    notice = ""
+    try:
+        tasks.request_render(access.assessment)
+    except OperationalError as error:  # e.g. SQLite "database is locked" under load
+        logger.warning("Queueing the PDF of %s failed: %s", access.assessment.slug, error)
+        notice = _("The server is busy and could not start the PDF. Please try again.")
     if request.headers.get("HX-Request"):
-        return render(request, "assessments/report/_status.html", _state(access.assessment))
+        state = {**_state(access.assessment), "notice": notice}
+        return render(request, "assessments/report/_status.html", state)
+    if notice:
+        messages.error(request, notice)
     return redirect("assessments:report", slug=access.assessment.slug)
 
 
@@ -76,7 +100,8 @@ def report_status(request: HttpRequest, access: Access) -> HttpResponse:
             "ready": bool(current and current.is_ready),
             "pages": current.page_count if current else None,
             "size": current.size if current else None,
-            "error": current.error if current and current.status == ReportStatus.FAILED else "",
+            "stale": state["stale"],
+            "error": failure_message() if current and current.status == ReportStatus.FAILED else "",
             "download_url": reverse("assessments:report_pdf", args=[access.assessment.slug])
             if current and current.is_ready
             else None,
@@ -89,7 +114,7 @@ def report_status(request: HttpRequest, access: Access) -> HttpResponse:
 def report_pdf(request: HttpRequest, access: Access) -> HttpResponse:
     """The PDF of the assessment as it is now; to the report page if it is not ready."""
     current = cache.current_file(access.assessment)
-    if current is None or not current.is_ready:
+    if current is None or not current.is_ready or not recovery.ensure_stored(current):
         return redirect("assessments:report", slug=access.assessment.slug)
     return _pdf_response(current)
 
@@ -101,13 +126,14 @@ def report_file(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     found = get_object_or_404(
         ReportFile, pk=pk, assessment=access.assessment, status=ReportStatus.READY
     )
-    if not found.file:
+    if not found.file or not recovery.ensure_stored(found):
         raise Http404("No such file.")
     return _pdf_response(found)
 
 
 @assessment_view()
 @require_GET
+@csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]  # the report's @page rules
 def report_html(request: HttpRequest, access: Access) -> HttpResponse:
     """The report as HTML (what the PDF is made from), for a quick look in the browser."""
     from assessments.report.render import render_html
@@ -128,6 +154,8 @@ def public_report_pdf(request: HttpRequest, organisation: str, slug: str) -> Htt
         status=Status.PUBLISHED,
     )
     current = cache.current_file(assessment)
+    if current is not None and current.is_ready and not recovery.ensure_stored(current):
+        current.refresh_from_db()  # queued again ("immediate": made again already)
     if current is None or not current.is_ready:
         current = tasks.request_render(assessment)  # ready at once only with "immediate"
     if current.is_ready:

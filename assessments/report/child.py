@@ -1,0 +1,95 @@
+"""Run the PDF renderer in a child process with a time and a memory limit.
+
+WeasyPrint's cost grows with the document; a huge table can take minutes and gigabytes.
+The worker therefore forks a child for each render: the child sets its own limits
+(``resource.setrlimit``: address space and CPU seconds), lays out the HTML and sends the
+PDF back through a pipe. The parent waits at most ``seconds`` (wall clock), calling
+``heartbeat`` every few seconds so that a render whose worker died can be told from one
+that is still working. The child never touches the database: the HTML is built before.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import resource
+import signal
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+
+logger = logging.getLogger(__name__)
+
+
+class RenderFailed(Exception):
+    """The render did not produce a PDF. ``reason`` is plain text for the log and admin."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Limits:
+    seconds: int
+    memory_mb: int
+    heartbeat_seconds: float = 10.0
+
+
+def _child(render: Callable, html: str, limits: Limits, send) -> None:
+    memory = limits.memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    cpu = max(1, limits.seconds)
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    try:
+        rendered = render(html)
+        send.send(("ok", rendered))
+    except MemoryError:
+        send.send(("memory", ""))
+    except BaseException:  # reported to the parent, which logs it
+        send.send(("error", traceback.format_exc()))
+    finally:
+        send.close()
+
+
+def _wait(limits: Limits, deadline: float) -> float:
+    return max(0.0, min(limits.heartbeat_seconds, deadline - time.monotonic()))
+
+
+def render_limited(
+    render: Callable, html: str, limits: Limits, heartbeat: Callable[[], None] | None = None
+):
+    """``render(html)`` in a child process under ``limits``; its return value, or
+    ``RenderFailed`` with a plain reason (the details go to the log)."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(render, html, limits, send), daemon=True)
+    child.start()
+    send.close()
+    deadline = time.monotonic() + limits.seconds
+    try:
+        while not receive.poll(_wait(limits, deadline)):
+            if time.monotonic() >= deadline:
+                raise RenderFailed(f"time limit of {limits.seconds} s exceeded")
+            if heartbeat is not None:
+                heartbeat()
+        try:
+            outcome, value = receive.recv()
+        except EOFError:  # the child died without a word: a signal or the kernel killed it
+            child.join(5)
+            code = child.exitcode
+            if code == -signal.SIGXCPU:
+                raise RenderFailed(f"time limit of {limits.seconds} s exceeded") from None
+            raise RenderFailed(f"renderer stopped (exit code {code}); memory?") from None
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+    if outcome == "ok":
+        return value
+    if outcome == "memory":
+        raise RenderFailed(f"memory limit of {limits.memory_mb} MB exceeded")
+    logger.error("The PDF renderer failed:\n%s", value)
+    raise RenderFailed("renderer error (details in the log)")

@@ -1,0 +1,97 @@
+"""``/health/``: the process answers. ``/ready/``: every part it needs works.
+
+``/ready/`` checks the database, the cache, the file storage (writes and deletes a small
+file) and the background worker's heartbeat, and answers JSON naming each part; 503 when
+any part is down, so a load balancer stops sending requests to this process.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+def check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def check_cache() -> str:
+    key = f"kia:ready:{uuid.uuid4().hex}"
+    cache.set(key, "1", 10)
+    found = cache.get(key)
+    cache.delete(key)
+    if found != "1":
+        raise RuntimeError("the cache did not return what was stored")
+    return "ok"
+
+
+def check_storage() -> str:
+    name = default_storage.save(
+        f"health/{socket.gethostname()}-{os.getpid()}.txt", ContentFile(b"ok")
+    )
+    default_storage.delete(name)
+    return "ok"
+
+
+def check_worker() -> str:
+    from assessments.worker import last_heartbeat
+
+    if settings.TASK_BACKEND != "database":
+        return "not checked"  # immediate: no worker; rq: its own monitoring
+    beat = last_heartbeat()
+    if beat is None:
+        raise RuntimeError("no worker has reported yet")
+    age = time.time() - beat
+    if age > settings.KIA_WORKER_STALE_SECONDS:
+        raise RuntimeError(f"the last worker heartbeat is {age:.0f} s old")
+    return "ok"
+
+
+CHECKS: dict[str, Callable[[], str]] = {
+    "database": check_database,
+    "cache": check_cache,
+    "storage": check_storage,
+    "worker": check_worker,
+}
+
+
+@never_cache
+@require_GET
+def ready(request: HttpRequest) -> JsonResponse:
+    parts: dict[str, dict] = {}
+    for name, check in CHECKS.items():
+        started = time.monotonic()
+        try:
+            parts[name] = {"status": check()}
+        except Exception as error:  # any failure of a part means "not ready"
+            logger.warning("Readiness check %s failed: %s", name, error)
+            parts[name] = {"status": "down", "error": type(error).__name__}
+        parts[name]["ms"] = round((time.monotonic() - started) * 1000, 1)
+    down = [name for name, part in parts.items() if part["status"] == "down"]
+    return JsonResponse(
+        {"status": "down" if down else "ok", "parts": parts}, status=503 if down else 200
+    )

@@ -1,0 +1,85 @@
+"""Middleware of our own: request size limits and the Permissions-Policy header."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+
+def allows_large_body(view: Callable) -> Callable:
+    """Mark a view that accepts uploads up to ``KIA_MAX_UPLOAD_BYTES`` (logged-in users)."""
+    view.kia_large_body = True
+    return view
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is larger than allowed, before it is read.
+
+    Runs first, so neither the CSRF check (which parses forms) nor a view reads a byte
+    of it. Anonymous requests, and every view not marked with ``allows_large_body``,
+    get ``KIA_MAX_REQUEST_BYTES``; upload views get ``KIA_MAX_UPLOAD_BYTES`` (plus room
+    for the form around the file). A body without a length (chunked) is not read at all
+    by Django's WSGI request, so it needs no check here.
+    """
+
+    FORM_OVERHEAD = 64 * 1024
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponse(_("Bad Content-Length."), status=400, content_type="text/plain")
+        limit, upload = self.limit_for(request)
+        if length > limit:
+            return self.refuse(request, length, limit, upload)
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request: HttpRequest, length: int, limit: int, upload: bool) -> HttpResponse:
+        # Runs before LocaleMiddleware: pick the language from the request ourselves.
+        with translation.override(translation.get_language_from_request(request)):
+            message = (
+                _("The file is too large; the largest accepted is %(limit)s.")
+                if upload
+                else _("The request is too large (%(size)s); the largest accepted is %(limit)s.")
+            )
+            return HttpResponse(
+                message % {"size": filesizeformat(length), "limit": filesizeformat(limit)},
+                status=413,
+                content_type="text/plain; charset=utf-8",
+                headers={"Connection": "close"},
+            )
+
+    def limit_for(self, request: HttpRequest) -> tuple[int, bool]:
+        """The largest body accepted, and whether the view takes uploads."""
+        small = settings.KIA_MAX_REQUEST_BYTES
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return small, False  # anonymous: nobody uploads before logging in
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return small, False
+        if getattr(match.func, "kia_large_body", False):
+            return settings.KIA_MAX_UPLOAD_BYTES + self.FORM_OVERHEAD, True
+        return small, False
+
+
+class PermissionsPolicyMiddleware:
+    """Turn off browser features the app never uses (camera, location, …)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
