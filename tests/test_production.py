@@ -278,3 +278,20 @@ def test_logged_in_uploads_may_be_larger_only_where_files_are_taken(client, sett
     assert form.status_code == 413
     upload = client.post(reverse("assessments:import"), {"name": body})
     assert upload.status_code == 400  # reached the import view, which reports the form
+
+
+def test_an_unreachable_database_is_a_503_not_a_500():
+    from django.db import InterfaceError, OperationalError
+    from django.test import RequestFactory
+
+    from kia.middleware import DatabaseUnavailableMiddleware
+
+    middleware = DatabaseUnavailableMiddleware(lambda request: None)
+    request = RequestFactory().get("/")
+    for error in (OperationalError("connection refused"), InterfaceError("closed")):
+        response = middleware.process_exception(request, error)
+        assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert middleware.process_exception(request, ValueError("a bug")) is None  # stays a 500
+    from django.conf import settings
+
+    assert settings.MIDDLEWARE[-1] == "kia.middleware.DatabaseUnavailableMiddleware"
