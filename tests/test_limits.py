@@ -41,6 +41,7 @@ def test_an_answer_longer_than_the_limit_is_refused_and_nothing_changes(settings
     answer_url = reverse("assessments:answer", args=[a.slug, "2.1"])
     page = client.get(answer_url).content.decode()
     assert 'maxlength="1000"' in page  # the browser knows the limit too
+    assert "js/counter.js" in page  # and counts the characters as one types
     response = client.post(answer_url, {"text": "x" * 1001, "version": 1})
     assert response.status_code == 400
     assert "at most 1000 characters (it has 1001)" in response.content.decode()
