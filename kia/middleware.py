@@ -1,15 +1,20 @@
-"""Middleware of our own: request size limits and the Permissions-Policy header."""
+"""Middleware of our own: request size limits, the Permissions-Policy header, and 503
+(not 500) while the database is unreachable."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 def allows_large_body(view: Callable) -> Callable:
@@ -83,3 +88,28 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database cannot be reached, answer 503 with "try again" instead of 500.
+
+    Only connection errors (``OperationalError``, ``InterfaceError``) are answered so;
+    they are logged in one line. Every other error stays a 500 with its traceback.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("Database unavailable for %s: %s", request.path, exception)
+        return HttpResponse(
+            _("The service is temporarily unavailable. Please try again in a minute."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+            headers={"Retry-After": "30"},
+        )

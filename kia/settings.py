@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "kia.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "kia.urls"

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from assessments import markdown
 from assessments.constants import Role
@@ -40,6 +41,7 @@ def test_an_answer_longer_than_the_limit_is_refused_and_nothing_changes(settings
     answer_url = reverse("assessments:answer", args=[a.slug, "2.1"])
     page = client.get(answer_url).content.decode()
     assert 'maxlength="1000"' in page  # the browser knows the limit too
+    assert "js/counter.js" in page  # and counts the characters as one types
     response = client.post(answer_url, {"text": "x" * 1001, "lock_version": 1})
     assert response.status_code == 400
     assert "at most 1000 characters (it has 1001)" in response.content.decode()
@@ -110,16 +112,15 @@ def test_an_import_with_too_many_rows_is_refused_before_validation(settings, mon
         raise AssertionError("validated a document that is too large")
 
     monkeypatch.setattr("assessments.exchange.importer.schema_problems", no_schema)
-    with pytest.raises(InvalidAssessment) as refused:
+    with pytest.raises(InvalidAssessment) as refused, translation.override("en"):
         import_assessment(document, organisation=factories.organisation())
     assert refused.value.problems == [
         ("$.sources", "This list has 101 rows; at most 100 are accepted.")
     ]
 
 
-@pytest.mark.usefixtures("english")
 def test_a_lone_surrogate_is_a_message_not_a_500():
-    with pytest.raises(InvalidAssessment) as refused:
+    with pytest.raises(InvalidAssessment) as refused, translation.override("en"):
         parse(b'{"format": "kia-assessment", "risks": [{"topic": "a\\ud800b"}]}')
     path, message = refused.value.problems[0]
     assert path == "$.risks[0].topic" and "lone surrogate" in message
@@ -147,7 +148,7 @@ def test_an_imported_text_longer_than_a_form_accepts_is_refused(settings):
     settings.KIA_MAX_TEXT_CHARS = 100
     document = export_assessment(exchange_helpers.rich_assessment())
     document["assessment"]["title"] = "Long " + "x" * 100
-    with pytest.raises(InvalidAssessment) as refused:
+    with pytest.raises(InvalidAssessment) as refused, translation.override("en"):
         import_assessment(document, organisation=factories.organisation())
     assert ("$.assessment.title", "The text has 105 characters; at most 100 are accepted.") in (
         refused.value.problems

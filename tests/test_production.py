@@ -278,3 +278,38 @@ def test_logged_in_uploads_may_be_larger_only_where_files_are_taken(client, sett
     assert form.status_code == 413
     upload = client.post(reverse("assessments:import"), {"name": body})
     assert upload.status_code == 400  # reached the import view, which reports the form
+
+
+def test_an_unreachable_database_is_a_503_not_a_500():
+    from django.db import InterfaceError, OperationalError
+    from django.test import RequestFactory
+
+    from kia.middleware import DatabaseUnavailableMiddleware
+
+    middleware = DatabaseUnavailableMiddleware(lambda request: None)
+    request = RequestFactory().get("/")
+    for error in (OperationalError("connection refused"), InterfaceError("closed")):
+        response = middleware.process_exception(request, error)
+        assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert middleware.process_exception(request, ValueError("a bug")) is None  # stays a 500
+    from django.conf import settings
+
+    assert settings.MIDDLEWARE[-1] == "kia.middleware.DatabaseUnavailableMiddleware"
+
+
+def test_sqlite_is_set_up_for_a_team(tmp_path):
+    """WAL (readers do not block the writer), a 20 s busy timeout and immediate
+    transactions: `make run` with 50 concurrent editors gives no "database is locked"."""
+    code = (
+        "from django.db import connection as c; c.ensure_connection();"
+        "cur = c.cursor(); cur.execute('PRAGMA journal_mode'); print(cur.fetchone()[0]);"
+        "o = c.settings_dict['OPTIONS']; print(o['transaction_mode'], o['timeout'])"
+    )
+    env = {
+        "KIA_ENV_FILE": str(tmp_path / "none"),
+        "DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'team.sqlite3'}",
+    }
+    result = manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-2:] == ["wal", "IMMEDIATE 20"]

@@ -247,3 +247,32 @@ def test_a_locked_database_when_starting_a_render_is_a_message_not_a_500(
     )
     assert response.status_code == 200
     assert "The server is busy and could not start the PDF" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_task_rows_left_running_by_a_dead_worker_are_closed(settings):
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASK_BACKEND = "database"
+    settings.KIA_RENDER_SECONDS = 60
+    now = timezone.now()
+
+    def row(started_ago: timedelta) -> DBTaskResult:
+        return DBTaskResult.objects.create(
+            status=TaskResultStatus.RUNNING,
+            started_at=now - started_ago,
+            args_kwargs={"args": [1], "kwargs": {}},
+            task_path="assessments.tasks.render_report",
+            backend_name="default",
+            run_after=now,
+            exception_class_path="",
+            traceback="",
+        )
+
+    orphan, current = row(timedelta(minutes=5)), row(timedelta(seconds=30))
+    recovery.requeue_stale()
+    orphan.refresh_from_db()
+    current.refresh_from_db()
+    assert orphan.status == TaskResultStatus.FAILED and orphan.finished_at is not None
+    assert current.status == TaskResultStatus.RUNNING
