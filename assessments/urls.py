@@ -5,6 +5,7 @@ from assessments.views import (
     core,
     exchange,
     history,
+    presence,
     report,
     rows,
     versions,
@@ -23,4 +24,5 @@ urlpatterns = [
     *report.urlpatterns,
     *history.urlpatterns,
     *versions.urlpatterns,
+    *presence.urlpatterns,
 ]
