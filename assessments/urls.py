@@ -6,6 +6,7 @@ from assessments.views import (
     exchange,
     history,
     presence,
+    public,
     report,
     rows,
     versions,
@@ -25,4 +26,5 @@ urlpatterns = [
     *history.urlpatterns,
     *versions.urlpatterns,
     *presence.urlpatterns,
+    *public.urlpatterns,
 ]

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import tasks
@@ -28,6 +27,7 @@ def _pdf_response(report_file: ReportFile, *, public: bool = False) -> FileRespo
         report_file.file.open("rb"),
         content_type="application/pdf",
         filename=f"{report_file.assessment.slug}.pdf",
+        as_attachment=True,
     )
     response["Cache-Control"] = "public, max-age=300" if public else "private, no-cache"
     return response
@@ -60,7 +60,7 @@ def report_start(request: HttpRequest, access: Access) -> HttpResponse:
     tasks.request_render(access.assessment)
     if request.headers.get("HX-Request"):
         return render(request, "assessments/report/_status.html", _state(access.assessment))
-    return redirect("assessments:report", slug=access.assessment.slug)
+    return redirect(reverse("assessments:report", args=[access.assessment.slug]) + "#report-status")
 
 
 @assessment_view()
@@ -126,12 +126,13 @@ def public_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         current = tasks.request_render(assessment)  # ready at once only with "immediate"
     if current.is_ready:
         return _pdf_response(current, public=True)
-    response = HttpResponse(
-        _("The PDF is being generated. Please try again in a minute."),
+    response = render(
+        request,
+        "assessments/public_preparing.html",
+        {"assessment": assessment, "retry_seconds": 30},
         status=503,
-        content_type="text/plain; charset=utf-8",
     )
-    response["Retry-After"] = "60"
+    response["Retry-After"] = "30"
     return response
 
 

@@ -9,6 +9,7 @@
   presence();
   copyButtons();
   focusOnArrival();
+  focusAfterSwap();
 
   function scoreForms() {
   var matrixNode = document.getElementById("score-matrix");
@@ -193,6 +194,19 @@
       } else {
         timer = window.setInterval(beat, 15000);
       }
+    });
+  }
+
+  // After "Generate PDF" (htmx), keyboard focus goes to the status that replaced the button;
+  // the periodic status polls leave focus where it is.
+  function focusAfterSwap() {
+    var asked = false;
+    document.addEventListener("submit", function (event) {
+      if (event.target.closest("#report-status")) asked = true;
+    });
+    document.addEventListener("htmx:afterSettle", function () {
+      var status = document.getElementById("report-status");
+      if (asked && status) { asked = false; status.focus(); }
     });
   }
 
