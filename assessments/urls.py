@@ -5,6 +5,8 @@ from assessments.views import (
     core,
     exchange,
     history,
+    presence,
+    public,
     report,
     rows,
     versions,
@@ -23,4 +25,6 @@ urlpatterns = [
     *report.urlpatterns,
     *history.urlpatterns,
     *versions.urlpatterns,
+    *presence.urlpatterns,
+    *public.urlpatterns,
 ]

@@ -71,7 +71,8 @@ def test_a_viewer_requests_and_downloads_the_pdf(client, assessment, renders):
     assert client.get(url("report_pdf", assessment))["Location"] == url("report", assessment)
     assert client.get(url("report_start", assessment)).status_code == 405  # POST only
     response = client.post(url("report_start", assessment))
-    assert response.status_code == 302 and response["Location"] == url("report", assessment)
+    assert response.status_code == 302
+    assert response["Location"] == url("report", assessment) + "#report-status"
     assert renders == [assessment.slug]  # the "immediate" task backend ran it
     page = client.get(url("report", assessment)).content.decode()
     assert "Download PDF" in page and url("report_pdf", assessment) in page

@@ -96,7 +96,8 @@ def test_edit_of_a_row_deleted_meanwhile_is_refused(team):
         u(assessment, "measure_edit", risk.pk, measure.pk),
         {"title": "New", "status": "planned", "lock_version": 1},
     )
-    assert response.status_code == 404
+    assert response.status_code == 410  # gone, with the text shown and a way to recreate it
+    assert 'value="New"' in response.content.decode()
     assert not Measure.objects.exists()
 
 

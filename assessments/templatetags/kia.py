@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from threading import Lock
 
@@ -68,11 +69,23 @@ def _citations(ws) -> tuple[dict, str, int]:
     return cached
 
 
+_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]|$)", re.MULTILINE)
+
+
+def heading_offset(text: str, under: int) -> int:
+    """The offset that puts the answer's top heading one level below ``under`` (its
+    question's heading), so that heading levels never skip."""
+    levels = [len(m.group(1)) for m in _ATX_HEADING.finditer(text or "")]
+    return under + 1 - min(levels) if levels else under
+
+
 @register.simple_tag
-def markdown(text: str, ws=None):
-    """Render Markdown; with a workspace, citations link to the assessment's source list."""
+def markdown(text: str, ws=None, under: int = 3):
+    """Render Markdown; with a workspace, citations link to the assessment's source list.
+    Headings in the text start one level below ``under``."""
+    offset = heading_offset(text, under)
     if ws is None:
-        return render(text)
+        return render(text, heading_offset=offset)
     numbers, sources_url, signature = _citations(ws)
 
     def cite(key: str) -> str:
@@ -87,7 +100,11 @@ def markdown(text: str, ws=None):
             f'title="unknown source">[{escape(key)}?]</a></sup>'
         )
 
-    return mark_safe(_cache.get((signature, text), lambda: render(text, cite=cite)))
+    return mark_safe(
+        _cache.get(
+            (signature, offset, text), lambda: render(text, cite=cite, heading_offset=offset)
+        )
+    )
 
 
 @register.simple_tag

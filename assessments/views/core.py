@@ -105,7 +105,15 @@ def public_list(request: HttpRequest) -> HttpResponse:
         .select_related("organisation")
         .order_by("-published_at")
     )
-    return render(request, "assessments/public_list.html", {"published": published})
+    services = sorted(set(published.values_list("service_name", flat=True)))
+    service = request.GET.get("service", "")
+    if service:
+        published = published.filter(service_name=service)
+    return render(
+        request,
+        "assessments/public_list.html",
+        {"published": published, "services": services, "service": service},
+    )
 
 
 urlpatterns = [

@@ -18,8 +18,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments import tasks, versions
-from assessments.constants import Status
+from assessments import tasks, versions, workflow
 from assessments.models import Assessment, ReportFile, ReportStatus
 from assessments.permissions import Access
 from assessments.report import cache, recovery
@@ -34,6 +33,7 @@ def _pdf_response(report_file: ReportFile, *, public: bool = False) -> FileRespo
         report_file.file.open("rb"),
         content_type="application/pdf",
         filename=f"{report_file.assessment.slug}.pdf",
+        as_attachment=True,
     )
     response["Cache-Control"] = "public, max-age=300" if public else "private, no-cache"
     return response
@@ -84,7 +84,7 @@ def report_start(request: HttpRequest, access: Access) -> HttpResponse:
         return render(request, "assessments/report/_status.html", state)
     if notice:
         messages.error(request, notice)
-    return redirect("assessments:report", slug=access.assessment.slug)
+    return redirect(reverse("assessments:report", args=[access.assessment.slug]) + "#report-status")
 
 
 @assessment_view()
@@ -148,10 +148,9 @@ def public_report_pdf(request: HttpRequest, organisation: str, slug: str) -> Htt
     """The PDF of a published assessment, for anyone; 404 for anything not published.
     Slugs are unique per organisation, so the public link names both."""
     assessment = get_object_or_404(
-        Assessment.objects.select_related("organisation"),
+        workflow.published(Assessment.objects.select_related("organisation")),
         organisation__slug=organisation,
         slug=slug,
-        status=Status.PUBLISHED,
     )
     current = cache.current_file(assessment)
     if current is not None and current.is_ready and not recovery.ensure_stored(current):
@@ -160,12 +159,13 @@ def public_report_pdf(request: HttpRequest, organisation: str, slug: str) -> Htt
         current = tasks.request_render(assessment)  # ready at once only with "immediate"
     if current.is_ready:
         return _pdf_response(current, public=True)
-    response = HttpResponse(
-        _("The PDF is being generated. Please try again in a minute."),
+    response = render(
+        request,
+        "assessments/public_preparing.html",
+        {"assessment": assessment, "retry_seconds": 30},
         status=503,
-        content_type="text/plain; charset=utf-8",
     )
-    response["Retry-After"] = "60"
+    response["Retry-After"] = "30"
     return response
 
 

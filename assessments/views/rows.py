@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -35,13 +36,13 @@ from assessments.models import (
 )
 from assessments.permissions import Access
 from assessments.views.chapters import anchor, chapter_url
-from assessments.views.common import assessment_view, edit_row
+from assessments.views.common import assessment_view, edit_row, row_gone
 from assessments.workspace import Workspace
 
 # --- Goals (2.5, answered per goal in 2.6, 5.1, 5.2) --------------------------------------------
 
 
-def _goal(access: Access, pk: int | None) -> Goal:
+def _goal(access: Access, pk: int | None) -> Goal | None:
     if pk is None:
         has_main = Goal.objects.filter(assessment=access.assessment, kind=GoalKind.MAIN).exists()
         return Goal(
@@ -49,27 +50,28 @@ def _goal(access: Access, pk: int | None) -> Goal:
             kind=GoalKind.SUB if has_main else GoalKind.MAIN,
             order=editing.next_order(access.assessment.goals.all()),
         )
-    return get_object_or_404(Goal, pk=pk, assessment=access.assessment)
+    return Goal.objects.filter(pk=pk, assessment=access.assessment).first()
 
 
 @assessment_view(Role.EDITOR)
 def goal_edit(request: HttpRequest, access: Access, pk: int | None = None) -> HttpResponse:
-    return edit_row(
-        request,
-        access,
-        form_class=GoalForm,
-        instance=_goal(access, pk),
-        back_url=chapter_url(access, 2, anchor("2.5")),
-        title=_("Goal"),
-        question=instrument.question("2.5"),
-    )
+    goal = _goal(access, pk)
+    where: dict[str, Any] = {
+        "form_class": GoalForm,
+        "back_url": chapter_url(access, 2, anchor("2.5")),
+        "title": _("Goal"),
+        "recreate_url": reverse("assessments:goal_new", args=[access.assessment.slug]),
+    }
+    if goal is None:
+        return row_gone(request, access, **where)
+    return edit_row(request, access, instance=goal, question=instrument.question("2.5"), **where)
 
 
 # --- Risks (chapter 3) and residual risk (chapter 4) --------------------------------------------
 
 
-def _risk(access: Access, pk: int) -> Risk:
-    return get_object_or_404(Risk, pk=pk, assessment=access.assessment)
+def _risk(access: Access, pk: int) -> Risk | None:
+    return Risk.objects.filter(pk=pk, assessment=access.assessment).first()
 
 
 @assessment_view(Role.EDITOR)
@@ -103,6 +105,16 @@ def risk_new(request: HttpRequest, access: Access) -> HttpResponse:
 @assessment_view(Role.EDITOR)
 def risk_edit(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     risk = _risk(access, pk)
+    recreate = reverse("assessments:risk_new", args=[access.assessment.slug])
+    if risk is None:
+        return row_gone(
+            request,
+            access,
+            form_class=RiskForm,
+            back_url=chapter_url(access, 3),
+            title=request.POST.get("topic") or _("Risk"),
+            recreate_url=recreate,
+        )
     return edit_row(
         request,
         access,
@@ -112,12 +124,21 @@ def risk_edit(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
         title=risk.topic,
         question=instrument.question(risk.category_info.number),
         extra={"risk_form": True},
+        recreate_url=recreate,
     )
 
 
 @assessment_view(Role.EDITOR)
 def residual_edit(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     risk = _risk(access, pk)
+    if risk is None:
+        return row_gone(
+            request,
+            access,
+            form_class=ResidualRiskForm,
+            back_url=chapter_url(access, 4),
+            title=_("Residual risk"),
+        )
     return edit_row(
         request,
         access,
@@ -138,19 +159,28 @@ def measure_edit(
     request: HttpRequest, access: Access, risk_pk: int, pk: int | None = None
 ) -> HttpResponse:
     risk = _risk(access, risk_pk)
+    if risk is None:  # the risk went, and its measures with it: nothing to recreate under
+        return row_gone(
+            request,
+            access,
+            form_class=MeasureForm,
+            back_url=chapter_url(access, 4),
+            title=request.POST.get("title") or _("Measure"),
+        )
+    where: dict[str, Any] = {
+        "form_class": MeasureForm,
+        "back_url": chapter_url(access, 4, f"risk-{risk.pk}"),
+        "title": _("Measure against: %(topic)s") % {"topic": risk.topic},
+        "recreate_url": reverse("assessments:measure_new", args=[access.assessment.slug, risk.pk]),
+    }
     if pk is None:
         measure = Measure(risk=risk, order=editing.next_order(risk.measures.all()))
     else:
-        measure = get_object_or_404(Measure, pk=pk, risk=risk)
-    return edit_row(
-        request,
-        access,
-        form_class=MeasureForm,
-        instance=measure,
-        back_url=chapter_url(access, 4, f"risk-{risk.pk}"),
-        title=_("Measure against: %(topic)s") % {"topic": risk.topic},
-        question=instrument.question("4.1"),
-    )
+        found = Measure.objects.filter(pk=pk, risk=risk).first()
+        if found is None:
+            return row_gone(request, access, **where)
+        measure = found
+    return edit_row(request, access, instance=measure, question=instrument.question("4.1"), **where)
 
 
 # --- 5.3 proportionality table -----------------------------------------------------------------
@@ -158,6 +188,7 @@ def measure_edit(
 
 @assessment_view(Role.EDITOR)
 def item_edit(request: HttpRequest, access: Access, pk: int | None = None) -> HttpResponse:
+    item: ProportionalityItem | None
     if pk is None:
         side = request.GET.get("side", ProportionalitySide.HARM)
         if side not in ProportionalitySide.values:
@@ -168,16 +199,16 @@ def item_edit(request: HttpRequest, access: Access, pk: int | None = None) -> Ht
             order=editing.next_order(access.assessment.proportionality_items.all()),
         )
     else:
-        item = get_object_or_404(ProportionalityItem, pk=pk, assessment=access.assessment)
-    return edit_row(
-        request,
-        access,
-        form_class=ProportionalityItemForm,
-        instance=item,
-        back_url=chapter_url(access, 5, anchor("5.3")),
-        title=_("Row of the 5.3 table"),
-        question=instrument.question("5.3"),
-    )
+        item = ProportionalityItem.objects.filter(pk=pk, assessment=access.assessment).first()
+    where: dict[str, Any] = {
+        "form_class": ProportionalityItemForm,
+        "back_url": chapter_url(access, 5, anchor("5.3")),
+        "title": _("Row of the 5.3 table"),
+        "recreate_url": reverse("assessments:item_new", args=[access.assessment.slug]),
+    }
+    if item is None:
+        return row_gone(request, access, **where)
+    return edit_row(request, access, instance=item, question=instrument.question("5.3"), **where)
 
 
 @require_POST
@@ -264,16 +295,17 @@ def source_edit(request: HttpRequest, access: Access, pk: int | None = None) -> 
     source = (
         Source(assessment=access.assessment)
         if pk is None
-        else get_object_or_404(Source, pk=pk, assessment=access.assessment)
+        else Source.objects.filter(pk=pk, assessment=access.assessment).first()
     )
-    return edit_row(
-        request,
-        access,
-        form_class=SourceForm,
-        instance=source,
-        back_url=reverse("assessments:sources", args=[access.assessment.slug]),
-        title=_("Source"),
-    )
+    where: dict[str, Any] = {
+        "form_class": SourceForm,
+        "back_url": reverse("assessments:sources", args=[access.assessment.slug]),
+        "title": _("Source"),
+        "recreate_url": reverse("assessments:source_new", args=[access.assessment.slug]),
+    }
+    if source is None:
+        return row_gone(request, access, **where)
+    return edit_row(request, access, instance=source, **where)
 
 
 # --- Appendix: right of reply --------------------------------------------------------------------
@@ -302,16 +334,17 @@ def response_edit(request: HttpRequest, access: Access, pk: int | None = None) -
             order=editing.next_order(access.assessment.responses.all()),
         )
         if pk is None
-        else get_object_or_404(ServiceResponse, pk=pk, assessment=access.assessment)
+        else ServiceResponse.objects.filter(pk=pk, assessment=access.assessment).first()
     )
-    return edit_row(
-        request,
-        access,
-        form_class=ServiceResponseForm,
-        instance=response,
-        back_url=reverse("assessments:appendix", args=[access.assessment.slug]),
-        title=_("Response of the service and reply"),
-    )
+    where: dict[str, Any] = {
+        "form_class": ServiceResponseForm,
+        "back_url": reverse("assessments:appendix", args=[access.assessment.slug]),
+        "title": _("Response of the service and reply"),
+        "recreate_url": reverse("assessments:response_new", args=[access.assessment.slug]),
+    }
+    if response is None:
+        return row_gone(request, access, **where)
+    return edit_row(request, access, instance=response, **where)
 
 
 # --- Delete and reorder, for every kind of row ----------------------------------------------------

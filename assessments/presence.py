@@ -1,0 +1,60 @@
+"""Who has an item open for editing right now: short-lived entries in the cache.
+
+An editor page (or a chapter page once the user starts typing) sends a heartbeat every
+``HEARTBEAT_SECONDS``; an entry older than ``TTL_SECONDS`` no longer counts. Nothing here is
+stored in the database: the notice is a courtesy, the lock version still guards every save.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.core.cache import cache
+from django.utils.text import get_text_list
+from django.utils.translation import ngettext
+
+HEARTBEAT_SECONDS = 15
+TTL_SECONDS = 45
+
+
+def _key(assessment_id: int, item: str) -> str:
+    digest = hashlib.sha256(item.encode()).hexdigest()[:32]
+    return f"kia-presence:{assessment_id}:{digest}"
+
+
+def _alive(entries: dict[str, float], now: float) -> dict[str, float]:
+    return {name: seen for name, seen in entries.items() if now - seen < TTL_SECONDS}
+
+
+def touch(assessment_id: int, item: str, name: str) -> list[str]:
+    """Record that ``name`` has ``item`` open; the others who have it open, by name."""
+    now = time.time()
+    key = _key(assessment_id, item)
+    entries = _alive(cache.get(key) or {}, now)
+    entries[name] = now
+    cache.set(key, entries, TTL_SECONDS)
+    return sorted(n for n in entries if n != name)
+
+
+def leave(assessment_id: int, item: str, name: str) -> None:
+    key = _key(assessment_id, item)
+    entries = _alive(cache.get(key) or {}, time.time())
+    if entries.pop(name, None) is not None:
+        cache.set(key, entries, TTL_SECONDS)
+
+
+def others(assessment_id: int, item: str, name: str) -> list[str]:
+    entries = _alive(cache.get(_key(assessment_id, item)) or {}, time.time())
+    return sorted(n for n in entries if n != name)
+
+
+def notice(names: list[str]) -> str:
+    """The sentence shown next to the editor, or "" when nobody else has it open."""
+    if not names:
+        return ""
+    return ngettext(
+        "%(names)s also has this item open for editing. Save soon, or agree who writes.",
+        "%(names)s also have this item open for editing. Save soon, or agree who writes.",
+        len(names),
+    ) % {"names": get_text_list(names)}
