@@ -77,10 +77,29 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _citation_spacing(state) -> None:
+    """Citations hug their text: no space before a call, none inside a cluster.
+
+    "text [^a] [^b]" prints as "text¹, ²" would, not "text ¹ ²": spaces before a citation
+    are dropped, so a call never starts a line and a cluster always gets its commas.
+    """
+    for block in state.tokens:
+        children = block.children or []
+        for index, token in enumerate(children):
+            if token.type != "citation" or not index:
+                continue
+            before = children[index - 1]
+            if before.type == "text":
+                before.content = before.content.rstrip(" \t")
+            elif before.type == "softbreak":
+                before.type, before.content = "text", ""
+
+
 def _build() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.inline.ruler.before("link", "citation", _citation_rule)
+    md.core.ruler.after("inline", "citation_spacing", _citation_spacing)
 
     def image(self, tokens, idx, options, env) -> str:
         alt = "".join(child.content for child in (tokens[idx].children or []))
@@ -88,10 +107,12 @@ def _build() -> MarkdownIt:
 
     def citation(self, tokens, idx, options, env) -> str:
         key = tokens[idx].meta["key"]
-        # Citations written side by side ([^a][^b]) get a separator, as in "27, 28".
+        # Citations side by side ([^a][^b], or with spaces between) get a separator, as
+        # in "27, 28"; a narrow no-break space keeps the cluster on one line.
+        previous = next((t for t in reversed(tokens[:idx]) if t.content or t.type != "text"), None)
         sep = (
-            '<sup class="citation-sep">,</sup>'
-            if idx and tokens[idx - 1].type == "citation"
+            '<sup class="citation-sep">,\u202f</sup>'
+            if previous is not None and previous.type == "citation"
             else ""
         )
         cite: Cite | None = env.get("cite")

@@ -11,7 +11,8 @@ from django.utils import translation
 from django.utils.html import escape
 
 from assessments import instrument, scoring
-from assessments.models import Answer, ProportionalityItem
+from assessments.constants import MeasureStatus
+from assessments.models import Answer, Measure, ProportionalityItem
 from assessments.report import render_html
 from assessments.report.data import build_report
 from assessments.report.render import report_html
@@ -19,8 +20,9 @@ from tests.report_builders import add_risks, full_assessment
 
 pytestmark = pytest.mark.django_db
 
-FOOTNOTE = re.compile(r'<sup class="fn-call">(\d+)</sup><span class="footnote">'
-                      r'<span class="fn-number">(\d+)</span> ([^<]*)')  # fmt: skip
+FOOTNOTE = re.compile(r'<sup class="fn-call"><a href="#fn-(\d+)" id="fnref-\1"[^>]*>\1</a></sup>'
+                      r'<span class="footnote"><a class="fn-number" id="fn-(\d+)" '
+                      r'href="#fnref-\2"[^>]*>\2</a> ([^<]*)')  # fmt: skip
 
 
 def table_of(html: str, css_class: str) -> str:
@@ -137,19 +139,36 @@ def test_risk_tables_show_scores_and_reasons_when_not_assessable():
     assert "No risks described in this category." in risks  # e.g. 3.2
 
 
-def test_measures_tables_per_category():
-    html = render_html(full_assessment())
+def rows_of(table: str) -> list[str]:
+    return [row.split("</tr>")[0] for row in table.split("<tr")[1:]]
+
+
+def test_measures_tables_one_row_per_measure_with_its_own_owner():
+    a = full_assessment()
+    risk = a.risks.get(topic="Grooming")
+    Measure.objects.create(risk=risk, title="Report button", status=MeasureStatus.IN_PLACE)
+    html = render_html(a)
     chapter = html[html.index('id="chapter-4"') : html.index('id="chapter-5"')]
     assert chapter.count('<table class="measures-table">') == 3  # content, contact, privacy
     assert "Risk classification: 3.1 Content risks" in chapter
-    for header in ("Risk description", "Measures", "Residual risk", "Owner"):
+    for header in ("Risk description", "Measure", "Status and due date", "Owner"):
         assert f">{header}</th>" in chapter
-    row = chapter[chapter.index("Content moderation") :]
-    row = row[: row.index("</tr>")]
-    assert "in place" in row and "planned · due 1 September 2025" in row
-    assert "Moderation helps a little." in row
-    assert "Trust &amp; Safety, Product team" in row
+    rows = rows_of(table_of(chapter, "measures-table"))[1:]  # after the header
+    # R1: two measures, each with its own owner, then the residual risk once.
+    assert "Harmful content" in rows[0] and "Content moderation" in rows[0]
+    assert "in place" in rows[0] and "Trust &amp; Safety" in rows[0]
+    assert "Product team" not in rows[0]
+    assert "R1 (continued)" in rows[1] and "Age-appropriate feed" in rows[1]
+    assert "Product team" in rows[1] and "due 1 September 2025" in rows[1]
+    assert '<strong class="alert">overdue</strong>' in rows[1]  # planned, date passed
+    assert "Residual risk" in rows[2] and "Moderation helps a little." in rows[2]
+    assert len(rows) == 3 and chapter.count("Moderation helps a little.") == 1
+    contact = rows_of(chapter.split('<table class="measures-table">')[2])
+    assert "Report button" in contact[1] and '<strong class="alert">no owner</strong>' in contact[1]
+    assert "overdue" not in contact[1]
     assert "Effect unknown." in chapter  # residual reason of R2
+    privacy = chapter[chapter.index("3.6 Privacy") :]
+    assert "No measures: the residual risk equals the gross risk." in privacy
 
 
 def test_heat_map_places_risks_by_score_and_lists_the_rest():
@@ -163,12 +182,47 @@ def test_heat_map_places_risks_by_score_and_lists_the_rest():
     for row, likelihood in zip(before.rows, ("high", "medium", "low"), strict=True):
         for cell, impact in zip(row.cells, ("low", "medium", "high"), strict=True):
             assert cell.colour == scoring.score(likelihood, impact).level.colour
-    assert before.unplaced == ["R2 Grooming (cannot be assessed)", "R3 Profiling (not scored yet)"]
+    assert [str(u) for u in before.unplaced] == [
+        "R2 Grooming (cannot be assessed)", "R3 Profiling (not scored yet)",
+    ]  # fmt: skip
+    assert "No data from the platform." in before.unplaced[0].details[0]  # the reason
     html = report_html(report)
     grid = table_of(html, "heatmap")
     assert '<span class="risks">R1</span>' in grid
     assert grid.count("<td style=") == 9
-    assert "R2 Grooming (cannot be assessed)" in html
+    assert '<span class="label">R2 Grooming</span> (cannot be assessed)' in html
+
+
+def test_no_placed_risk_gives_one_sentence_and_the_reasons_instead_of_empty_maps():
+    a = full_assessment()
+    a.risks.update(likelihood="not_assessable", likelihood_reason="No data.", residual_impact="")
+    html = render_html(a)
+    risk_map = html[html.index('id="risk-map"') :]
+    assert '<table class="heatmap">' not in risk_map
+    assert risk_map.count("No risk can be placed in a heat map") == 1
+    assert risk_map.count("No data.") == 3  # each risk with its reason, once
+
+
+def test_method_note_states_scale_product_and_bands_from_the_matrix():
+    html = render_html(full_assessment())
+    note = html[html.index('class="method-note"') :]
+    note = note[: note.index("</aside>")]
+    assert "likelihood × impact" in note
+    for level in scoring.get_matrix().levels:
+        assert level.colour in note
+    assert "1–2 low" in note and "3–4 medium" in note and "6–9 high" in note
+
+
+def test_stopped_prescan_prints_chapter_1_and_says_the_rest_was_not_required():
+    a = full_assessment()
+    a.prescan_accessible_to_minors = "no"
+    a.prescan_can_exclude_minors = "yes"
+    a.save()
+    html = render_html(a)
+    assert 'id="chapter-1"' in html and 'id="chapter-2"' not in html
+    assert "no KIA is needed" in html
+    assert "chapters 2 to 5 were not required" in html
+    assert "Not answered." not in html
 
 
 def test_proportionality_table_with_question_numbers():
@@ -261,5 +315,7 @@ def test_citations_next_to_each_other_are_separated():
         text="Two sources.[^ofcom-2024][^dpc-2023] Then text.[^nicam-2023]"
     )
     html = render_html(a)
-    assert html.count('<sup class="citation-sep">,</sup>') == 1
-    assert re.search(r'</span><sup class="citation-sep">,</sup><sup class="fn-call">6</sup>', html)
+    assert html.count('<sup class="citation-sep">,\u202f</sup>') == 1
+    assert re.search(
+        r'</span><sup class="citation-sep">,\u202f</sup><sup class="fn-call"><a href="#fn-6"', html
+    )

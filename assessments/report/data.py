@@ -24,7 +24,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from assessments import heatmap, instrument, markdown, scoring
-from assessments.constants import ProportionalitySide, Status, YesNo
+from assessments.constants import MeasureStatus, PrescanOutcome, ProportionalitySide, Status, YesNo
 from assessments.instrument import AnswerKind
 from assessments.models import (
     Assessment,
@@ -71,9 +71,11 @@ class Citations:
             )
         number = len(self.footnotes) + 1
         self.footnotes.append(Footnote(number, key, source))
+        # The call links to its note and the note's number back to the call.
         return (
-            f'<sup class="fn-call">{number}</sup><span class="footnote">'
-            f'<span class="fn-number">{number}</span> {self.text(source)}</span>'
+            f'<sup class="fn-call"><a href="#fn-{number}" id="fnref-{number}">{number}</a></sup>'
+            f'<span class="footnote"><a class="fn-number" id="fn-{number}" '
+            f'href="#fnref-{number}">{number}</a> {self.text(source)}</span>'
         )
 
     def text(self, source: Source) -> str:
@@ -165,21 +167,26 @@ class CategoryBlock:
 
 @dataclass
 class MeasureLine:
+    """One measure: a row of its own in the chapter 4 table, with its own owner."""
+
     title: str
     html: SafeString
     status: str
     due: str
+    owner: str  # "" when nobody owns it: the report says so
+    overdue: bool  # planned, and its due date has passed
 
 
 @dataclass
 class MeasureRow:
+    """One risk in the chapter 4 table: its measures, then its residual risk (once)."""
+
     risk: RiskBlock
     measures: list[MeasureLine]
     residual_html: SafeString
     residual_likelihood: ScoreCell
     residual_impact: ScoreCell
     residual: Estimate
-    owners: str
 
 
 @dataclass
@@ -250,11 +257,34 @@ class HeatRow:
 
 
 @dataclass
+class Unplaced:
+    """A risk that a heat map cannot place, and why."""
+
+    label: str  # "R3 Profiling"
+    reason: str  # "cannot be assessed", "not scored yet"
+    details: list[SafeString] = field(default_factory=list)  # the written reasons
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.reason})"
+
+
+@dataclass
 class HeatMapBlock:
     caption: str
     impacts: list[str]
     rows: list[HeatRow]
-    unplaced: list[str]  # "R3 (cannot be assessed)"
+    unplaced: list[Unplaced]
+
+    @property
+    def placed(self) -> bool:
+        return any(cell.risks for row in self.rows for cell in row.cells)
+
+
+@dataclass
+class Band:
+    label: str  # "low"
+    scores: str  # "1–2"
+    colour: str
 
 
 @dataclass
@@ -311,11 +341,17 @@ class Report:
     prescan_note: SafeString
     risks: list[RiskBlock]
     heatmaps: list[HeatMapBlock]
+    bands: list[Band]
+    stopped: bool  # the pre-scan says no KIA is needed: chapters 2-5 are left out
     responses: list[Response]
     sources: list[SourceEntry]
     footnotes: list[Footnote]
     missing_citations: list[str]
     stylesheet_url: str = ""
+
+    @property
+    def placed_heatmaps(self) -> list[HeatMapBlock]:
+        return [m for m in self.heatmaps if m.placed]
 
     @property
     def footnote_count(self) -> int:
@@ -403,10 +439,13 @@ class _Builder:
         limitations = self.md(a.limitations)
         cooperation_note = self.md(a.cooperation_note)
         self._front_matter_toc(reading_guide, disclaimers, limitations)
-        chapters = [self.chapter(chapter) for chapter in instrument.CHAPTERS]
+        stopped = a.prescan_outcome() == PrescanOutcome.STOP
+        # A pre-scan that says no KIA is needed ends the report after chapter 1.
+        shown = instrument.CHAPTERS[:1] if stopped else instrument.CHAPTERS
+        chapters = [self.chapter(chapter) for chapter in shown]
         responses = self.appendix()
         sources = self.source_list()
-        risks = [self.risk_blocks[r.pk] for r in self.risks]
+        risks = [self.risk_blocks[r.pk] for r in self.risks if r.pk in self.risk_blocks]
         return Report(
             assessment=a,
             language=self.language,
@@ -428,6 +467,8 @@ class _Builder:
             prescan_note=self.prescan_note,
             risks=risks,
             heatmaps=self.heatmaps,
+            bands=bands(),
+            stopped=stopped,
             responses=responses,
             sources=sources,
             footnotes=self.citations.footnotes,
@@ -496,7 +537,13 @@ class _Builder:
             self.prescan_note = self.md(self.a.prescan_note)
             extra = "report/prescan_outcome.html"
         if chapter.number == 4:
-            self.heatmaps = [self.heatmap(residual=False), self.heatmap(residual=True)]
+            before = self.heatmap(residual=False)
+            # The reasons under a heat map are printed (and their citations numbered) only
+            # for maps that are shown: when no map places a risk, only the first list is.
+            after = self.heatmap(residual=True, reasons=False)
+            if before.placed or after.placed:
+                after = self.heatmap(residual=True)
+            self.heatmaps = [before, after]
             self.toc.append(TocEntry(2, "risk-map", _("Risks before and after measures")))
             extra = "report/risk_map.html"
         return Chapter(
@@ -610,15 +657,19 @@ class _Builder:
             title = f"{block.category_number} {block.category_name}"
             if not groups or groups[-1].title != title:
                 groups.append(MeasureGroup(title, []))
-            measures = self.measures.get(risk.pk, [])
+            today = timezone.localdate()
             lines = [
                 MeasureLine(
                     m.title,
                     self.md4(m.description),
                     str(m.get_status_display()),
                     long_date(m.due_date),
+                    m.owner.strip(),
+                    overdue=m.status == MeasureStatus.PLANNED
+                    and m.due_date is not None
+                    and m.due_date < today,
                 )
-                for m in measures
+                for m in self.measures.get(risk.pk, [])
             ]
             groups[-1].rows.append(
                 MeasureRow(
@@ -632,12 +683,11 @@ class _Builder:
                         risk.residual_impact, risk.residual_impact_reason, self.inline
                     ),
                     residual=block.residual,
-                    owners=", ".join(dict.fromkeys(m.owner for m in measures if m.owner)),
                 )
             )
         return groups
 
-    def heatmap(self, *, residual: bool) -> HeatMapBlock:
+    def heatmap(self, *, residual: bool, reasons: bool = True) -> HeatMapBlock:
         grid = heatmap.build(self.risks, residual=residual)
         number = {pk: block.number for pk, block in self.risk_blocks.items()}
         rows = [
@@ -655,18 +705,32 @@ class _Builder:
             for likelihood, cells in grid.rows
         ]
         unplaced = []
+        prefix = "residual_" if residual else ""
         for risk in grid.unplaced:
-            result = (
-                scoring.score(risk.residual_likelihood, risk.residual_impact)
-                if residual
-                else scoring.score(risk.likelihood, risk.impact)
-            )
-            reason = (
-                _("cannot be assessed")
-                if result.state == ScoreState.NOT_ASSESSABLE
-                else _("not scored yet")
-            )
-            unplaced.append(f"{number[risk.pk]} {risk.topic} ({reason})")
+            likelihood = getattr(risk, f"{prefix}likelihood")
+            impact = getattr(risk, f"{prefix}impact")
+            result = scoring.score(likelihood, impact)
+            details = []
+            if result.state == ScoreState.NOT_ASSESSABLE:
+                reason = _("cannot be assessed")
+                for label, value, why in (
+                    (_("Likelihood"), likelihood, getattr(risk, f"{prefix}likelihood_reason")),
+                    (_("Impact"), impact, getattr(risk, f"{prefix}impact_reason")),
+                ):
+                    if reasons and value == Score.NOT_ASSESSABLE and why.strip():
+                        # Repeated from chapter 3 without its citations (the footnotes are
+                        # there), with a pointer to the category.
+                        text = _plain(markdown.render(why, cite=lambda key: "", heading_offset=4))
+                        details.append(
+                            mark_safe(f'<span class="label">{escape(label)}:</span> ')
+                            + text
+                            + mark_safe(
+                                f" {escape(_see(instrument.category(risk.category).number))}"
+                            )
+                        )
+            else:
+                reason = _("not scored yet")
+            unplaced.append(Unplaced(f"{number[risk.pk]} {risk.topic}", reason, details))
         caption = _("After measures (residual risk)") if residual else _("Before measures")
         return HeatMapBlock(
             caption=caption,
@@ -758,6 +822,23 @@ class _Builder:
         if entries or self.citations.missing:
             self.toc.append(TocEntry(1, "sources", _("List of sources")))
         return entries
+
+
+def bands() -> list[Band]:
+    """The levels of the risk matrix with the scores that fall in each (the method note)."""
+    matrix = scoring.get_matrix()
+    scores: dict[str, set[int]] = defaultdict(set)
+    for likelihood, row in matrix.grid.items():
+        for impact, key in row.items():
+            scores[key].add(scoring.SCALE[likelihood] * scoring.SCALE[impact])
+    result = []
+    for level in sorted(matrix.levels, key=lambda level: level.rank):
+        values = sorted(scores.get(level.key, ()))
+        if not values:
+            continue
+        span = str(values[0]) if len(values) == 1 else f"{values[0]}–{values[-1]}"
+        result.append(Band(str(level.label), span, level.colour))
+    return result
 
 
 def _see(number: str) -> str:
