@@ -145,6 +145,7 @@ class AssessmentSettingsForm(VersionedForm):
             "reading_guide",
             "disclaimers",
             "limitations",
+            "report_instrument_texts",
         ]
         widgets = {
             "period_start": DATE,

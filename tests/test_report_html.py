@@ -303,7 +303,7 @@ def test_building_the_report_takes_a_constant_number_of_queries(django_assert_ma
 def test_prescan_answers_and_question_1_3_when_it_does_not_apply():
     html = render_html(full_assessment())
     chapter = html[html.index('id="chapter-1"') : html.index('id="chapter-2"')]
-    assert chapter.count("<strong>Yes</strong>") == 2
+    assert chapter.count('<span class="tick ticked"><span class="box">☑</span> Yes</span>') == 2
     assert "Not applicable: question 1.2 was answered &#x27;yes&#x27;." in chapter or (
         "Not applicable: question 1.2 was answered 'yes'." in chapter
     )
@@ -319,3 +319,50 @@ def test_citations_next_to_each_other_are_separated():
     assert re.search(
         r'</span><sup class="citation-sep">,\u202f</sup><sup class="fn-call"><a href="#fn-6"', html
     )
+
+
+def test_instrument_texts_and_the_ten_instruction_boxes_in_place():
+    a = full_assessment(language="nl")
+    html = render_html(a)
+    assert len(instrument.INSTRUCTIONS) == 10
+    positions = []
+    for box in instrument.INSTRUCTIONS:
+        text = escape(box.text.nl)
+        assert html.count(text) == 1, box.text.nl
+        positions.append(html.index(text))
+    assert positions == sorted(positions)  # in the form's order
+    assert html.count('<aside class="instruction"') == 10
+    # Each box where the form has it: after its chapter's (or section's) own introduction.
+    for place, before, after in (
+        ("introduction", 'id="introduction"', 'id="chapter-1"'),
+        ("chapter-1", 'id="chapter-1"', 'id="q-1-1"'),
+        ("chapter-3", 'id="chapter-3"', 'id="q-3-1"'),
+        ("chapter-5", 'id="chapter-5"', 'id="q-5-1"'),
+        ("section-2.8", 'id="q-2-7"', 'id="q-2-8"'),
+    ):
+        part = html[html.index(before) : html.index(after)]
+        for text in instrument.instructions(place):
+            assert escape(text.nl) in part
+    for text in (*instrument.INTRODUCTION, *instrument.CHAPTER_INTRODUCTIONS.values()):
+        assert escape(text.nl) in html
+    assert escape(instrument.SECTION_INTRODUCTIONS["3.5"].nl) in html
+
+
+def test_instrument_texts_can_be_left_out():
+    a = full_assessment(language="nl", report_instrument_texts=False)
+    html = render_html(a)
+    assert '<aside class="instruction"' not in html and 'id="introduction"' not in html
+    assert escape(instrument.CHAPTER_INTRODUCTIONS[2].nl) not in html
+    assert escape(instrument.CHAPTERS[1].intro.nl) in html  # our short summary instead
+    assert escape(instrument.STOP_RULE.nl) in html  # the stop rule stays with the outcome
+
+
+def test_stop_rule_text_next_to_the_outcome_and_ticks_for_yes_no():
+    html = render_html(full_assessment())
+    chapter = html[html.index('id="chapter-1"') : html.index('id="chapter-2"')]
+    outcome = chapter[chapter.index('class="prescan-outcome"') :]
+    assert escape(instrument.STOP_RULE.en) in outcome
+    assert outcome.index("Stop rule of the form") < outcome.index("Outcome of the pre-scan")
+    q11 = chapter[chapter.index('id="q-1-1"') : chapter.index('id="q-1-2"')]
+    assert '<span class="tick ticked"><span class="box">☑</span> Yes</span>' in q11
+    assert '<span class="tick"><span class="box">☐</span> No</span>' in q11

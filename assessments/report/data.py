@@ -37,7 +37,7 @@ from assessments.workspace import Workspace
 
 # Bump when the report's data or layout changes in a way the templates don't show, so
 # cached PDFs are made again (the templates and stylesheet are hashed anyway).
-REPORT_FORMAT_VERSION = "1"
+REPORT_FORMAT_VERSION = "2"
 
 EMPTY = mark_safe("")
 
@@ -218,6 +218,16 @@ class ProportionalityBlock:
 
 
 @dataclass
+class Tick:
+    label: str
+    ticked: bool
+
+    @property
+    def box(self) -> str:
+        return "☑" if self.ticked else "☐"
+
+
+@dataclass
 class Question:
     number: str
     kind: str
@@ -229,6 +239,7 @@ class Question:
     parts: list[Part] = field(default_factory=list)
     goals: list[GoalAnswer] = field(default_factory=list)
     yes_no: str = ""
+    ticks: list[Tick] = field(default_factory=list)  # yes/no as ticked boxes
     contribution: ContributionBlock | None = None
     category: CategoryBlock | None = None
     measure_groups: list[MeasureGroup] = field(default_factory=list)
@@ -241,6 +252,8 @@ class Section:
     title: str
     intro: str
     questions: list[Question]
+    official: bool = False  # the intro is the invuldocument's own text
+    boxes: list[str] = field(default_factory=list)  # the form's instruction boxes
 
 
 @dataclass
@@ -295,6 +308,9 @@ class Chapter:
     anchor: str
     sections: list[Section]
     extra_template: str = ""  # printed after the questions (stop rule, risk map)
+    lead_template: str = ""  # printed before the first section (the method note)
+    official: bool = False  # the intro is the invuldocument's own text
+    boxes: list[str] = field(default_factory=list)  # the form's instruction boxes
 
 
 @dataclass
@@ -331,6 +347,9 @@ class Report:
     watermark: str
     cover: list[Row]
     toc: list[TocEntry]
+    introduction: list[str]  # the invuldocument's introduction ([] when left out)
+    introduction_boxes: list[str]
+    stop_rule: str
     reading_guide: SafeString
     disclaimers: SafeString
     limitations: SafeString
@@ -439,6 +458,10 @@ class _Builder:
         limitations = self.md(a.limitations)
         cooperation_note = self.md(a.cooperation_note)
         self._front_matter_toc(reading_guide, disclaimers, limitations)
+        introduction = []
+        if a.report_instrument_texts:
+            introduction = [text.get(self.language) for text in instrument.INTRODUCTION]
+            self.toc.append(TocEntry(1, "introduction", _("Introduction")))
         stopped = a.prescan_outcome() == PrescanOutcome.STOP
         # A pre-scan that says no KIA is needed ends the report after chapter 1.
         shown = instrument.CHAPTERS[:1] if stopped else instrument.CHAPTERS
@@ -457,6 +480,9 @@ class _Builder:
             watermark=str(Status.DRAFT.label).upper(),
             cover=self.cover(),
             toc=self.toc,
+            introduction=introduction,
+            introduction_boxes=self.boxes("introduction"),
+            stop_rule=instrument.STOP_RULE.get(self.language),
             reading_guide=reading_guide,
             disclaimers=disclaimers,
             limitations=limitations,
@@ -528,11 +554,23 @@ class _Builder:
         title = chapter.title.get(self.language)
         self.toc.append(TocEntry(1, anchor, f"{chapter.number}. {title}"))
         sections = []
+        texts = self.a.report_instrument_texts  # the form's own texts, or our summaries
         for section in chapter.sections:
-            questions = [self.question(q) for q in section.questions]
+            first = section.questions[0].number
+            official = instrument.SECTION_INTRODUCTIONS.get(first) if texts else None
             intro = section.intro.get(self.language) if section.intro else ""
-            sections.append(Section(section.title.get(self.language), intro, questions))
-        extra = ""
+            block = Section(
+                section.title.get(self.language),
+                official.get(self.language) if official else intro,
+                [],
+                official=official is not None,
+                boxes=self.boxes(f"section-{first}"),
+            )
+            block.questions = [self.question(q) for q in section.questions]
+            sections.append(block)
+        extra = lead = ""
+        if chapter.number == 3:
+            lead = "report/method_note.html"
         if chapter.number == 1:
             self.prescan_note = self.md(self.a.prescan_note)
             extra = "report/prescan_outcome.html"
@@ -546,9 +584,23 @@ class _Builder:
             self.heatmaps = [before, after]
             self.toc.append(TocEntry(2, "risk-map", _("Risks before and after measures")))
             extra = "report/risk_map.html"
+        official = instrument.CHAPTER_INTRODUCTIONS.get(chapter.number) if texts else None
         return Chapter(
-            chapter.number, title, chapter.intro.get(self.language), anchor, sections, extra
+            chapter.number,
+            title,
+            (official or chapter.intro).get(self.language),
+            anchor,
+            sections,
+            extra,
+            lead_template=lead,
+            official=official is not None,
+            boxes=self.boxes(f"chapter-{chapter.number}"),
         )
+
+    def boxes(self, place: str) -> list[str]:
+        if not self.a.report_instrument_texts:
+            return []
+        return [text.get(self.language) for text in instrument.instructions(place)]
 
     def question(self, q: instrument.Question) -> Question:
         text = q.text.get(self.language)
@@ -570,9 +622,12 @@ class _Builder:
                 "1.2": "prescan_accessible_to_minors",
                 "1.3": "prescan_can_exclude_minors",
             }[q.number]
-            block.yes_no = _yes_no(getattr(self.a, field_name))
+            value = getattr(self.a, field_name)
+            block.yes_no = _yes_no(value)
+            block.ticks = [Tick(capfirst(str(choice.label)), value == choice) for choice in YesNo]
             if q.number == "1.3" and self.a.prescan_accessible_to_minors == YesNo.YES:
                 block.yes_no = _("Not applicable: question 1.2 was answered 'yes'.")
+                block.ticks = []
         elif q.kind == AnswerKind.GOALS:
             block.goals = [
                 GoalAnswer(
