@@ -120,13 +120,20 @@ def _build() -> MarkdownIt:
             return f'{sep}<sup class="citation">[{escape(key)}]</sup>'
         return sep + cite(key)
 
+    def heading_level(tokens, idx, env) -> int:
+        # The levels a text uses are closed up and put below the page's own heading
+        # (heading_offset): "## a" and "#### b" become h4 and h5, so levels never skip.
+        if "heading_levels" not in env:
+            used = {int(t.tag[1]) for t in tokens if t.type == "heading_open"}
+            env["heading_levels"] = sorted(used)
+        rank = env["heading_levels"].index(int(tokens[idx].tag[1]))
+        return min(6, env.get("heading_offset", 3) + 1 + rank)
+
     def heading_open(self, tokens, idx, options, env) -> str:
-        level = min(6, int(tokens[idx].tag[1]) + env.get("heading_offset", 3))
-        return f"<h{level}>"
+        return f"<h{heading_level(tokens, idx, env)}>"
 
     def heading_close(self, tokens, idx, options, env) -> str:
-        level = min(6, int(tokens[idx].tag[1]) + env.get("heading_offset", 3))
-        return f"</h{level}>\n"
+        return f"</h{heading_level(tokens, idx, env)}>\n"
 
     md.add_render_rule("image", image)
     md.add_render_rule("citation", citation)

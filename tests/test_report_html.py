@@ -16,6 +16,8 @@ from assessments.models import Answer, Measure, ProportionalityItem
 from assessments.report import render_html
 from assessments.report.data import build_report
 from assessments.report.render import report_html
+from assessments.report.typography import typeset
+from tests import factories
 from tests.report_builders import add_risks, full_assessment
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +36,11 @@ def table_of(html: str, css_class: str) -> str:
 def test_every_question_appears_with_its_official_text_in_the_report_language():
     english = render_html(full_assessment(language="en"))
     dutch = render_html(full_assessment(language="nl"))
-    for q in instrument.QUESTIONS:
-        assert f'<span class="number">{q.number}</span> {escape(q.text.en)}</h3>' in english
-        assert f'<span class="number">{q.number}</span> {escape(q.text.nl)}</h3>' in dutch
+    for q in instrument.QUESTIONS:  # verbatim, typeset (quotes, no-break spaces)
+        en = typeset(escape(q.text.en), "en")
+        nl = typeset(escape(q.text.nl), "nl")
+        assert f'<span class="number">{q.number}</span> {en}</h3>' in english
+        assert f'<span class="number">{q.number}</span> {nl}</h3>' in dutch
     for part in instrument.question("2.3").parts:
         assert f'<span class="number">{part.number}</span> {part.title.en}' in english
     assert '<html lang="en">' in english and '<html lang="nl">' in dutch
@@ -56,11 +60,11 @@ def test_cover_and_front_matter():
     html = render_html(full_assessment())
     cover = html[html.index('class="cover"') : html.index('class="toc"')]
     for text in (
-        "Children&#x27;s Rights Impact Assessment of ClipShare",
+        "Children’s Rights Impact Assessment of ClipShare",  # typeset
         "ClipShare Ltd.",
         "Research Bureau",
         "Ministry of the Interior",
-        "external assessment of someone else&#x27;s service",
+        "external assessment of someone else’s service",
         "1 October 2024 – 31 December 2024",
         "draft",
         "version 1,",
@@ -117,26 +121,42 @@ def test_source_list_names_the_footnotes_of_each_source():
     assert [e.citation[:4] for e in report.sources] == ["Data", "NICA", "Ofco"]  # alphabetical
 
 
-def test_risk_tables_show_scores_and_reasons_when_not_assessable():
-    html = render_html(full_assessment())
+def test_chapter_3_per_category_evidence_then_judgement_then_one_score_table():
+    a = full_assessment()
+    factories.risk(
+        a, category="content", topic="Misinformation", description="False claims spread.",
+        likelihood="medium", likelihood_justification="Seen weekly.", impact="low",
+    )  # fmt: skip
+    html = render_html(a)
     risks = html[html.index('id="chapter-3"') : html.index('id="chapter-4"')]
-    assert risks.count('<th scope="col">Likelihood</th><th scope="col">Impact</th>') == 3
-    assert '<th scope="col">Risk estimate</th>' in risks
-    grooming = risks[risks.index("Grooming") :]
-    table = grooming[: grooming.index("</table>")]
-    assert "cannot be assessed" in table
-    assert "No data from the platform." in table  # the reason, in the table
-    assert 'class="estimate estimate-not_assessable">cannot be assessed</td>' in table
-    harmful = risks[risks.index("Harmful content") :]
+    assert risks.count('<table class="score-table">') == 3  # one per category with risks
+    content = risks[risks.index('id="q-3-1"') : risks.index('id="q-3-2"')]
+    assert content.count('<table class="score-table">') == 1
+    order = [
+        "Self-harm videos reach children.",  # R1's evidence
+        "False claims spread.",  # the next risk's evidence
+        "Risk estimate: judgement",
+        "Often seen.",  # R1's likelihood judgement
+        "Severe harm.",
+        "Seen weekly.",
+        "Risk estimate: 3.1 Content risks",  # the table's caption
+    ]
+    assert [content.index(text) for text in order] == sorted(content.index(t) for t in order)
+    table = content[content.index('<table class="score-table">') :]
+    rows = rows_of(table[: table.index("</table>")])[1:]
+    assert len(rows) == 2 and "Harmful content" in rows[0] and "Misinformation" in rows[1]
     with translation.override("en"):
         high = scoring.score("high", "high")
         label = high.label
-    assert (
-        f'style="background-color: {high.level.colour}">{label}</td>'
-        in harmful[: harmful.index("</table>")]
-    )
-    assert "Self-harm videos reach children." in harmful and "Often seen." in harmful
+    assert f'style="background-color: {high.level.colour}">{label}</td>' in rows[0]
+    assert "2 (low)" in rows[1]
+    contact = risks[risks.index('id="q-3-3"') : risks.index('id="q-3-4"')]
+    row = rows_of(contact[contact.index('<table class="score-table">') :])[1]
+    assert "cannot be assessed" in row and "No data from the platform." in row  # the reason
+    assert 'class="estimate estimate-not_assessable">cannot be assessed</td>' in row
     assert "No risks described in this category." in risks  # e.g. 3.2
+    for header in ("Risk", "Likelihood", "Impact", "Risk estimate", "Reasons"):
+        assert f'<th scope="col">{header}</th>' in table
 
 
 def rows_of(table: str) -> list[str]:
@@ -231,7 +251,7 @@ def test_proportionality_table_with_question_numbers():
     assert ">Benefits (see the intended goals)</th>" in table
     assert ">Harms (negative impact on children)</th>" in table
     organisation = table.index("Benefits for the organisation")
-    children = table.index("Benefits for children's wellbeing")
+    children = table.index("Benefits for children’s wellbeing")
     assert organisation < table.index("Profit") < children
     assert children < table.index("Fun and creativity") < table.index("Harmful content")
     assert '<span class="ref">(see 2.5)</span>' in table
@@ -258,10 +278,12 @@ def test_appendix_shows_responses_and_replies():
 
 
 def test_draft_has_a_watermark_and_final_has_none():
-    assert '<div class="watermark" aria-hidden="true">DRAFT</div>' in render_html(full_assessment())
-    assert 'class="watermark"' not in render_html(full_assessment(status="final"))
+    assert '<div class="watermark pdf-artifact" aria-hidden="true">DRAFT</div>' in render_html(
+        full_assessment()
+    )
+    assert 'class="watermark' not in render_html(full_assessment(status="final"))
     dutch = render_html(full_assessment(language="nl"))
-    assert '<div class="watermark" aria-hidden="true">CONCEPT</div>' in dutch
+    assert '<div class="watermark pdf-artifact" aria-hidden="true">CONCEPT</div>' in dutch
     assert "niet te beoordelen" in dutch  # score labels follow the report's language
 
 
@@ -304,9 +326,7 @@ def test_prescan_answers_and_question_1_3_when_it_does_not_apply():
     html = render_html(full_assessment())
     chapter = html[html.index('id="chapter-1"') : html.index('id="chapter-2"')]
     assert chapter.count('<span class="tick ticked"><span class="box">☑</span> Yes</span>') == 2
-    assert "Not applicable: question 1.2 was answered &#x27;yes&#x27;." in chapter or (
-        "Not applicable: question 1.2 was answered 'yes'." in chapter
-    )
+    assert "Not applicable: question 1.2 was answered ‘yes’." in chapter
 
 
 def test_citations_next_to_each_other_are_separated():
@@ -327,7 +347,7 @@ def test_instrument_texts_and_the_ten_instruction_boxes_in_place():
     assert len(instrument.INSTRUCTIONS) == 10
     positions = []
     for box in instrument.INSTRUCTIONS:
-        text = escape(box.text.nl)
+        text = typeset(escape(box.text.nl), "nl")
         assert html.count(text) == 1, box.text.nl
         positions.append(html.index(text))
     assert positions == sorted(positions)  # in the form's order
@@ -342,26 +362,28 @@ def test_instrument_texts_and_the_ten_instruction_boxes_in_place():
     ):
         part = html[html.index(before) : html.index(after)]
         for text in instrument.instructions(place):
-            assert escape(text.nl) in part
+            assert typeset(escape(text.nl), "nl") in part
     for text in (*instrument.INTRODUCTION, *instrument.CHAPTER_INTRODUCTIONS.values()):
-        assert escape(text.nl) in html
-    assert escape(instrument.SECTION_INTRODUCTIONS["3.5"].nl) in html
+        assert typeset(escape(text.nl), "nl") in html
+    assert typeset(escape(instrument.SECTION_INTRODUCTIONS["3.5"].nl), "nl") in html
 
 
 def test_instrument_texts_can_be_left_out():
     a = full_assessment(language="nl", report_instrument_texts=False)
     html = render_html(a)
     assert '<aside class="instruction"' not in html and 'id="introduction"' not in html
-    assert escape(instrument.CHAPTER_INTRODUCTIONS[2].nl) not in html
-    assert escape(instrument.CHAPTERS[1].intro.nl) in html  # our short summary instead
-    assert escape(instrument.STOP_RULE.nl) in html  # the stop rule stays with the outcome
+    assert typeset(escape(instrument.CHAPTER_INTRODUCTIONS[2].nl), "nl") not in html
+    assert (
+        typeset(escape(instrument.CHAPTERS[1].intro.nl), "nl") in html
+    )  # our short summary instead
+    assert typeset(instrument.STOP_RULE.nl, "nl") in html  # the stop rule stays with the outcome
 
 
 def test_stop_rule_text_next_to_the_outcome_and_ticks_for_yes_no():
     html = render_html(full_assessment())
     chapter = html[html.index('id="chapter-1"') : html.index('id="chapter-2"')]
     outcome = chapter[chapter.index('class="prescan-outcome"') :]
-    assert escape(instrument.STOP_RULE.en) in outcome
+    assert typeset(escape(instrument.STOP_RULE.en), "en") in outcome
     assert outcome.index("Stop rule of the form") < outcome.index("Outcome of the pre-scan")
     q11 = chapter[chapter.index('id="q-1-1"') : chapter.index('id="q-1-2"')]
     assert '<span class="tick ticked"><span class="box">☑</span> Yes</span>' in q11

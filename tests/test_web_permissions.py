@@ -174,6 +174,7 @@ PAGES = [
     ("report status", "get", lambda w: url(w, "report_status"), None, Role.VIEWER),
     ("report html", "get", lambda w: url(w, "report_html"), None, Role.VIEWER),
     ("report pdf", "get", lambda w: url(w, "report_pdf"), None, Role.VIEWER),
+    ("report docx", "get", lambda w: url(w, "report_docx"), None, Role.VIEWER),
     ("report start", "post", lambda w: url(w, "report_start"), lambda w: {}, Role.VIEWER),
     ("finalise", "post", lambda w: url(w, "status"), lambda w: {"action": "finalise"}, Role.EDITOR),
 ]

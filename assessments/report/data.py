@@ -163,6 +163,12 @@ class CategoryBlock:
     definition: str
     html: SafeString
     risks: list[RiskBlock]
+    title: str = ""  # "3.1 Content risks"
+
+    @property
+    def judged(self) -> list[RiskBlock]:
+        """Risks with a written likelihood or impact judgement."""
+        return [r for r in self.risks if r.likelihood_justification or r.impact_justification]
 
 
 @dataclass
@@ -442,6 +448,10 @@ class _Builder:
         """Markdown printed under a fourth-level heading (a risk, a goal, a part)."""
         return self.md(text, heading_offset=4)
 
+    def md5(self, text: str) -> SafeString:
+        """Markdown printed under a fifth-level heading (a risk in a category's judgement)."""
+        return self.md(text, heading_offset=5)
+
     def inline(self, text: str) -> SafeString:
         """Markdown printed inside a line or a table cell."""
         return _plain(self.md(text, heading_offset=4))
@@ -453,10 +463,11 @@ class _Builder:
 
     def build(self) -> Report:
         a = self.a
-        reading_guide = self.md(a.reading_guide)
-        disclaimers = self.md(a.disclaimers)
-        limitations = self.md(a.limitations)
-        cooperation_note = self.md(a.cooperation_note)
+        # Headings in these texts go right below their own heading (h1, h2).
+        reading_guide = self.md(a.reading_guide, heading_offset=1)
+        disclaimers = self.md(a.disclaimers, heading_offset=2)
+        limitations = self.md(a.limitations, heading_offset=2)
+        cooperation_note = self.md(a.cooperation_note, heading_offset=2)
         self._front_matter_toc(reading_guide, disclaimers, limitations)
         introduction = []
         if a.report_instrument_texts:
@@ -679,10 +690,11 @@ class _Builder:
     def category(self, q: instrument.Question) -> CategoryBlock:
         info = instrument.category(q.category)
         html = self.answer(q.number)
+        risks = [risk for risk in self.risks if risk.category == q.category]
         blocks = []
-        for risk in self.risks:
-            if risk.category != q.category:
-                continue
+        # Print order, as in the Berenschot report: every risk's description, then the
+        # judgement (likelihood and impact per risk), then one score table for the category.
+        for risk in risks:
             number = risk.label  # the same R1, R2, … as on the app's pages
             block = RiskBlock(
                 number=number,
@@ -693,17 +705,24 @@ class _Builder:
                 risk_pk=risk.pk,
             )
             block.description = self.md4(risk.description)
-            block.likelihood_justification = self.md4(risk.likelihood_justification)
-            block.impact_justification = self.md4(risk.impact_justification)
+            self.risk_blocks[risk.pk] = block
+            blocks.append(block)
+        for risk, block in zip(risks, blocks, strict=True):
+            block.likelihood_justification = self.md5(risk.likelihood_justification)
+            block.impact_justification = self.md5(risk.impact_justification)
+        for risk, block in zip(risks, blocks, strict=True):
             block.likelihood = _score_cell(risk.likelihood, risk.likelihood_reason, self.inline)
             block.impact = _score_cell(risk.impact, risk.impact_reason, self.inline)
             block.estimate = Estimate.of(scoring.score(risk.likelihood, risk.impact))
             block.residual = Estimate.of(
                 scoring.score(risk.residual_likelihood, risk.residual_impact)
             )
-            self.risk_blocks[risk.pk] = block
-            blocks.append(block)
-        return CategoryBlock(info.definition.get(self.language), html, blocks)
+        return CategoryBlock(
+            info.definition.get(self.language),
+            html,
+            blocks,
+            title=f"{info.number} {info.name.get(self.language)}",
+        )
 
     def measure_groups(self) -> list[MeasureGroup]:
         groups: list[MeasureGroup] = []
@@ -848,10 +867,10 @@ class _Builder:
                     anchor=f"response-{index}",
                     author=row.author,
                     received_on=long_date(row.received_on),
-                    html=self.md(row.text),
+                    html=self.md(row.text, heading_offset=2),
                     reply_author=row.reply_author,
                     replied_on=long_date(row.replied_on),
-                    reply=self.md(row.reply),
+                    reply=self.md(row.reply, heading_offset=3),
                 )
             )
         if responses:
