@@ -169,6 +169,7 @@ class AssessmentSettingsForm(VersionedForm):
             "reading_guide",
             "disclaimers",
             "limitations",
+            "report_instrument_texts",
         ]
         widgets = {
             "period_start": DATE,

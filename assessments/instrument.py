@@ -886,6 +886,252 @@ CHAPTERS: tuple[Chapter, ...] = (
     ),
 )
 
+# --- The invuldocument's own texts ---------------------------------------------------------------
+# Official Dutch wording of the invuldocument (as printed in the Berenschot TikTok KIA, 2025),
+# with our English translation. The report prints them where the form has them (the
+# instruction boxes as boxes), unless an assessment leaves them out
+# (``Assessment.report_instrument_texts``). Chapter.intro and Section.intro above are our
+# short summaries for the app's pages.
+
+
+@dataclass(frozen=True)
+class Instruction:
+    """An instruction box of the invuldocument and where it stands in the form."""
+
+    place: str  # "introduction", "chapter-N" (after the chapter's introduction), "section-N.M"
+    text: Text
+
+
+INTRODUCTION: tuple[Text, ...] = (
+    Text(
+        "Ontwikkelt u digitale diensten gericht op kinderen? Dan moet u rekening houden met de "
+        "risico’s die deze opleveren voor het kinderwelzijn. Voor u ligt het Kinderrechten "
+        "Impact Assessment (KIA). Het Ministerie van Binnenlandse Zaken en "
+        "Koninkrijksrelaties (BZK) heeft het KIA laten ontwikkelen om u te helpen bij het in "
+        "kaart brengen van de mogelijke impact van de digitale dienst op de rechten en het "
+        "welzijn van kinderen.",
+        "Do you develop digital services aimed at children? Then you have to take into account "
+        "the risks they bring for children’s wellbeing. This is the Children’s Rights Impact "
+        "Assessment (KIA). The Ministry of the Interior and Kingdom Relations (BZK) had the KIA "
+        "developed to help you map the possible impact of the digital service on the rights "
+        "and wellbeing of children.",
+    ),
+    Text(
+        "Het hoofddoel van het assessment is het faciliteren van discussies over de impact van "
+        "digitale diensten op kinderrechten. Het assessment kan tevens dienen als "
+        "verantwoordingsinstrument, maar de nadruk ligt voornamelijk op de bewustwording die "
+        "ontstaat uit de dialogen tijdens het KIA-proces.",
+        "The main aim of the assessment is to facilitate discussions about the impact of "
+        "digital services on children’s rights. The assessment can also serve as an "
+        "accountability instrument, but the emphasis lies mainly on the awareness that grows "
+        "from the dialogues during the KIA process.",
+    ),
+    Text(
+        "Het KIA bestaat uit een invuldocument en een handleiding. Het invuldocument kunt u "
+        "gebruiken om de antwoorden op de vragen vast te leggen die tot doel hebben om de "
+        "impact op kinderen in kaart te brengen. In de bijbehorende handleiding vindt u alle "
+        "achtergrondinformatie die u nodig heeft om deze vragen goed te kunnen beantwoorden. "
+        "Daarnaast geeft de handleiding informatie over het proces. Voor een goed overzicht "
+        "corresponderen de hoofdstukken in dit invuldocument met de hoofdstukken in de "
+        "handleiding.",
+        "The KIA consists of a form (invuldocument) and a manual (handleiding). You use the "
+        "form to record the answers to the questions that map the impact on children. The "
+        "accompanying manual gives all the background you need to answer these questions "
+        "well, and it describes the process. For a clear overview, the chapters of this form "
+        "correspond to the chapters of the manual.",
+    ),
+)
+
+# The chapters' own introductions in the invuldocument.
+CHAPTER_INTRODUCTIONS: dict[int, Text] = {
+    1: Text(
+        "Het uitvoeren van een KIA is een belangrijke stap bij het waarborgen van de "
+        "bescherming van de rechten van kinderen in relatie tot digitale diensten. Maar is het "
+        "KIA voor u relevant? Om dit te bepalen kunnen de volgende vragen u helpen.",
+        "Carrying out a KIA is an important step in safeguarding the protection of children’s "
+        "rights in relation to digital services. But is the KIA relevant for you? The "
+        "following questions can help you decide.",
+    ),
+    2: Text(
+        "Om de potentiële impact van een digitale dienst grondig te kunnen beoordelen, is het "
+        "essentieel om de redenen voor de inzet ervan te begrijpen. Wat is de reden voor het "
+        "ontwikkelen of implementeren van de dienst? Welk doel dient de dienst en welke "
+        "positieve impact kan deze hebben op de rechten en het welzijn van een kind?",
+        "To assess the potential impact of a digital service thoroughly, it is essential to "
+        "understand the reasons for deploying it. Why is the service being developed or "
+        "implemented? What goal does it serve, and what positive impact can it have on a "
+        "child’s rights and wellbeing?",
+    ),
+    3: Text(
+        "Digitale diensten kunnen voor kinderen gepaard gaan met risico’s. De mogelijk "
+        "negatieve impact van digitale diensten op de rechten en het welzijn van kinderen komen "
+        "in de volgende vragen aan bod aan de hand van een online risicoclassificatie.",
+        "Digital services can come with risks for children. The possible negative impact of "
+        "digital services on children’s rights and wellbeing is covered in the following "
+        "questions, using an online risk classification.",
+    ),
+    4: Text(
+        "Indien er (mogelijke) risico’s zijn geïdentificeerd dienen de handelingsopties te "
+        "worden bepaald. Hoe kan de (mogelijke) negatieve impact van de digitale dienst op de "
+        "rechten en het welzijn van kinderen worden beperkt? En wat is het te verwachten "
+        "effect van de maatregel? U richt zich in deze stap dus op het definiëren van "
+        "maatregelen die de eerder geformuleerde risico’s kunnen mitigeren. Maatregelen "
+        "spelen een cruciale rol bij het waarborgen van de rechten en het welzijn van kinderen "
+        "en om eventuele schade of negatieve gevolgen te voorkomen of minimaliseren.",
+        "If (possible) risks have been identified, the options for action have to be decided. "
+        "How can the (possible) negative impact of the digital service on children’s rights "
+        "and wellbeing be limited? And what effect can the measure be expected to have? In "
+        "this step you therefore focus on defining measures that can mitigate the risks "
+        "formulated earlier. Measures play a crucial role in safeguarding children’s rights "
+        "and wellbeing and in preventing or minimising harm or negative consequences.",
+    ),
+    5: Text(
+        "In de laatste fase maakt u een afweging op basis van de eerder geanalyseerde "
+        "bijdragen met betrekking tot de rechten en het welzijn van kinderen enerzijds en de "
+        "risico’s met betrekking tot kinderrechten en kinderwelzijn anderzijds. Door onder "
+        "andere de risico’s, de zwaarte van de restrisico’s, de doeltreffendheid van de "
+        "digitale dienst en de bijdrage aan kinderwelzijn tegen elkaar af te wegen, kunt u "
+        "bepalen welke impact uw dienst heeft op kinderrechten en -welzijn. Deze afweging "
+        "stelt u in staat om een inschatting te maken van de mate waarin uw dienst de rechten "
+        "en het welzijn van kinderen positief dan wel negatief beïnvloedt.",
+        "In the last phase you weigh the contributions to children’s rights and wellbeing "
+        "analysed earlier against the risks to children’s rights and wellbeing. By weighing, "
+        "among other things, the risks, the severity of the residual risks, the effectiveness "
+        "of the digital service and the contribution to children’s wellbeing against each "
+        "other, you can decide what impact your service has on children’s rights and "
+        "wellbeing. This weighing lets you estimate to what extent your service affects "
+        "children’s rights and wellbeing positively or negatively.",
+    ),
+}
+
+# Introductions of sections in the invuldocument (keyed by the section's first question).
+SECTION_INTRODUCTIONS: dict[str, Text] = {
+    "2.8": Text(
+        "Voor de uiteindelijke proportionaliteitsafweging is het van belang om goed in kaart "
+        "te brengen hoe de digitale dienst bijdraagt aan de rechten en het welzijn van "
+        "kinderen. De beoordeling gebeurt aan de hand van acht elementen in de vragen 2.8 tot "
+        "en met 2.14.",
+        "For the final weighing of proportionality it is important to map well how the "
+        "digital service contributes to children’s rights and wellbeing. The assessment uses "
+        "eight elements in questions 2.8 to 2.14.",
+    ),
+    "3.5": Text(
+        "Doorsnijdende risico’s of ‘cross-cutting risks’ zijn risico’s die zich kunnen "
+        "voordoen tussen alle bovengenoemde risicocategorieën en die de risico’s – in "
+        "onderlinge samenhang – voor kinderen, hun rechten en hun welzijn mogelijk kunnen "
+        "vergroten of vermeerderen. De volgende risico’s zijn doorsnijdende risico’s.",
+        "Cross-cutting risks are risks that can occur across all the risk categories above "
+        "and that – taken together – may increase or multiply the risks for children, their "
+        "rights and their wellbeing. The following risks are cross-cutting risks.",
+    ),
+}
+
+# The ten instruction boxes, in the order of the form.
+INSTRUCTIONS: tuple[Instruction, ...] = (
+    Instruction(
+        "introduction",
+        Text(
+            "Wilt u meer weten over het KIA, wanneer u een KIA moet uitvoeren, hoe dit "
+            "samenhangt met andere assessments en welk proces u moet volgen? Lees dan nu de "
+            "inleiding van de handleiding.",
+            "Would you like to know more about the KIA, when you should carry out a KIA, how it "
+            "relates to other assessments and which process to follow? Then read the "
+            "introduction of the manual now.",
+        ),
+    ),
+    Instruction(
+        "chapter-1",
+        Text(
+            "Meer toelichting bij de pre-scan vragen vindt u in hoofdstuk 1 van de handleiding.",
+            "More explanation of the pre-scan questions is in chapter 1 of the manual.",
+        ),
+    ),
+    Instruction(
+        "chapter-2",
+        Text(
+            "Meer toelichting bij de vragen vindt u in Hoofdstuk 2 van de handleiding.",
+            "More explanation of the questions is in chapter 2 of the manual.",
+        ),
+    ),
+    Instruction(
+        "section-2.8",
+        Text(
+            "Meer toelichting bij deze vragen vindt u in hoofdstuk 2 van de handleiding.",
+            "More explanation of these questions is in chapter 2 of the manual.",
+        ),
+    ),
+    Instruction(
+        "section-2.8",
+        Text(
+            "Let op: tijdens het proces van het invullen van bijdragen is het zeer "
+            "waarschijnlijk dat er al discussies plaatsvinden over mogelijke risico’s. Het is "
+            "raadzaam om deze direct in te vullen in Hoofdstuk 3 Risico’s.",
+            "Note: while the contributions are being filled in, discussions about possible "
+            "risks are very likely to take place already. It is advisable to record these "
+            "straight away in chapter 3, Risks.",
+        ),
+    ),
+    Instruction(
+        "chapter-3",
+        Text(
+            "Ga bij de beantwoording van de risicovragen uit van de situatie voordat er "
+            "maatregelen zijn getroffen.",
+            "When answering the risk questions, start from the situation before any measures "
+            "have been taken.",
+        ),
+    ),
+    Instruction(
+        "chapter-3",
+        Text(
+            "Bereken de risico-inschatting door de vermenigvuldiging van kans met impact. "
+            "Bereken dit voor elk omschreven risico, zo zul je meerdere risico-inschattingen "
+            "berekenen per risicoclassificatie.",
+            "Calculate the risk estimate by multiplying likelihood by impact. Calculate it for "
+            "every risk described, so you will calculate several risk estimates per risk "
+            "classification.",
+        ),
+    ),
+    Instruction(
+        "chapter-3",
+        Text(
+            "Meer toelichting bij de vragen over de diverse risico’s vindt u in hoofdstuk 3 van "
+            "de handleiding.",
+            "More explanation of the questions on the various risks is in chapter 3 of the manual.",
+        ),
+    ),
+    Instruction(
+        "chapter-4",
+        Text(
+            "Meer toelichting bij de vragen vindt u in hoofdstuk 4 van de handleiding",
+            "More explanation of the questions is in chapter 4 of the manual.",
+        ),
+    ),
+    Instruction(
+        "chapter-5",
+        Text(
+            "Meer toelichting bij de vragen vindt u in hoofdstuk 6 van de handleiding.",
+            "More explanation of the questions is in chapter 6 of the manual.",
+        ),
+    ),
+)
+
+# The stop rule under the pre-scan, as the form states it.
+STOP_RULE = Text(
+    "Heeft u vraag 1.2 met ‘ja’ en vraag 1.3 met ‘nee’ beantwoord, ga dan door met het "
+    "beantwoorden van de vragen. Wanneer uw dienst niet toegankelijk is voor personen onder "
+    "de 18 jaar of niet bij hen wordt ingezet, dan kunt u stoppen met het uitvoeren van het "
+    "KIA.",
+    "If you answered ‘yes’ to question 1.2 and ‘no’ to question 1.3, carry on answering the "
+    "questions. If your service is not accessible to persons under 18 or is not deployed with "
+    "them, you can stop carrying out the KIA.",
+)
+
+
+def instructions(place: str) -> tuple[Text, ...]:
+    """The instruction boxes printed at ``place``, in the form's order."""
+    return tuple(box.text for box in INSTRUCTIONS if box.place == place)
+
+
 QUESTIONS: tuple[Question, ...] = tuple(q for chapter in CHAPTERS for q in chapter.questions)
 QUESTION_BY_NUMBER: dict[str, Question] = {q.number: q for q in QUESTIONS}
 CHAPTER_BY_NUMBER: dict[int, Chapter] = {c.number: c for c in CHAPTERS}

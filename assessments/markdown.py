@@ -112,6 +112,24 @@ def _parser(off: frozenset[str] = frozenset()) -> MarkdownIt:
     return md
 
 
+def _citation_spacing(state) -> None:
+    """Citations hug their text: no space before a call, none inside a cluster.
+
+    "text [^a] [^b]" prints as "text¹, ²" would, not "text ¹ ²": spaces before a citation
+    are dropped, so a call never starts a line and a cluster always gets its commas.
+    """
+    for block in state.tokens:
+        children = block.children or []
+        for index, token in enumerate(children):
+            if token.type != "citation" or not index:
+                continue
+            before = children[index - 1]
+            if before.type == "text":
+                before.content = before.content.rstrip(" \t")
+            elif before.type == "softbreak":
+                before.type, before.content = "text", ""
+
+
 def _build() -> MarkdownIt:
     md = MarkdownIt(
         "commonmark",
@@ -119,6 +137,7 @@ def _build() -> MarkdownIt:
     )
     md.enable(["table", "strikethrough"])
     md.inline.ruler.before("link", "citation", _citation_rule)
+    md.core.ruler.after("inline", "citation_spacing", _citation_spacing)
 
     def image(self, tokens, idx, options, env) -> str:
         alt = "".join(child.content for child in (tokens[idx].children or []))
@@ -126,10 +145,12 @@ def _build() -> MarkdownIt:
 
     def citation(self, tokens, idx, options, env) -> str:
         key = tokens[idx].meta["key"]
-        # Citations written side by side ([^a][^b]) get a separator, as in "27, 28".
+        # Citations side by side ([^a][^b], or with spaces between) get a separator, as
+        # in "27, 28"; a narrow no-break space keeps the cluster on one line.
+        previous = next((t for t in reversed(tokens[:idx]) if t.content or t.type != "text"), None)
         sep = (
-            '<sup class="citation-sep">,</sup>'
-            if idx and tokens[idx - 1].type == "citation"
+            '<sup class="citation-sep">,\u202f</sup>'
+            if previous is not None and previous.type == "citation"
             else ""
         )
         cite: Cite | None = env.get("cite")
@@ -137,13 +158,20 @@ def _build() -> MarkdownIt:
             return f'{sep}<sup class="citation">[{escape(key)}]</sup>'
         return sep + cite(key)
 
+    def heading_level(tokens, idx, env) -> int:
+        # The levels a text uses are closed up and put below the page's own heading
+        # (heading_offset): "## a" and "#### b" become h4 and h5, so levels never skip.
+        if "heading_levels" not in env:
+            used = {int(t.tag[1]) for t in tokens if t.type == "heading_open"}
+            env["heading_levels"] = sorted(used)
+        rank = env["heading_levels"].index(int(tokens[idx].tag[1]))
+        return min(6, env.get("heading_offset", 3) + 1 + rank)
+
     def heading_open(self, tokens, idx, options, env) -> str:
-        level = min(6, int(tokens[idx].tag[1]) + env.get("heading_offset", 3))
-        return f"<h{level}>"
+        return f"<h{heading_level(tokens, idx, env)}>"
 
     def heading_close(self, tokens, idx, options, env) -> str:
-        level = min(6, int(tokens[idx].tag[1]) + env.get("heading_offset", 3))
-        return f"</h{level}>\n"
+        return f"</h{heading_level(tokens, idx, env)}>\n"
 
     md.add_render_rule("image", image)
     md.add_render_rule("citation", citation)

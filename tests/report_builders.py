@@ -40,7 +40,7 @@ def full_assessment(*, language: str = "en", status: str = Status.DRAFT, **kwarg
         period_end=datetime.date(2024, 12, 31),
         service_cooperated=False,
         cooperation_note="ClipShare declined every request.[^dpc-2023]",
-        reading_guide="Read the whole document.[^ofcom-2024]",
+        reading_guide="## Approach\n\nRead the whole document.[^ofcom-2024]",
         disclaimers="Proceedings of the European Commission are pending.",
         limitations="- No data on likelihood.\n- Literature is scarce.",
         prescan_offers_service="yes",
@@ -60,6 +60,8 @@ def full_assessment(*, language: str = "en", status: str = Status.DRAFT, **kwarg
         )
     for key in instrument.ANSWER_KEYS:
         text = f"Answer to {key}."
+        if key == "2.4":  # headings in an answer sit below the question, closed up
+            text = "### Who\n\nAnswer to 2.4.\n\n##### Young children\n\nFrom 8."
         if key == "2.1":
             text = "A video app.[^ofcom-2024] Also used at school.[^ofcom-2024] See [^no-such-key]."
         Answer.objects.create(assessment=a, question=key, text=text)

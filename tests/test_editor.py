@@ -11,7 +11,7 @@ from django.urls import reverse
 from assessments import editing
 from assessments.constants import GoalKind, Role
 from assessments.models import Answer, Goal, Source
-from assessments.templatetags.kia import heading_offset, markdown
+from assessments.templatetags.kia import markdown
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -121,5 +121,5 @@ def test_headings_in_answers_start_one_level_below_the_question(text, under, exp
     assert expected in markdown(text, None, under)
 
 
-def test_heading_offset_ignores_text_without_headings():
-    assert heading_offset("#hashtag is geen kop", 2) == 2
+def test_text_without_headings_gets_none():
+    assert "<h" not in markdown("#hashtag is geen kop", None, 2)

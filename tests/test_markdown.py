@@ -77,7 +77,7 @@ def test_citations_go_through_the_callback_in_order():
     assert seen == ["ofcom-2024", "dpc:2023", "ofcom-2024"]
     assert '<sup class="citation"><a href="#src-ofcom-2024"' in html
     assert ">1</a></sup> Nog een." in html
-    assert render("Zie [^x].") == '<p>Zie <sup class="citation">[x]</sup>.</p>\n'
+    assert render("Zie [^x].") == '<p>Zie<sup class="citation">[x]</sup>.</p>\n'
 
 
 def test_citation_callback_output_is_still_sanitised():
@@ -91,5 +91,11 @@ def test_empty_text():
 
 def test_adjacent_citations_are_separated():
     html = render("Twee bronnen.[^a][^b] Eén.[^c]", cite=lambda key: f"<sup>{key}</sup>")
-    assert '<sup>a</sup><sup class="citation-sep">,</sup><sup>b</sup>' in html
+    assert '<sup>a</sup><sup class="citation-sep">,\u202f</sup><sup>b</sup>' in html
     assert html.count("citation-sep") == 1
+
+
+def test_citation_clusters_keep_their_commas_and_calls_hug_their_text():
+    html = render("Drie [^a] [^b]\n[^c] en één [^d].", cite=lambda key: f"<sup>{key}</sup>")
+    sep = '<sup class="citation-sep">,\u202f</sup>'
+    assert f"Drie<sup>a</sup>{sep}<sup>b</sup>{sep}<sup>c</sup> en één<sup>d</sup>." in html

@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("assessments", "0004_goal_order_slug_rule")]
-AFTER = [("assessments", "0007_initial_versions")]
+AFTER = [("assessments", "0011_initial_versions")]
 
 
 def _migrate(targets):

@@ -11,16 +11,20 @@ from django.utils import translation
 from django.utils.html import escape
 
 from assessments import instrument, scoring
-from assessments.models import Answer, ProportionalityItem
+from assessments.constants import MeasureStatus
+from assessments.models import Answer, Measure, ProportionalityItem
 from assessments.report import render_html
 from assessments.report.data import build_report
 from assessments.report.render import report_html
+from assessments.report.typography import typeset
+from tests import factories
 from tests.report_builders import add_risks, full_assessment
 
 pytestmark = pytest.mark.django_db
 
-FOOTNOTE = re.compile(r'<sup class="fn-call">(\d+)</sup><span class="footnote">'
-                      r'<span class="fn-number">(\d+)</span> ([^<]*)')  # fmt: skip
+FOOTNOTE = re.compile(r'<sup class="fn-call"><a href="#fn-(\d+)" id="fnref-\1"[^>]*>\1</a></sup>'
+                      r'<span class="footnote"><a class="fn-number" id="fn-(\d+)" '
+                      r'href="#fnref-\2"[^>]*>\2</a> ([^<]*)')  # fmt: skip
 
 
 def table_of(html: str, css_class: str) -> str:
@@ -32,9 +36,11 @@ def table_of(html: str, css_class: str) -> str:
 def test_every_question_appears_with_its_official_text_in_the_report_language():
     english = render_html(full_assessment(language="en"))
     dutch = render_html(full_assessment(language="nl"))
-    for q in instrument.QUESTIONS:
-        assert f'<span class="number">{q.number}</span> {escape(q.text.en)}</h3>' in english
-        assert f'<span class="number">{q.number}</span> {escape(q.text.nl)}</h3>' in dutch
+    for q in instrument.QUESTIONS:  # verbatim, typeset (quotes, no-break spaces)
+        en = typeset(escape(q.text.en), "en")
+        nl = typeset(escape(q.text.nl), "nl")
+        assert f'<span class="number">{q.number}</span> {en}</h3>' in english
+        assert f'<span class="number">{q.number}</span> {nl}</h3>' in dutch
     for part in instrument.question("2.3").parts:
         assert f'<span class="number">{part.number}</span> {part.title.en}' in english
     assert '<html lang="en">' in english and '<html lang="nl">' in dutch
@@ -54,11 +60,11 @@ def test_cover_and_front_matter():
     html = render_html(full_assessment())
     cover = html[html.index('class="cover"') : html.index('class="toc"')]
     for text in (
-        "Children&#x27;s Rights Impact Assessment of ClipShare",
+        "Children’s Rights Impact Assessment of ClipShare",  # typeset
         "ClipShare Ltd.",
         "Research Bureau",
         "Ministry of the Interior",
-        "external assessment of someone else&#x27;s service",
+        "external assessment of someone else’s service",
         "1 October 2024 – 31 December 2024",
         "draft",
         "working draft of",
@@ -116,41 +122,74 @@ def test_source_list_names_the_footnotes_of_each_source():
     assert [e.citation[:4] for e in report.sources] == ["Data", "NICA", "Ofco"]  # alphabetical
 
 
-def test_risk_tables_show_scores_and_reasons_when_not_assessable():
-    html = render_html(full_assessment())
+def test_chapter_3_per_category_evidence_then_judgement_then_one_score_table():
+    a = full_assessment()
+    factories.risk(
+        a, category="content", topic="Misinformation", description="False claims spread.",
+        likelihood="medium", likelihood_justification="Seen weekly.", impact="low",
+    )  # fmt: skip
+    html = render_html(a)
     risks = html[html.index('id="chapter-3"') : html.index('id="chapter-4"')]
-    assert risks.count('<th scope="col">Likelihood</th><th scope="col">Impact</th>') == 3
-    assert '<th scope="col">Risk estimate</th>' in risks
-    grooming = risks[risks.index("Grooming") :]
-    table = grooming[: grooming.index("</table>")]
-    assert "cannot be assessed" in table
-    assert "No data from the platform." in table  # the reason, in the table
-    assert 'class="estimate estimate-not_assessable">cannot be assessed</td>' in table
-    harmful = risks[risks.index("Harmful content") :]
+    assert risks.count('<table class="score-table">') == 3  # one per category with risks
+    content = risks[risks.index('id="q-3-1"') : risks.index('id="q-3-2"')]
+    assert content.count('<table class="score-table">') == 1
+    order = [
+        "Self-harm videos reach children.",  # R1's evidence
+        "False claims spread.",  # the next risk's evidence
+        "Risk estimate: judgement",
+        "Often seen.",  # R1's likelihood judgement
+        "Severe harm.",
+        "Seen weekly.",
+        "Risk estimate: 3.1 Content risks",  # the table's caption
+    ]
+    assert [content.index(text) for text in order] == sorted(content.index(t) for t in order)
+    table = content[content.index('<table class="score-table">') :]
+    rows = rows_of(table[: table.index("</table>")])[1:]
+    assert len(rows) == 2 and "Harmful content" in rows[0] and "Misinformation" in rows[1]
     with translation.override("en"):
         high = scoring.score("high", "high")
         label = high.label
-    assert (
-        f'style="background-color: {high.level.colour}">{label}</td>'
-        in harmful[: harmful.index("</table>")]
-    )
-    assert "Self-harm videos reach children." in harmful and "Often seen." in harmful
+    assert f'style="background-color: {high.level.colour}">{label}</td>' in rows[0]
+    assert "2 (low)" in rows[1]
+    contact = risks[risks.index('id="q-3-3"') : risks.index('id="q-3-4"')]
+    row = rows_of(contact[contact.index('<table class="score-table">') :])[1]
+    assert "cannot be assessed" in row and "No data from the platform." in row  # the reason
+    assert 'class="estimate estimate-not_assessable">cannot be assessed</td>' in row
     assert "No risks described in this category." in risks  # e.g. 3.2
+    for header in ("Risk", "Likelihood", "Impact", "Risk estimate", "Reasons"):
+        assert f'<th scope="col">{header}</th>' in table
 
 
-def test_measures_tables_per_category():
-    html = render_html(full_assessment())
+def rows_of(table: str) -> list[str]:
+    return [row.split("</tr>")[0] for row in table.split("<tr")[1:]]
+
+
+def test_measures_tables_one_row_per_measure_with_its_own_owner():
+    a = full_assessment()
+    risk = a.risks.get(topic="Grooming")
+    Measure.objects.create(risk=risk, title="Report button", status=MeasureStatus.IN_PLACE)
+    html = render_html(a)
     chapter = html[html.index('id="chapter-4"') : html.index('id="chapter-5"')]
     assert chapter.count('<table class="measures-table">') == 3  # content, contact, privacy
     assert "Risk classification: 3.1 Content risks" in chapter
-    for header in ("Risk description", "Measures", "Residual risk", "Owner"):
+    for header in ("Risk description", "Measure", "Status and due date", "Owner"):
         assert f">{header}</th>" in chapter
-    row = chapter[chapter.index("Content moderation") :]
-    row = row[: row.index("</tr>")]
-    assert "in place" in row and "planned · due 1 September 2025" in row
-    assert "Moderation helps a little." in row
-    assert "Trust &amp; Safety, Product team" in row
+    rows = rows_of(table_of(chapter, "measures-table"))[1:]  # after the header
+    # R1: two measures, each with its own owner, then the residual risk once.
+    assert "Harmful content" in rows[0] and "Content moderation" in rows[0]
+    assert "in place" in rows[0] and "Trust &amp; Safety" in rows[0]
+    assert "Product team" not in rows[0]
+    assert "R1 (continued)" in rows[1] and "Age-appropriate feed" in rows[1]
+    assert "Product team" in rows[1] and "due 1 September 2025" in rows[1]
+    assert '<strong class="alert">overdue</strong>' in rows[1]  # planned, date passed
+    assert "Residual risk" in rows[2] and "Moderation helps a little." in rows[2]
+    assert len(rows) == 3 and chapter.count("Moderation helps a little.") == 1
+    contact = rows_of(chapter.split('<table class="measures-table">')[2])
+    assert "Report button" in contact[1] and '<strong class="alert">no owner</strong>' in contact[1]
+    assert "overdue" not in contact[1]
     assert "Effect unknown." in chapter  # residual reason of R2
+    privacy = chapter[chapter.index("3.6 Privacy") :]
+    assert "No measures: the residual risk equals the gross risk." in privacy
 
 
 def test_heat_map_places_risks_by_score_and_lists_the_rest():
@@ -164,12 +203,47 @@ def test_heat_map_places_risks_by_score_and_lists_the_rest():
     for row, likelihood in zip(before.rows, ("high", "medium", "low"), strict=True):
         for cell, impact in zip(row.cells, ("low", "medium", "high"), strict=True):
             assert cell.colour == scoring.score(likelihood, impact).level.colour
-    assert before.unplaced == ["R2 Grooming (cannot be assessed)", "R3 Profiling (not scored yet)"]
+    assert [str(u) for u in before.unplaced] == [
+        "R2 Grooming (cannot be assessed)", "R3 Profiling (not scored yet)",
+    ]  # fmt: skip
+    assert "No data from the platform." in before.unplaced[0].details[0]  # the reason
     html = report_html(report)
     grid = table_of(html, "heatmap")
     assert '<span class="risks">R1</span>' in grid
     assert grid.count("<td style=") == 9
-    assert "R2 Grooming (cannot be assessed)" in html
+    assert '<span class="label">R2 Grooming</span> (cannot be assessed)' in html
+
+
+def test_no_placed_risk_gives_one_sentence_and_the_reasons_instead_of_empty_maps():
+    a = full_assessment()
+    a.risks.update(likelihood="not_assessable", likelihood_reason="No data.", residual_impact="")
+    html = render_html(a)
+    risk_map = html[html.index('id="risk-map"') :]
+    assert '<table class="heatmap">' not in risk_map
+    assert risk_map.count("No risk can be placed in a heat map") == 1
+    assert risk_map.count("No data.") == 3  # each risk with its reason, once
+
+
+def test_method_note_states_scale_product_and_bands_from_the_matrix():
+    html = render_html(full_assessment())
+    note = html[html.index('class="method-note"') :]
+    note = note[: note.index("</aside>")]
+    assert "likelihood × impact" in note
+    for level in scoring.get_matrix().levels:
+        assert level.colour in note
+    assert "1–2 low" in note and "3–4 medium" in note and "6–9 high" in note
+
+
+def test_stopped_prescan_prints_chapter_1_and_says_the_rest_was_not_required():
+    a = full_assessment()
+    a.prescan_accessible_to_minors = "no"
+    a.prescan_can_exclude_minors = "yes"
+    a.save()
+    html = render_html(a)
+    assert 'id="chapter-1"' in html and 'id="chapter-2"' not in html
+    assert "no KIA is needed" in html
+    assert "chapters 2 to 5 were not required" in html
+    assert "Not answered." not in html
 
 
 def test_proportionality_table_with_question_numbers():
@@ -178,7 +252,7 @@ def test_proportionality_table_with_question_numbers():
     assert ">Benefits (see the intended goals)</th>" in table
     assert ">Harms (negative impact on children)</th>" in table
     organisation = table.index("Benefits for the organisation")
-    children = table.index("Benefits for children's wellbeing")
+    children = table.index("Benefits for children’s wellbeing")
     assert organisation < table.index("Profit") < children
     assert children < table.index("Fun and creativity") < table.index("Harmful content")
     assert '<span class="ref">(see 2.5)</span>' in table
@@ -205,10 +279,12 @@ def test_appendix_shows_responses_and_replies():
 
 
 def test_draft_has_a_watermark_and_final_has_none():
-    assert '<div class="watermark" aria-hidden="true">DRAFT</div>' in render_html(full_assessment())
-    assert 'class="watermark"' not in render_html(full_assessment(status="final"))
+    assert '<div class="watermark pdf-artifact" aria-hidden="true">DRAFT</div>' in render_html(
+        full_assessment()
+    )
+    assert 'class="watermark' not in render_html(full_assessment(status="final"))
     dutch = render_html(full_assessment(language="nl"))
-    assert '<div class="watermark" aria-hidden="true">CONCEPT</div>' in dutch
+    assert '<div class="watermark pdf-artifact" aria-hidden="true">CONCEPT</div>' in dutch
     assert "niet te beoordelen" in dutch  # score labels follow the report's language
 
 
@@ -250,10 +326,8 @@ def test_building_the_report_takes_a_constant_number_of_queries(django_assert_ma
 def test_prescan_answers_and_question_1_3_when_it_does_not_apply():
     html = render_html(full_assessment())
     chapter = html[html.index('id="chapter-1"') : html.index('id="chapter-2"')]
-    assert chapter.count("<strong>Yes</strong>") == 2
-    assert "Not applicable: question 1.2 was answered &#x27;yes&#x27;." in chapter or (
-        "Not applicable: question 1.2 was answered 'yes'." in chapter
-    )
+    assert chapter.count('<span class="tick ticked"><span class="box">☑</span> Yes</span>') == 2
+    assert "Not applicable: question 1.2 was answered ‘yes’." in chapter
 
 
 def test_citations_next_to_each_other_are_separated():
@@ -262,8 +336,59 @@ def test_citations_next_to_each_other_are_separated():
         text="Two sources.[^ofcom-2024][^dpc-2023] Then text.[^nicam-2023]"
     )
     html = render_html(a)
-    assert html.count('<sup class="citation-sep">,</sup>') == 1
-    assert re.search(r'</span><sup class="citation-sep">,</sup><sup class="fn-call">6</sup>', html)
+    assert html.count('<sup class="citation-sep">,\u202f</sup>') == 1
+    assert re.search(
+        r'</span><sup class="citation-sep">,\u202f</sup><sup class="fn-call"><a href="#fn-6"', html
+    )
+
+
+def test_instrument_texts_and_the_ten_instruction_boxes_in_place():
+    a = full_assessment(language="nl")
+    html = render_html(a)
+    assert len(instrument.INSTRUCTIONS) == 10
+    positions = []
+    for box in instrument.INSTRUCTIONS:
+        text = typeset(escape(box.text.nl), "nl")
+        assert html.count(text) == 1, box.text.nl
+        positions.append(html.index(text))
+    assert positions == sorted(positions)  # in the form's order
+    assert html.count('<aside class="instruction"') == 10
+    # Each box where the form has it: after its chapter's (or section's) own introduction.
+    for place, before, after in (
+        ("introduction", 'id="introduction"', 'id="chapter-1"'),
+        ("chapter-1", 'id="chapter-1"', 'id="q-1-1"'),
+        ("chapter-3", 'id="chapter-3"', 'id="q-3-1"'),
+        ("chapter-5", 'id="chapter-5"', 'id="q-5-1"'),
+        ("section-2.8", 'id="q-2-7"', 'id="q-2-8"'),
+    ):
+        part = html[html.index(before) : html.index(after)]
+        for text in instrument.instructions(place):
+            assert typeset(escape(text.nl), "nl") in part
+    for text in (*instrument.INTRODUCTION, *instrument.CHAPTER_INTRODUCTIONS.values()):
+        assert typeset(escape(text.nl), "nl") in html
+    assert typeset(escape(instrument.SECTION_INTRODUCTIONS["3.5"].nl), "nl") in html
+
+
+def test_instrument_texts_can_be_left_out():
+    a = full_assessment(language="nl", report_instrument_texts=False)
+    html = render_html(a)
+    assert '<aside class="instruction"' not in html and 'id="introduction"' not in html
+    assert typeset(escape(instrument.CHAPTER_INTRODUCTIONS[2].nl), "nl") not in html
+    assert (
+        typeset(escape(instrument.CHAPTERS[1].intro.nl), "nl") in html
+    )  # our short summary instead
+    assert typeset(instrument.STOP_RULE.nl, "nl") in html  # the stop rule stays with the outcome
+
+
+def test_stop_rule_text_next_to_the_outcome_and_ticks_for_yes_no():
+    html = render_html(full_assessment())
+    chapter = html[html.index('id="chapter-1"') : html.index('id="chapter-2"')]
+    outcome = chapter[chapter.index('class="prescan-outcome"') :]
+    assert typeset(escape(instrument.STOP_RULE.en), "en") in outcome
+    assert outcome.index("Stop rule of the form") < outcome.index("Outcome of the pre-scan")
+    q11 = chapter[chapter.index('id="q-1-1"') : chapter.index('id="q-1-2"')]
+    assert '<span class="tick ticked"><span class="box">☑</span> Yes</span>' in q11
+    assert '<span class="tick"><span class="box">☐</span> No</span>' in q11
 
 
 def test_5_3_references_are_in_the_report_language_whoever_filled_the_table():

@@ -6,10 +6,12 @@ Each PDF is rendered once per module, inside a transaction that is rolled back.
 from __future__ import annotations
 
 import io
+import itertools
 
 import pytest
 from django.db import transaction
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from assessments.constants import Status
 from assessments.report.render import render_pdf_document
@@ -88,6 +90,7 @@ def test_running_header_and_page_numbers(draft):
     pages = texts(reader)
     total = len(pages)
     assert f"page 2 of {total}" in pages[1]
+    title = title.replace("'", "’")  # typeset
     assert all(title in text for text in pages[1:])
     assert "page 1 of" not in pages[0]  # the cover has no footer
 
@@ -95,3 +98,98 @@ def test_running_header_and_page_numbers(draft):
 def test_watermark_on_every_page_of_a_draft_only(draft, final):
     assert all("DRAFT" in text for text in texts(draft[1]))
     assert not any("DRAFT" in text for text in texts(final[1]))
+
+
+# --- The structure tree (PDF/UA) ----------------------------------------------------------
+
+
+def structure(reader: PdfReader):
+    """(elements in reading order as (tag, dict), ids of the elements reachable from the root)."""
+    root = reader.trailer["/Root"]["/StructTreeRoot"]
+    order, reachable = [], set()
+
+    def walk(node):
+        kids = node.get("/K")
+        if kids is None:
+            return
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if hasattr(kid, "idnum"):
+                reachable.add(kid.idnum)
+            kid = kid.get_object()
+            if isinstance(kid, dict) and "/S" in kid:
+                order.append((kid["/S"], kid))
+                walk(kid)
+
+    walk(root)
+    return order, reachable
+
+
+def marked_content_ids(reader: PdfReader, page) -> list[int]:
+    ids = []
+    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        if operator == b"BDC" and len(operands) > 1 and hasattr(operands[1], "get"):
+            mcid = operands[1].get("/MCID")
+            if mcid is not None:
+                ids.append(int(mcid))
+    return ids
+
+
+def test_every_marked_content_is_in_the_structure_tree(draft):
+    """Running headers, footers and the watermark are artifacts, not orphaned content."""
+    _, reader, _ = draft
+    _, reachable = structure(reader)
+    nums = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"].get_object()["/Nums"]
+    parents = {int(nums[i]): nums[i + 1].get_object() for i in range(0, len(nums), 2)}
+    for number, page in enumerate(reader.pages):
+        ids = marked_content_ids(reader, page)
+        assert ids, f"page {number + 1} has no tagged content"
+        refs = parents[number]
+        for mcid in ids:
+            assert refs[mcid].idnum in reachable, f"page {number + 1}: MCID {mcid} orphaned"
+
+
+def test_watermark_is_not_tagged_content(draft, final):
+    counts = []
+    for _, reader, _ in (draft, final):
+        order, _ = structure(reader)
+        counts.append(sum(1 for tag, _ in order if tag == "/Div"))
+    assert counts[0] == counts[1]  # the draft's watermark adds no structure element
+
+
+def test_heading_levels_never_skip(draft):
+    _, reader, _ = draft
+    order, _ = structure(reader)
+    levels = [int(tag[2]) for tag, _ in order if len(tag) == 3 and tag.startswith("/H")]
+    assert len(levels) > 50
+    for before, after in itertools.pairwise(levels):
+        assert after <= before + 1, f"H{before} followed by H{after}"
+
+
+def test_pdfua_checker_finds_no_errors(draft, tmp_path):
+    """``pdfua`` checks the machine-checkable subset of PDF/UA-1 (warnings are allowed)."""
+    pdfua = pytest.importorskip("pdfua")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(draft[0].content)
+    report = pdfua.validate(str(path))
+    errors = [
+        f"{f.rule_id}: {f.message}" for f in report.findings if f.severity >= pdfua.Severity.ERROR
+    ]
+    assert errors == []
+
+
+def test_bookmarks_name_every_section_in_words(draft):
+    _, reader, _ = draft
+
+    def titles(items):
+        for item in items:
+            if isinstance(item, list):
+                yield from titles(item)
+            else:
+                yield item.title
+
+    names = set(titles(reader.outline))
+    for name in ("Reading guide", "Disclaimers", "Limitations", "Cooperation of the service",
+                 "Introduction", "Appendix: responses of the service",
+                 "Response of ClipShare Ltd.", "List of sources"):  # fmt: skip
+        assert name in names
+    assert not any(name.startswith(("q-", "chapter-", "risk-")) for name in names)

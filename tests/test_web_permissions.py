@@ -313,6 +313,14 @@ PAGES = [
     Page("report html", "get", lambda w: url(w, "report_html"), None, Role.VIEWER, shows()),
     Page("report pdf", "get", lambda w: url(w, "report_pdf"), None, Role.VIEWER, report_page),
     Page(
+        "report docx",
+        "get",
+        lambda w: url(w, "report_docx"),
+        None,
+        Role.VIEWER,
+        download("application/vnd.openxmlformats-officedocument.wordprocessingml"),
+    ),
+    Page(
         "report start",
         "post",
         lambda w: url(w, "report_start"),

@@ -183,6 +183,7 @@ def _assessment(assessment: Assessment) -> dict[str, Any]:
         "disclaimers": assessment.disclaimers,
         "limitations": assessment.limitations,
         "next_reassessment_on": _date(assessment.next_reassessment_on),
+        "report_instrument_texts": assessment.report_instrument_texts,
     }
 
 

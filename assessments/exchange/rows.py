@@ -150,6 +150,8 @@ class Rows:
             period_start=_date(data["period_start"]),
             period_end=_date(data["period_end"]),
             next_reassessment_on=_date(data["next_reassessment_on"]),
+            # Optional (documents made before the report option existed print the texts).
+            report_instrument_texts=data.get("report_instrument_texts", True),
             **{field: prescan[key] for field, key in _PRESCAN_FIELDS.items()},
         )
         paths = {field: ("prescan", key) for field, key in _PRESCAN_FIELDS.items()}

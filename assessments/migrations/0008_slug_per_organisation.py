@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0007_initial_versions'),
+        ('assessments', '0006_domain_core'),
     ]
 
     operations = [

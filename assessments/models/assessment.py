@@ -97,6 +97,16 @@ class Assessment(Tracked):
     disclaimers = models.TextField(_("disclaimers"), blank=True)
     limitations = models.TextField(_("limitations of the assessment"), blank=True)
 
+    # Report options.
+    report_instrument_texts = models.BooleanField(
+        _("print the instrument's own texts in the report"),
+        default=True,
+        help_text=_(
+            "The invuldocument's introduction, chapter introductions and instruction boxes, "
+            "as in the official form."
+        ),
+    )
+
     # Chapter 1: pre-scan. "" means not answered yet.
     prescan_offers_service = models.CharField(
         "1.1", max_length=3, choices=YesNo.choices, blank=True

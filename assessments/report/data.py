@@ -24,7 +24,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from assessments import heatmap, instrument, markdown, scoring, weighing, workflow
-from assessments.constants import ProportionalitySide, Status, YesNo
+from assessments.constants import MeasureStatus, PrescanOutcome, ProportionalitySide, Status, YesNo
 from assessments.instrument import AnswerKind
 from assessments.models import (
     Assessment,
@@ -37,7 +37,7 @@ from assessments.workspace import Workspace
 
 # Bump when the report's data or layout changes in a way the templates don't show, so
 # cached PDFs are made again (the templates and stylesheet are hashed anyway).
-REPORT_FORMAT_VERSION = "1"
+REPORT_FORMAT_VERSION = "2"
 
 EMPTY = mark_safe("")
 
@@ -71,9 +71,11 @@ class Citations:
             )
         number = len(self.footnotes) + 1
         self.footnotes.append(Footnote(number, key, source))
+        # The call links to its note and the note's number back to the call.
         return (
-            f'<sup class="fn-call">{number}</sup><span class="footnote">'
-            f'<span class="fn-number">{number}</span> {self.text(source)}</span>'
+            f'<sup class="fn-call"><a href="#fn-{number}" id="fnref-{number}">{number}</a></sup>'
+            f'<span class="footnote"><a class="fn-number" id="fn-{number}" '
+            f'href="#fnref-{number}">{number}</a> {self.text(source)}</span>'
         )
 
     def text(self, source: Source) -> str:
@@ -161,25 +163,36 @@ class CategoryBlock:
     definition: str
     html: SafeString
     risks: list[RiskBlock]
+    title: str = ""  # "3.1 Content risks"
+
+    @property
+    def judged(self) -> list[RiskBlock]:
+        """Risks with a written likelihood or impact judgement."""
+        return [r for r in self.risks if r.likelihood_justification or r.impact_justification]
 
 
 @dataclass
 class MeasureLine:
+    """One measure: a row of its own in the chapter 4 table, with its own owner."""
+
     title: str
     html: SafeString
     status: str
     due: str
+    owner: str  # "" when nobody owns it: the report says so
+    overdue: bool  # planned, and its due date has passed
 
 
 @dataclass
 class MeasureRow:
+    """One risk in the chapter 4 table: its measures, then its residual risk (once)."""
+
     risk: RiskBlock
     measures: list[MeasureLine]
     residual_html: SafeString
     residual_likelihood: ScoreCell
     residual_impact: ScoreCell
     residual: Estimate
-    owners: str
 
 
 @dataclass
@@ -211,6 +224,16 @@ class ProportionalityBlock:
 
 
 @dataclass
+class Tick:
+    label: str
+    ticked: bool
+
+    @property
+    def box(self) -> str:
+        return "☑" if self.ticked else "☐"
+
+
+@dataclass
 class Question:
     number: str
     kind: str
@@ -222,6 +245,7 @@ class Question:
     parts: list[Part] = field(default_factory=list)
     goals: list[GoalAnswer] = field(default_factory=list)
     yes_no: str = ""
+    ticks: list[Tick] = field(default_factory=list)  # yes/no as ticked boxes
     contribution: ContributionBlock | None = None
     category: CategoryBlock | None = None
     measure_groups: list[MeasureGroup] = field(default_factory=list)
@@ -234,6 +258,8 @@ class Section:
     title: str
     intro: str
     questions: list[Question]
+    official: bool = False  # the intro is the invuldocument's own text
+    boxes: list[str] = field(default_factory=list)  # the form's instruction boxes
 
 
 @dataclass
@@ -250,11 +276,34 @@ class HeatRow:
 
 
 @dataclass
+class Unplaced:
+    """A risk that a heat map cannot place, and why."""
+
+    label: str  # "R3 Profiling"
+    reason: str  # "cannot be assessed", "not scored yet"
+    details: list[SafeString] = field(default_factory=list)  # the written reasons
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.reason})"
+
+
+@dataclass
 class HeatMapBlock:
     caption: str
     impacts: list[str]
     rows: list[HeatRow]
-    unplaced: list[str]  # "R3 (cannot be assessed)"
+    unplaced: list[Unplaced]
+
+    @property
+    def placed(self) -> bool:
+        return any(cell.risks for row in self.rows for cell in row.cells)
+
+
+@dataclass
+class Band:
+    label: str  # "low"
+    scores: str  # "1–2"
+    colour: str
 
 
 @dataclass
@@ -265,6 +314,9 @@ class Chapter:
     anchor: str
     sections: list[Section]
     extra_template: str = ""  # printed after the questions (stop rule, risk map)
+    lead_template: str = ""  # printed before the first section (the method note)
+    official: bool = False  # the intro is the invuldocument's own text
+    boxes: list[str] = field(default_factory=list)  # the form's instruction boxes
 
 
 @dataclass
@@ -301,6 +353,9 @@ class Report:
     watermark: str
     cover: list[Row]
     toc: list[TocEntry]
+    introduction: list[str]  # the invuldocument's introduction ([] when left out)
+    introduction_boxes: list[str]
+    stop_rule: str
     reading_guide: SafeString
     disclaimers: SafeString
     limitations: SafeString
@@ -311,11 +366,17 @@ class Report:
     prescan_note: SafeString
     risks: list[RiskBlock]
     heatmaps: list[HeatMapBlock]
+    bands: list[Band]
+    stopped: bool  # the pre-scan says no KIA is needed: chapters 2-5 are left out
     responses: list[Response]
     sources: list[SourceEntry]
     footnotes: list[Footnote]
     missing_citations: list[str]
     stylesheet_url: str = ""
+
+    @property
+    def placed_heatmaps(self) -> list[HeatMapBlock]:
+        return [m for m in self.heatmaps if m.placed]
 
     @property
     def footnote_count(self) -> int:
@@ -390,6 +451,10 @@ class _Builder:
         """Markdown printed under a fourth-level heading (a risk, a goal, a part)."""
         return self.md(text, heading_offset=4)
 
+    def md5(self, text: str) -> SafeString:
+        """Markdown printed under a fifth-level heading (a risk in a category's judgement)."""
+        return self.md(text, heading_offset=5)
+
     def inline(self, text: str) -> SafeString:
         """Markdown printed inside a line or a table cell."""
         return _plain(self.md(text, heading_offset=4))
@@ -401,15 +466,23 @@ class _Builder:
 
     def build(self) -> Report:
         a = self.a
-        reading_guide = self.md(a.reading_guide)
-        disclaimers = self.md(a.disclaimers)
-        limitations = self.md(a.limitations)
-        cooperation_note = self.md(a.cooperation_note)
+        # Headings in these texts go right below their own heading (h1, h2).
+        reading_guide = self.md(a.reading_guide, heading_offset=1)
+        disclaimers = self.md(a.disclaimers, heading_offset=2)
+        limitations = self.md(a.limitations, heading_offset=2)
+        cooperation_note = self.md(a.cooperation_note, heading_offset=2)
         self._front_matter_toc(reading_guide, disclaimers, limitations)
-        chapters = [self.chapter(chapter) for chapter in instrument.CHAPTERS]
+        introduction = []
+        if a.report_instrument_texts:
+            introduction = [text.get(self.language) for text in instrument.INTRODUCTION]
+            self.toc.append(TocEntry(1, "introduction", _("Introduction")))
+        stopped = a.prescan_outcome() == PrescanOutcome.STOP
+        # A pre-scan that says no KIA is needed ends the report after chapter 1.
+        shown = instrument.CHAPTERS[:1] if stopped else instrument.CHAPTERS
+        chapters = [self.chapter(chapter) for chapter in shown]
         responses = self.appendix()
         sources = self.source_list()
-        risks = [self.risk_blocks[r.pk] for r in self.risks]
+        risks = [self.risk_blocks[r.pk] for r in self.risks if r.pk in self.risk_blocks]
         return Report(
             assessment=a,
             language=self.language,
@@ -421,6 +494,9 @@ class _Builder:
             watermark=str(Status.DRAFT.label).upper(),
             cover=self.cover(),
             toc=self.toc,
+            introduction=introduction,
+            introduction_boxes=self.boxes("introduction"),
+            stop_rule=instrument.STOP_RULE.get(self.language),
             reading_guide=reading_guide,
             disclaimers=disclaimers,
             limitations=limitations,
@@ -431,6 +507,8 @@ class _Builder:
             prescan_note=self.prescan_note,
             risks=risks,
             heatmaps=self.heatmaps,
+            bands=bands(self.a.matrix),
+            stopped=stopped,
             responses=responses,
             sources=sources,
             footnotes=self.citations.footnotes,
@@ -500,21 +578,53 @@ class _Builder:
         title = chapter.title.get(self.language)
         self.toc.append(TocEntry(1, anchor, f"{chapter.number}. {title}"))
         sections = []
+        texts = self.a.report_instrument_texts  # the form's own texts, or our summaries
         for section in chapter.sections:
-            questions = [self.question(q) for q in section.questions]
+            first = section.questions[0].number
+            official = instrument.SECTION_INTRODUCTIONS.get(first) if texts else None
             intro = section.intro.get(self.language) if section.intro else ""
-            sections.append(Section(section.title.get(self.language), intro, questions))
-        extra = ""
+            block = Section(
+                section.title.get(self.language),
+                official.get(self.language) if official else intro,
+                [],
+                official=official is not None,
+                boxes=self.boxes(f"section-{first}"),
+            )
+            block.questions = [self.question(q) for q in section.questions]
+            sections.append(block)
+        extra = lead = ""
+        if chapter.number == 3:
+            lead = "report/method_note.html"
         if chapter.number == 1:
             self.prescan_note = self.md(self.a.prescan_note)
             extra = "report/prescan_outcome.html"
         if chapter.number == 4:
-            self.heatmaps = [self.heatmap(residual=False), self.heatmap(residual=True)]
+            before = self.heatmap(residual=False)
+            # The reasons under a heat map are printed (and their citations numbered) only
+            # for maps that are shown: when no map places a risk, only the first list is.
+            after = self.heatmap(residual=True, reasons=False)
+            if before.placed or after.placed:
+                after = self.heatmap(residual=True)
+            self.heatmaps = [before, after]
             self.toc.append(TocEntry(2, "risk-map", _("Risks before and after measures")))
             extra = "report/risk_map.html"
+        official = instrument.CHAPTER_INTRODUCTIONS.get(chapter.number) if texts else None
         return Chapter(
-            chapter.number, title, chapter.intro.get(self.language), anchor, sections, extra
+            chapter.number,
+            title,
+            (official or chapter.intro).get(self.language),
+            anchor,
+            sections,
+            extra,
+            lead_template=lead,
+            official=official is not None,
+            boxes=self.boxes(f"chapter-{chapter.number}"),
         )
+
+    def boxes(self, place: str) -> list[str]:
+        if not self.a.report_instrument_texts:
+            return []
+        return [text.get(self.language) for text in instrument.instructions(place)]
 
     def question(self, q: instrument.Question) -> Question:
         text = q.text.get(self.language)
@@ -532,9 +642,12 @@ class _Builder:
         self.toc.append(TocEntry(2, block.anchor, f"{q.number} {short or _shorten(text)}"))
         if q.kind == AnswerKind.YES_NO:
             field_name = instrument.PRESCAN_FIELDS[q.number]
-            block.yes_no = _yes_no(getattr(self.a, field_name))
+            value = getattr(self.a, field_name)
+            block.yes_no = _yes_no(value)
+            block.ticks = [Tick(capfirst(str(choice.label)), value == choice) for choice in YesNo]
             if q.number == "1.3" and self.a.prescan_accessible_to_minors == YesNo.YES:
                 block.yes_no = _("Not applicable: question 1.2 was answered 'yes'.")
+                block.ticks = []
         elif q.kind == AnswerKind.GOALS:
             block.goals = [
                 GoalAnswer(
@@ -586,10 +699,11 @@ class _Builder:
     def category(self, q: instrument.Question) -> CategoryBlock:
         info = instrument.category(q.category)
         html = self.answer(q.number)
+        risks = [risk for risk in self.risks if risk.category == q.category]
         blocks = []
-        for risk in self.risks:
-            if risk.category != q.category:
-                continue
+        # Print order, as in the Berenschot report: every risk's description, then the
+        # judgement (likelihood and impact per risk), then one score table for the category.
+        for risk in risks:
             number = risk.label  # the same R1, R2, … as on the app's pages
             block = RiskBlock(
                 number=number,
@@ -600,15 +714,22 @@ class _Builder:
                 risk_pk=risk.pk,
             )
             block.description = self.md4(risk.description)
-            block.likelihood_justification = self.md4(risk.likelihood_justification)
-            block.impact_justification = self.md4(risk.impact_justification)
+            self.risk_blocks[risk.pk] = block
+            blocks.append(block)
+        for risk, block in zip(risks, blocks, strict=True):
+            block.likelihood_justification = self.md5(risk.likelihood_justification)
+            block.impact_justification = self.md5(risk.impact_justification)
+        for risk, block in zip(risks, blocks, strict=True):
             block.likelihood = _score_cell(risk.likelihood, risk.likelihood_reason, self.inline)
             block.impact = _score_cell(risk.impact, risk.impact_reason, self.inline)
             block.estimate = Estimate.of(risk.gross_score)
             block.residual = Estimate.of(risk.residual_score)
-            self.risk_blocks[risk.pk] = block
-            blocks.append(block)
-        return CategoryBlock(info.definition.get(self.language), html, blocks)
+        return CategoryBlock(
+            info.definition.get(self.language),
+            html,
+            blocks,
+            title=f"{info.number} {info.name.get(self.language)}",
+        )
 
     def measure_groups(self) -> list[MeasureGroup]:
         groups: list[MeasureGroup] = []
@@ -617,15 +738,19 @@ class _Builder:
             title = f"{block.category_number} {block.category_name}"
             if not groups or groups[-1].title != title:
                 groups.append(MeasureGroup(title, []))
-            measures = self.measures.get(risk.pk, [])
+            today = timezone.localdate()
             lines = [
                 MeasureLine(
                     m.title,
                     self.md4(m.description),
                     str(m.get_status_display()),
                     long_date(m.due_date),
+                    m.owner.strip(),
+                    overdue=m.status == MeasureStatus.PLANNED
+                    and m.due_date is not None
+                    and m.due_date < today,
                 )
-                for m in measures
+                for m in self.measures.get(risk.pk, [])
             ]
             groups[-1].rows.append(
                 MeasureRow(
@@ -639,12 +764,11 @@ class _Builder:
                         risk.residual_impact, risk.residual_impact_reason, self.inline
                     ),
                     residual=block.residual,
-                    owners=", ".join(dict.fromkeys(m.owner for m in measures if m.owner)),
                 )
             )
         return groups
 
-    def heatmap(self, *, residual: bool) -> HeatMapBlock:
+    def heatmap(self, *, residual: bool, reasons: bool = True) -> HeatMapBlock:
         grid = heatmap.build(self.risks, matrix=self.a.matrix, residual=residual)
         number = {pk: block.number for pk, block in self.risk_blocks.items()}
         rows = [
@@ -662,14 +786,32 @@ class _Builder:
             for likelihood, cells in grid.rows
         ]
         unplaced = []
+        prefix = "residual_" if residual else ""
         for risk in grid.unplaced:
+            likelihood = getattr(risk, f"{prefix}likelihood")
+            impact = getattr(risk, f"{prefix}impact")
             result = risk.residual_score if residual else risk.gross_score
-            reason = (
-                _("cannot be assessed")
-                if result.state == ScoreState.NOT_ASSESSABLE
-                else _("not scored yet")
-            )
-            unplaced.append(f"{number[risk.pk]} {risk.topic} ({reason})")
+            details = []
+            if result.state == ScoreState.NOT_ASSESSABLE:
+                reason = _("cannot be assessed")
+                for label, value, why in (
+                    (_("Likelihood"), likelihood, getattr(risk, f"{prefix}likelihood_reason")),
+                    (_("Impact"), impact, getattr(risk, f"{prefix}impact_reason")),
+                ):
+                    if reasons and value == Score.NOT_ASSESSABLE and why.strip():
+                        # Repeated from chapter 3 without its citations (the footnotes are
+                        # there), with a pointer to the category.
+                        text = _plain(markdown.render(why, cite=lambda key: "", heading_offset=4))
+                        details.append(
+                            mark_safe(f'<span class="label">{escape(label)}:</span> ')
+                            + text
+                            + mark_safe(
+                                f" {escape(_see(instrument.category(risk.category).number))}"
+                            )
+                        )
+            else:
+                reason = _("not scored yet")
+            unplaced.append(Unplaced(f"{number[risk.pk]} {risk.topic}", reason, details))
         caption = _("After measures (residual risk)") if residual else _("Before measures")
         return HeatMapBlock(
             caption=caption,
@@ -716,10 +858,10 @@ class _Builder:
                     anchor=f"response-{index}",
                     author=row.author,
                     received_on=long_date(row.received_on),
-                    html=self.md(row.text),
+                    html=self.md(row.text, heading_offset=2),
                     reply_author=row.reply_author,
                     replied_on=long_date(row.replied_on),
-                    reply=self.md(row.reply),
+                    reply=self.md(row.reply, heading_offset=3),
                 )
             )
         if responses:
@@ -745,6 +887,27 @@ class _Builder:
         if entries or self.citations.missing:
             self.toc.append(TocEntry(1, "sources", _("List of sources")))
         return entries
+
+
+def bands(matrix: scoring.RiskMatrix) -> list[Band]:
+    """The levels of the assessment's risk matrix with the scores that fall in each (the
+    method note)."""
+    scores: dict[str, set[int]] = defaultdict(set)
+    for likelihood, row in matrix.grid.items():
+        for impact, key in row.items():
+            scores[key].add(scoring.SCALE[likelihood] * scoring.SCALE[impact])
+    result = []
+    for level in sorted(matrix.levels, key=lambda level: level.rank):
+        values = sorted(scores.get(level.key, ()))
+        if not values:
+            continue
+        span = str(values[0]) if len(values) == 1 else f"{values[0]}–{values[-1]}"
+        result.append(Band(str(level.label), span, level.colour))
+    return result
+
+
+def _see(number: str) -> str:
+    return _("(see %(number)s)") % {"number": number}
 
 
 def _shorten(text: str, length: int = 70) -> str:

@@ -14,8 +14,10 @@ from django.templatetags.static import static
 from django.utils import translation
 
 from assessments.models import Assessment
+from assessments.report import artifacts
 from assessments.report import fetcher as fetchers
 from assessments.report.data import Report, build_report
+from assessments.report.typography import typeset
 from assessments.workspace import Workspace
 
 TEMPLATE = "report/report.html"
@@ -34,7 +36,7 @@ def report_html(report: Report, *, for_pdf: bool = True) -> str:
     otherwise for a browser (``STATIC_URL``)."""
     report.stylesheet_url = fetchers.static_url(STYLESHEET) if for_pdf else static(STYLESHEET)
     with translation.override(report.language):
-        return render_to_string(TEMPLATE, {"report": report})
+        return typeset(render_to_string(TEMPLATE, {"report": report}), report.language)
 
 
 def render_html(
@@ -48,6 +50,7 @@ def weasyprint_document(html: str, *, url_fetcher=None) -> RenderedPdf:
     """WeasyPrint alone: lay out ``html`` and write the PDF (the benchmark's baseline)."""
     from weasyprint import HTML
 
+    artifacts.install()  # running headers, footers and the watermark as artifacts
     document = HTML(
         string=html, base_url=None, url_fetcher=url_fetcher or fetchers.make_fetcher()
     ).render(**PDF_OPTIONS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from threading import Lock
 
@@ -69,21 +68,12 @@ def _citations(ws) -> tuple[dict, str, int]:
     return cached
 
 
-_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]|$)", re.MULTILINE)
-
-
-def heading_offset(text: str, under: int) -> int:
-    """The offset that puts the answer's top heading one level below ``under`` (its
-    question's heading), so that heading levels never skip."""
-    levels = [len(m.group(1)) for m in _ATX_HEADING.finditer(text or "")]
-    return under + 1 - min(levels) if levels else under
-
-
 @register.simple_tag
 def markdown(text: str, ws=None, under: int = 3):
     """Render Markdown; with a workspace, citations link to the assessment's source list.
-    Headings in the text start one level below ``under``."""
-    offset = heading_offset(text, under)
+    Headings in the text start one level below ``under`` (the renderer closes up the levels
+    the text uses, so they never skip)."""
+    offset = under
     if ws is None:
         return render(text, heading_offset=offset)
     numbers, sources_url, signature = _citations(ws)

@@ -1,4 +1,4 @@
-"""The PDF report: a page to request it, its status, the download and an HTML preview.
+"""The report: a page to request the PDF, its status, the downloads and an HTML preview.
 
 The request never waits for WeasyPrint: ``report_start`` queues a background task (see
 ``assessments.report.cache``); the page polls ``report_status`` (htmx, or a plain
@@ -143,6 +143,17 @@ def report_html(request: HttpRequest, access: Access) -> HttpResponse:
     return HttpResponse(render_html(shown, for_pdf=False, workspace=ws))
 
 
+@assessment_view()
+@require_GET
+def report_docx(request: HttpRequest, access: Access) -> HttpResponse:
+    """The report as an editable Word document, made on request (pandoc takes seconds)."""
+    from assessments.report.docx import CONTENT_TYPE, render_docx
+
+    response = HttpResponse(render_docx(access.assessment), content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{access.assessment.slug}.docx"'
+    return response
+
+
 @require_GET
 def public_report_pdf(request: HttpRequest, organisation: str, slug: str) -> HttpResponse:
     """The PDF of a published assessment, for anyone; 404 for anything not published.
@@ -176,6 +187,7 @@ urlpatterns = [
     path("a/<slug:slug>/report/<int:pk>.pdf", report_file, name="report_file"),
     path("a/<slug:slug>/report.pdf", report_pdf, name="report_pdf"),
     path("a/<slug:slug>/report.html", report_html, name="report_html"),
+    path("a/<slug:slug>/report.docx", report_docx, name="report_docx"),
     path(
         "public/<slug:organisation>/<slug:slug>/report.pdf",
         public_report_pdf,

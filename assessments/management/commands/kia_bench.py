@@ -10,6 +10,8 @@ MEDIA_ROOT that is removed, so nothing is left behind. Measures:
 * ``cached_download_s``: median time to download the stored PDF of the unchanged
   assessment through ``report.pdf`` (test client: hashing, lookup, streaming the file;
   target ≤ 0.05 s); ``frozen_download_s`` the same for a final assessment's kept PDF;
+* ``docx_s``: the same report as a Word document (``report.docx``: data, template, pandoc);
+  reported, no target;
 * ``peak_rss_mb``: the process's peak resident memory (target ≤ 500 MB).
 """
 
@@ -157,6 +159,12 @@ class Command(BaseCommand):
         kept.file.save("bench-version.pdf", ContentFile(rendered.content), save=True)
         frozen = self._downloads(client, url, downloads, len(rendered.content))
 
+        from assessments.report.docx import render_docx
+
+        start = time.perf_counter()
+        docx = render_docx(assessment)
+        docx_s = _seconds(start)
+
         footnotes = html.count('<sup class="fn-call">')
         return {
             "pages": rendered.pages,
@@ -174,6 +182,8 @@ class Command(BaseCommand):
             "content_hash_s": hash_s,
             "cached_download_s": cached,
             "frozen_download_s": frozen,
+            "docx_s": docx_s,
+            "docx_kb": round(len(docx) / 1024),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "targets": {
                 "overhead_ratio": 1.10,

@@ -1,4 +1,4 @@
-"""manage.py kia_export <id-or-slug> [--format json|pdf] [--output FILE]"""
+"""manage.py kia_export <id-or-slug> [--format json|pdf|docx] [--output FILE]"""
 
 from __future__ import annotations
 
@@ -32,13 +32,16 @@ def find_assessment(ref: str) -> Assessment:
 
 
 class Command(BaseCommand):
-    help = "Export one assessment as exchange-format JSON (FORMAT.md) or as the PDF report."
+    help = (
+        "Export one assessment as exchange-format JSON (FORMAT.md), or its report as PDF or "
+        "as an editable Word document (docx)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "assessment", help="<organisation>/<slug>, slug or id of the assessment"
         )
-        parser.add_argument("--format", choices=["json", "pdf"], default="json")
+        parser.add_argument("--format", choices=["json", "pdf", "docx"], default="json")
         parser.add_argument(
             "--output", "-o", default="-", help="file to write; '-' (default) is stdout (json)"
         )
@@ -47,6 +50,14 @@ class Command(BaseCommand):
         found = find_assessment(assessment)
         if format == "pdf":
             content = self._pdf(found, output)
+        elif format == "docx":
+            if output == "-":
+                raise CommandError(
+                    "A Word file is not written to the terminal: give --output FILE.docx."
+                )
+            from assessments.report.docx import render_docx
+
+            content = render_docx(found)
         else:
             content = to_json(export_assessment(found, exported_at=timezone.localtime()))
         if output == "-":

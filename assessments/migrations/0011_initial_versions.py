@@ -23,6 +23,6 @@ def record_initial_versions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0006_domain_core")]
+    dependencies = [("assessments", "0010_report_options")]
 
     operations = [migrations.RunPython(record_initial_versions, migrations.RunPython.noop)]

@@ -1,0 +1,65 @@
+"""Running headers, footers and the watermark as PDF artifacts (PDF/UA-1).
+
+WeasyPrint 70 marks the text of page-margin boxes as tagged content but leaves it out of
+the structure tree (see ``weasyprint/pdf/tags.py``: "It could be included in tree as
+Artifact, but that's only allowed in PDF 2.0"), so a checker finds marked content that
+belongs to nothing; the ``CONCEPT`` watermark is ordinary tagged content that screen
+readers read on every page. PDF/UA wants both as artifacts: page furniture outside the
+structure tree.
+
+``install()`` wraps two WeasyPrint functions, once per process:
+
+* ``draw.draw_stacking_context`` draws margin boxes and elements with the class
+  ``pdf-artifact`` inside ``/Artifact`` marked content, with tagging switched off for them;
+* ``pdf.tags._build_box_tree`` skips the same boxes, so they get no structure element.
+
+Everything else is WeasyPrint's own code. ``tests/test_report_pdf.py`` walks the structure
+tree to check the result, so a WeasyPrint upgrade that changes these functions is noticed.
+"""
+
+from __future__ import annotations
+
+ARTIFACT_CLASS = "pdf-artifact"
+_installed = False
+
+
+def _is_artifact(box) -> bool:
+    from weasyprint.formatting_structure import boxes
+
+    box = getattr(box, "_box", box)  # an AbsolutePlaceholder's box
+    if isinstance(box, boxes.MarginBox):
+        return True
+    element = getattr(box, "element", None)
+    if element is None or getattr(box, "element_tag", None) is None:
+        return False
+    return ARTIFACT_CLASS in (element.get("class") or "").split()
+
+
+def install() -> None:
+    global _installed
+    if _installed:
+        return
+    from weasyprint import draw
+    from weasyprint.pdf import tags
+
+    draw_stacking_context = draw.draw_stacking_context
+    build_box_tree = tags._build_box_tree
+
+    def draw_as_artifact(stream, stacking_context):
+        if stream._tags is None or not _is_artifact(stacking_context.box):
+            return draw_stacking_context(stream, stacking_context)
+        with stream.artifact():
+            saved, stream._tags = stream._tags, None  # nothing inside is tagged
+            try:
+                return draw_stacking_context(stream, stacking_context)
+            finally:
+                stream._tags = saved
+
+    def build_without_artifacts(box, *args, **kwargs):
+        if _is_artifact(box):
+            return
+        yield from build_box_tree(box, *args, **kwargs)
+
+    draw.draw_stacking_context = draw_as_artifact
+    tags._build_box_tree = build_without_artifacts
+    _installed = True
