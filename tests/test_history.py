@@ -55,6 +55,25 @@ def test_web_create_and_save_record_each_field_with_author(team):
     assert page.index("<ins>Second text</ins>") < page.rindex("First text")
 
 
+def test_a_new_assessment_is_recorded_as_created_by_its_author(team):
+    assessment, editor, _ = team
+    response = logged_in(editor).post(
+        reverse("assessments:new"),
+        {
+            "organisation": assessment.organisation.pk,
+            "title": "KIA op de leesapp",
+            "kind": "self",
+            "service_name": "Leesapp",
+            "language": "nl",
+        },
+    )
+    assert response.status_code == 302
+    created = Assessment.objects.get(title="KIA op de leesapp")
+    rows = {c.field: c for c in changes(created)}
+    assert rows["title"].new == "KIA op de leesapp" and rows["title"].action == "create"
+    assert {c.user for c in rows.values()} == {editor} and created.created_by == editor
+
+
 def test_a_save_that_changes_nothing_records_nothing_and_only_changed_fields(team):
     assessment, editor, _ = team
     risk = factories.risk(assessment)
@@ -168,7 +187,7 @@ def admin_client(django_user_model):
     return client, root
 
 
-def test_admin_saves_deletes_and_inlines_are_recorded(team, admin_client):
+def test_admin_saves_and_deletes_are_recorded(team, admin_client):
     assessment, _, _ = team
     client, root = admin_client
     source = Source.objects.create(assessment=assessment, key="s1", citation="Old citation")
