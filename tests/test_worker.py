@@ -11,6 +11,15 @@ from assessments.worker import SupervisedWorker, last_heartbeat
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection(monkeypatch):
+    """The worker closes and reopens database connections between rounds; inside a test's
+    transaction that would close the test's own connection (on PostgreSQL). The loop's
+    logic is tested here; real reconnects are exercised by `make loadtest`'s outage."""
+    monkeypatch.setattr(worker_module, "close_old_connections", lambda: None)
+    monkeypatch.setattr(SupervisedWorker, "_drop_connections", staticmethod(lambda: None))
+
+
 def test_a_round_writes_the_heartbeat_and_sweeps(monkeypatch):
     swept = []
     monkeypatch.setattr("assessments.report.recovery.requeue_stale", lambda: swept.append(1))
