@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 # `make run` is for a developer's own machine: DEBUG on unless the caller says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: install run test lint format migrate demo bench messages clean
+.PHONY: install run test lint format migrate demo bench messages clean axe
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,7 +50,15 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+# axe-core for the accessibility test (tests/test_browser_a11y.py), into the git-ignored
+# node_modules; nothing is fetched while the tests run. Without npm the test is skipped.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE):
+	@if command -v npm >/dev/null; then npm install --no-save --no-audit --no-fund --silent axe-core@4.14.1; \
+	else echo "npm not found: the axe-core accessibility test will be skipped"; fi
+axe: $(AXE)
+
+test: lint axe
 	$(BIN)/pytest
 
 messages: install
@@ -58,4 +66,4 @@ messages: install
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info node_modules

@@ -47,7 +47,8 @@ def team():
 
 
 def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client()
+    client.cookies["django_language"] = "en"
     client.force_login(user)
     return client
 

@@ -25,7 +25,7 @@ def media(settings, tmp_path):
 @pytest.fixture
 def client(client):
     """Pages in English (the report itself follows the assessment's language)."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"
     return client
 
 
