@@ -194,3 +194,10 @@ def test_selects_never_show_dashes(team):
     assessment, clients = team
     page = clients["eva"].get(reverse("assessments:item_new", args=[assessment.slug]))
     assert "---------" not in page.content.decode()
+
+
+def test_facts_that_do_not_apply_are_not_shown(team):
+    assessment, clients = team  # a self-assessment without a period
+    page = clients["vera"].get(reverse("assessments:detail", args=[assessment.slug]))
+    text = page.content.decode()
+    assert "Service cooperated" not in text and "— – —" not in text
