@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 # `make run` is for a developer's own machine: DEBUG on unless the caller says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: install run test lint typecheck coverage format migrate demo bench messages clean twoprocess loadtest
+.PHONY: install run test lint typecheck coverage format migrate demo bench messages clean twoprocess loadtest axe
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,15 +65,23 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# axe-core for the accessibility test (tests/test_browser_a11y.py), into the git-ignored
+# node_modules; nothing is fetched while the tests run. Without npm the test is skipped.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE):
+	@if command -v npm >/dev/null; then npm install --no-save --no-audit --no-fund --silent axe-core@4.14.1; \
+	else echo "npm not found: the axe-core accessibility test will be skipped"; fi
+axe: $(AXE)
+
 # Types of assessments/ (mypy with django-stubs; settings in pyproject.toml).
 typecheck: install
 	$(BIN)/mypy
 
-test: lint typecheck
+test: lint typecheck axe
 	$(BIN)/pytest
 
 # The suite with the coverage floor that CI enforces (SQLite run).
-coverage: lint typecheck
+coverage: lint typecheck axe
 	$(BIN)/pytest --cov=assessments --cov-report=term:skip-covered --cov-fail-under=90
 
 messages: install
@@ -81,4 +89,4 @@ messages: install
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .coverage *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .coverage *.egg-info node_modules

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from assessments import instrument, throttle
@@ -45,6 +47,16 @@ def limit_text_length(form: forms.BaseForm) -> None:
             field.widget.attrs["maxlength"] = str(limit)
 
 
+def no_dashes(form: forms.BaseForm) -> None:
+    """Selects say "(none)" instead of Django's "---------"."""
+    for field in form.fields.values():
+        if getattr(field, "empty_label", None) == "---------":
+            field.empty_label = _("(none)")  # type: ignore[attr-defined]
+        choices = getattr(field, "choices", None)
+        if isinstance(field, forms.ChoiceField) and choices and choices[0] == ("", "---------"):
+            field.choices = [("", _("(not chosen)")), *list(choices)[1:]]
+
+
 class VersionedForm(forms.ModelForm):
     """A model form that carries the lock version of the row it was loaded from."""
 
@@ -53,6 +65,7 @@ class VersionedForm(forms.ModelForm):
     def __init__(self, *args, assessment: Assessment | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.assessment = assessment
+        no_dashes(self)
         if self.instance.pk and not self.is_bound:
             self.initial["lock_version"] = self.instance.lock_version
         limit_text_length(self)
@@ -104,10 +117,17 @@ class PrescanForm(VersionedForm):
 
     def clean(self):
         data = super().clean()
-        # 1.3 is only asked when 1.2 is "no"; an earlier answer to 1.3 no longer applies.
-        if data.get("prescan_accessible_to_minors") != YesNo.NO:
-            data["prescan_can_exclude_minors"] = ""
-            self.instance.prescan_can_exclude_minors = ""
+        # 1.3 is only asked when 1.2 is "no": say so instead of dropping the answer silently.
+        if data.get("prescan_accessible_to_minors") != YesNo.NO and data.get(
+            "prescan_can_exclude_minors"
+        ):
+            self.add_error(
+                "prescan_can_exclude_minors",
+                _(
+                    "1.3 only applies when the answer to 1.2 is “no”. Choose “not answered "
+                    "yet” for 1.3, or change 1.2."
+                ),
+            )
         return data
 
 
@@ -183,6 +203,15 @@ class AssessmentSettingsForm(VersionedForm):
 
 
 class NextReassessmentForm(VersionedForm):
+    def clean_next_reassessment_on(self):
+        day = self.cleaned_data.get("next_reassessment_on")
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError(
+                _("The next re-assessment cannot be in the past (%(day)s); choose a later date.")
+                % {"day": date_format(day)}
+            )
+        return day
+
     class Meta:
         model = Assessment
         fields = ["next_reassessment_on"]
@@ -211,6 +240,21 @@ class ContributionForm(VersionedForm):
 
 
 _SCORE_WIDGET = forms.RadioSelect()
+
+
+def reasons_at_their_field(form: forms.BaseForm, data: dict, prefix: str = "") -> None:
+    """ "Cannot be assessed" without a reason: the message goes to the reason's field (the
+    database rule would otherwise report it above the form)."""
+    messages = {
+        c.name.rsplit("_", 1)[0].split("risk_", 1)[1]: c.violation_error_message
+        for c in Risk._meta.constraints
+        if c.name.endswith("_reason")
+    }
+    for part in ("likelihood", "impact"):
+        score = f"{prefix}{part}"
+        name = f"{score}_reason"
+        if data.get(score) == "not_assessable" and not (data.get(name) or "").strip():
+            form.add_error(name, messages[score] or "")
 
 
 class RiskForm(VersionedForm):
@@ -242,6 +286,11 @@ class RiskForm(VersionedForm):
         for name in ("likelihood", "impact"):
             self.fields[name].choices = [("", _("not scored yet")), *self.fields[name].choices[1:]]
 
+    def clean(self):
+        data = super().clean()
+        reasons_at_their_field(self, data)
+        return data
+
 
 class ResidualRiskForm(VersionedForm):
     class Meta:
@@ -265,6 +314,11 @@ class ResidualRiskForm(VersionedForm):
         super().__init__(*args, **kwargs)
         for name in ("residual_likelihood", "residual_impact"):
             self.fields[name].choices = [("", _("not scored yet")), *self.fields[name].choices[1:]]
+
+    def clean(self):
+        data = super().clean()
+        reasons_at_their_field(self, data, "residual_")
+        return data
 
 
 class MeasureForm(VersionedForm):

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from assessments import editing
 from assessments.constants import Role, Status, VersionReason
@@ -192,9 +193,14 @@ def perform(
         if transition.target == Status.FINAL and transition.name == "finalise":
             check = completeness.check(Workspace(locked))
             if not check.can_finalise:
+                count = len(check.gaps)
                 raise TransitionRefused(
-                    str(_("Not final yet: %(count)d gaps remain (see the list)."))
-                    % {"count": len(check.gaps)}
+                    ngettext(
+                        "Not final yet: %(count)d gap remains (see the list).",
+                        "Not final yet: %(count)d gaps remain (see the list).",
+                        count,
+                    )
+                    % {"count": count}
                 )
         now = timezone.now()
         values: dict[str, object] = {"status": transition.target}

@@ -61,7 +61,8 @@ MIDDLEWARE = [
     # Serves static files (Bootstrap, CSS, JS) when DEBUG is off, without a separate server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Dutch unless the visitor chose English with the switch (not the browser's language).
+    "kia.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

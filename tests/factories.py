@@ -28,8 +28,10 @@ def user(**kwargs):
 
 
 def logged_in(user, **client_options) -> Client:
-    """A test client logged in as ``user`` that asks for English pages."""
-    client = Client(HTTP_ACCEPT_LANGUAGE="en", **client_options)
+    """A test client logged in as ``user`` that chose English (the language switch's cookie;
+    the app speaks Dutch to everyone else, whatever the browser asks for)."""
+    client = Client(**client_options)
+    client.cookies["django_language"] = "en"
     client.force_login(user)
     return client
 

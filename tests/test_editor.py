@@ -3,6 +3,8 @@ who else is editing, conflicts word by word, headings in answers (issue 12)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -31,7 +33,8 @@ def team():
     clients = {}
     for name, role in (("eva", Role.EDITOR), ("bob", Role.EDITOR), ("vera", Role.VIEWER)):
         user = factories.member(org, role, username=name)
-        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client = Client()
+        client.cookies["django_language"] = "en"
         client.force_login(user)
         clients[name] = client
     return assessment, clients
@@ -123,3 +126,78 @@ def test_headings_in_answers_start_one_level_below_the_question(text, under, exp
 
 def test_text_without_headings_gets_none():
     assert "<h" not in markdown("#hashtag is geen kop", None, 2)
+
+
+# --- Feedback where the eye is -------------------------------------------------------------
+
+
+def test_a_reassessment_date_in_the_past_is_refused_at_its_field(team):
+    assessment, clients = team
+    url = reverse("assessments:reassessment", args=[assessment.slug])
+    response = clients["eva"].post(
+        url, {"next_reassessment_on": "2019-03-01", "lock_version": assessment.lock_version}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "cannot be in the past" in page
+    assert 'aria-describedby="id_next_reassessment_on_error"' in page
+    assessment.refresh_from_db()
+    assert assessment.next_reassessment_on is None
+
+
+def test_a_missing_reason_for_cannot_be_assessed_is_shown_at_the_reason(team):
+    assessment, clients = team
+    url = reverse("assessments:risk_new", args=[assessment.slug])
+    response = clients["eva"].post(
+        url, {"category": "content", "topic": "Pesten", "likelihood": "not_assessable"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert re.search(r'aria-describedby="[^"]*id_likelihood_reason_error"', page)
+    assert "Give a reason why the likelihood cannot be assessed." in page
+
+
+def test_planned_measures_past_their_due_date_are_marked_overdue(team):
+    assessment, clients = team
+    risk = factories.risk(assessment)
+    risk.measures.create(title="Meldknop", status="planned", due_date="2020-01-01")
+    risk.measures.create(title="Filter", status="in_place", due_date="2020-01-01")
+    page = clients["vera"].get(reverse("assessments:chapter", args=[assessment.slug, 4]))
+    assert page.content.decode().count("(overdue)") == 1
+
+
+def test_the_risk_shortcut_says_where_the_risk_came_from(team):
+    assessment, clients = team
+    url = reverse("assessments:risk_new", args=[assessment.slug]) + "?from=2.8"
+    page = clients["eva"].get(url).content.decode()
+    assert "This risk came up at question 2.8" in page
+    assert "Came up at 2.8" in page  # in the description
+
+
+def test_the_prescan_refuses_1_3_and_flags_the_notes_when_the_outcome_changes(team):
+    assessment, clients = team
+    url = reverse("assessments:prescan", args=[assessment.slug])
+    base = {"prescan_offers_service": "yes", "prescan_note": "Kinderen gebruiken het."}
+    first = {**base, "prescan_accessible_to_minors": "yes", "lock_version": 1}
+    response = clients["eva"].post(url, first, follow=True)
+    assert "Check whether the notes" in response.content.decode()
+    assessment.refresh_from_db()
+    again = {**base, "prescan_accessible_to_minors": "yes", "lock_version": 2}
+    response = clients["eva"].post(url, again, follow=True)
+    assert "Check whether the notes" not in response.content.decode()  # unchanged outcome
+    assessment.refresh_from_db()
+    wrong = {**again, "prescan_can_exclude_minors": "no", "lock_version": 3}
+    assert clients["eva"].post(url, wrong).status_code == 400
+
+
+def test_selects_never_show_dashes(team):
+    assessment, clients = team
+    page = clients["eva"].get(reverse("assessments:item_new", args=[assessment.slug]))
+    assert "---------" not in page.content.decode()
+
+
+def test_facts_that_do_not_apply_are_not_shown(team):
+    assessment, clients = team  # a self-assessment without a period
+    page = clients["vera"].get(reverse("assessments:detail", args=[assessment.slug]))
+    text = page.content.decode()
+    assert "Service cooperated" not in text and "— – —" not in text

@@ -36,7 +36,8 @@ def test_an_answer_longer_than_the_limit_is_refused_and_nothing_changes(settings
     org = factories.organisation()
     a = factories.assessment(org)
     Answer.objects.create(assessment=a, question="2.1", text="Kept.")
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client()
+    client.cookies["django_language"] = "en"
     client.force_login(factories.member(org, Role.EDITOR))
     answer_url = reverse("assessments:answer", args=[a.slug, "2.1"])
     page = client.get(answer_url).content.decode()
@@ -132,12 +133,12 @@ def test_a_lone_surrogate_is_a_message_not_a_500():
 def test_a_lone_surrogate_upload_shows_the_message(client):
     org = factories.organisation()
     client.force_login(factories.member(org, Role.EDITOR))
+    client.cookies["django_language"] = "en"
     before = exchange_helpers.row_counts()
     body = json.dumps({"format": "kia-assessment", "title": "x"}).replace('"x"', '"\\ud83d"')
     response = client.post(
         reverse("assessments:import"),
         {"organisation": org.pk, "file": SimpleUploadedFile("kia.json", body.encode())},
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400 and "lone surrogate" in response.content.decode()
     assert exchange_helpers.row_counts() == before

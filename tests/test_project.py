@@ -19,7 +19,10 @@ def test_home_page_in_dutch_and_english(client):
     assert '<html lang="nl">' in nl
     assert "Kinderrechten Impact Assessment" in nl
     assert "Direct naar de inhoud" in nl
-    en = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # An English browser alone still gets Dutch; choosing English (the switch's cookie) counts.
+    assert '<html lang="nl">' in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies["django_language"] = "en"
+    en = client.get("/").content.decode()
     assert '<html lang="en">' in en
     assert "Rights Impact Assessment" in en and "Kinderrechten" not in en
     assert "Skip to main content" in en

@@ -138,7 +138,8 @@ def test_a_render_over_the_limit_is_a_failed_file_with_a_plain_message(
     assert report_file.status == ReportStatus.FAILED
     assert report_file.error == "time limit of 1 s exceeded"
     client.force_login(factories.member(assessment.organisation, Role.VIEWER))
-    page = client.get(url("report", assessment), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies["django_language"] = "en"
+    page = client.get(url("report", assessment)).content.decode()
     assert "Generating the PDF failed" in page and "Try again" in page
     assert "time limit" not in page
     status = client.get(url("report_status", assessment)).json()
@@ -184,7 +185,8 @@ def test_a_render_that_kills_its_worker_every_time_ends_as_failed(assessment, re
 def test_the_page_offers_try_again_for_a_stale_render(assessment, client, renders):
     stale = _running(assessment, beat_ago=timedelta(minutes=2))
     client.force_login(factories.member(assessment.organisation, Role.VIEWER))
-    page = client.get(url("report", assessment), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies["django_language"] = "en"
+    page = client.get(url("report", assessment)).content.decode()
     assert "stopped without finishing" in page and "Try again" in page
     assert "hx-trigger" not in page  # no endless polling of a dead render
     assert client.get(url("report_status", assessment)).json()["stale"] is True
@@ -242,9 +244,8 @@ def test_a_locked_database_when_starting_a_render_is_a_message_not_a_500(
     monkeypatch.setattr(tasks, "request_render", locked)
     client.force_login(factories.member(assessment.organisation, Role.VIEWER))
     headers = {"HX-Request": "true"} if htmx else {}
-    response = client.post(
-        url("report_start", assessment), headers=headers, HTTP_ACCEPT_LANGUAGE="en", follow=True
-    )
+    client.cookies["django_language"] = "en"
+    response = client.post(url("report_start", assessment), headers=headers, follow=True)
     assert response.status_code == 200
     assert "The server is busy and could not start the PDF" in response.content.decode()
 

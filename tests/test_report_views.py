@@ -20,7 +20,7 @@ PRIVATE = ["report", "report_status", "report_pdf", "report_html"]
 @pytest.fixture
 def client(client):
     """Pages in English (the report itself follows the assessment's language)."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"
     return client
 
 

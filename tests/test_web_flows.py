@@ -153,10 +153,10 @@ def test_an_editor_cannot_finalise(team):
     assert not assessment.versions.exists()
 
 
-def test_prescan_clears_1_3_when_1_2_is_yes(team):
+def test_prescan_refuses_1_3_when_1_2_is_yes(team):
     assessment, editor, _ = team
     client = logged_in(editor)
-    client.post(
+    refused = client.post(
         u(assessment, "prescan"),
         {
             "prescan_offers_service": "yes",
@@ -165,9 +165,10 @@ def test_prescan_clears_1_3_when_1_2_is_yes(team):
             "lock_version": 1,
         },
     )
+    assert refused.status_code == 400
+    assert "1.3 only applies when the answer to 1.2 is" in refused.content.decode()
     assessment.refresh_from_db()
-    assert assessment.prescan_can_exclude_minors == ""
-    assert "KIA is needed: continue" in client.get(u(assessment, "chapter", 1)).content.decode()
+    assert assessment.prescan_accessible_to_minors == ""  # nothing stored
 
 
 # --- Risks, scores, heat map -------------------------------------------------------------------
@@ -470,7 +471,8 @@ def test_forms_need_a_csrf_token(team):
 
 
 def test_login_is_throttled_after_repeated_failures():
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client()
+    client.cookies["django_language"] = "en"
     cache.clear()
     user = factories.user(username="marit")
     for _ in range(5):

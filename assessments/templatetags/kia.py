@@ -97,6 +97,17 @@ def markdown(text: str, ws=None, under: int = 3):
     )
 
 
+@register.filter
+def overdue(measure) -> bool:
+    """A planned measure whose due date has passed."""
+    from django.utils import timezone
+
+    from assessments.constants import MeasureStatus
+
+    due = getattr(measure, "due_date", None)
+    return bool(due and measure.status == MeasureStatus.PLANNED and due < timezone.localdate())
+
+
 @register.simple_tag
 def score_badge(score: RiskScore):
     if score.level is None:

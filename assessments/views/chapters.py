@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 
 from assessments import completeness, heatmap, instrument
 from assessments.constants import PrescanOutcome, ProportionalitySide, Role
@@ -97,7 +99,8 @@ def answer(request: HttpRequest, access: Access, key: str) -> HttpResponse:
 
 @assessment_view(Role.EDITOR)
 def prescan(request: HttpRequest, access: Access) -> HttpResponse:
-    return edit_row(
+    before = access.assessment.prescan_outcome()
+    response = edit_row(
         request,
         access,
         form_class=PrescanForm,
@@ -105,6 +108,17 @@ def prescan(request: HttpRequest, access: Access) -> HttpResponse:
         back_url=chapter_url(access, 1, "outcome"),
         title=str(instrument.CHAPTER_BY_NUMBER[1].title),
     )
+    after = access.assessment.prescan_outcome()
+    if response.status_code == 302 and after != before and access.assessment.prescan_note.strip():
+        messages.warning(
+            request,
+            _(
+                "The outcome of the pre-scan is now “%(outcome)s”. Check whether the notes "
+                "on the pre-scan still explain it."
+            )
+            % {"outcome": after.label},
+        )
+    return response
 
 
 @assessment_view(Role.EDITOR)

@@ -116,9 +116,15 @@ def public_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement: what is tested, and what is known not to work."""
+    return render(request, "assessments/accessibility.html")
+
+
 urlpatterns = [
     path("", home, name="home"),
     path("new/", new_assessment, name="new"),
     path("organisation/switch/", switch_organisation, name="switch_organisation"),
     path("public/", public_list, name="public"),
+    path("accessibility/", accessibility, name="accessibility"),
 ]

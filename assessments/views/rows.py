@@ -89,6 +89,18 @@ def risk_new(request: HttpRequest, access: Access) -> HttpResponse:
     instance = Risk(
         assessment=access.assessment, category=category, order=editing.next_order(siblings)
     )
+    came_from = ""
+    source_question = instrument.QUESTION_BY_NUMBER.get(origin)
+    if source_question in instrument.CONTRIBUTION_QUESTIONS:
+        values = ", ".join(str(v.name) for v in source_question.values)
+        came_from = _(
+            "This risk came up at question %(number)s (%(values)s). Choose the category it "
+            "belongs to; the description already says where it came from."
+        ) % {"number": origin, "values": values}
+        instance.description = _("Came up at %(number)s (%(values)s).") % {
+            "number": origin,
+            "values": values,
+        }
     return edit_row(
         request,
         access,
@@ -98,7 +110,7 @@ def risk_new(request: HttpRequest, access: Access) -> HttpResponse:
         title=_("New risk"),
         question=instrument.question(instrument.category(category).number),
         saved_message=_("Risk recorded."),
-        extra={"risk_form": True},
+        extra={"risk_form": True, "came_from": came_from},
     )
 
 

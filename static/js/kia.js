@@ -10,6 +10,7 @@
   copyButtons();
   focusOnArrival();
   focusAfterSwap();
+  prescanRule();
 
   function scoreForms() {
   var matrixNode = document.getElementById("score-matrix");
@@ -132,7 +133,7 @@
         note.appendChild(text);
         var discard = document.createElement("button");
         discard.type = "button";
-        discard.className = "btn btn-sm btn-outline-secondary ms-1";
+        discard.className = "btn btn-sm btn-outline-dark ms-1";
         discard.textContent = strings.discard;
         discard.addEventListener("click", function () {
           restored.forEach(function (field) {
@@ -208,6 +209,29 @@
       var status = document.getElementById("report-status");
       if (asked && status) { asked = false; status.focus(); }
     });
+  }
+
+  // 1.3 is only asked when 1.2 is "no": otherwise its answers are switched off (the server
+  // refuses them with a message too).
+  function prescanRule() {
+    var q12 = document.querySelectorAll("input[name=prescan_accessible_to_minors]");
+    var q13 = document.querySelectorAll("input[name=prescan_can_exclude_minors]");
+    var hint = document.getElementById("q-1-3-hint");
+    if (!q12.length || !q13.length) return;
+    function update() {
+      var chosen = document.querySelector("input[name=prescan_accessible_to_minors]:checked");
+      var applies = chosen && chosen.value === "no";
+      q13.forEach(function (radio) {
+        if (radio.value === "") {
+          if (!applies) radio.checked = true;
+        } else {
+          radio.disabled = !applies;
+        }
+      });
+      if (hint) hint.hidden = !!applies;
+    }
+    q12.forEach(function (radio) { radio.addEventListener("change", update); });
+    update();
   }
 
   function copyButtons() {
