@@ -31,3 +31,19 @@ def team():
     editor = factories.member(org, Role.EDITOR, first_name="Eva", last_name="de Vries")
     owner = factories.member(org, Role.OWNER)
     return assessment, editor, owner
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """WeasyPrint replaced by a fake that counts calls: the slugs rendered, in order."""
+    from assessments.report import render as render_module
+    from assessments.report.render import RenderedPdf
+
+    calls: list[str] = []
+
+    def fake(assessment, **kwargs):
+        calls.append(assessment.slug)
+        return RenderedPdf(b"%PDF-1.7 fake", 2)
+
+    monkeypatch.setattr(render_module, "render_pdf_document", fake)
+    return calls

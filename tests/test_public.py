@@ -9,28 +9,14 @@ from django.utils import timezone
 
 from assessments.constants import Status
 from assessments.models import Answer, Assessment
-from assessments.report import render as render_module
-from assessments.report.render import RenderedPdf
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def renders(monkeypatch):
-    calls: list[str] = []
-
-    def fake(assessment, **kwargs):
-        calls.append(assessment.slug)
-        return RenderedPdf(b"%PDF-1.7 fake", 2)
-
-    monkeypatch.setattr(render_module, "render_pdf_document", fake)
-    return calls
+def _media(media):
+    """Generated files go to a folder of each test alone (``media`` in conftest)."""
 
 
 def publish(**kwargs) -> Assessment:

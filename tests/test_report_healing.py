@@ -22,25 +22,12 @@ from assessments.models import Answer, ReportFile, ReportStatus
 from assessments.report import cache, recovery
 from assessments.report import render as render_module
 from assessments.report.child import Limits, RenderFailed, render_limited
-from assessments.report.render import RenderedPdf
 from tests import factories
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def renders(monkeypatch):
-    calls: list[str] = []
-
-    def fake(assessment, **kwargs):
-        calls.append(assessment.slug)
-        return RenderedPdf(b"%PDF-1.7 fake", 2)
-
-    monkeypatch.setattr(render_module, "render_pdf_document", fake)
-    return calls
+def _media(media):
+    """Generated files go to a folder of each test alone (``media`` in conftest)."""
 
 
 @pytest.fixture
