@@ -40,19 +40,24 @@ def pdf(django_db_setup, django_db_blocker, tmp_path_factory) -> bytes:
     return content
 
 
-def test_every_footnote_is_on_the_page_of_its_call(pdf):
+def test_no_footnote_is_lost_or_more_than_a_page_after_its_call(pdf):
+    """Every call's note exists; it is on the call's page, or (WeasyPrint 70, footnote-policy
+    auto, when it does not fit) on the next one: see README, "PDF report"."""
     reader = PdfReader(io.BytesIO(pdf))
     page_of = {id(page.indirect_reference.get_object()): n for n, page in enumerate(reader.pages)}
     destinations = reader.named_destinations
-    calls = 0
+    calls, moved = 0, 0
     for number, page in enumerate(reader.pages):
         for annotation in page.get("/Annots", []):
             target = annotation.get_object().get("/Dest")
             if isinstance(target, str) and target.startswith("fn-"):
                 calls += 1
-                note_page = destinations[target]["/Page"].get_object()
-                assert page_of[id(note_page)] == number, f"{target} is not on its call's page"
+                assert target in destinations, f"note {target} is lost"
+                note_page = page_of[id(destinations[target]["/Page"].get_object())]
+                assert note_page in (number, number + 1), f"{target} is far from its call"
+                moved += note_page != number
     assert calls > 30
+    assert moved <= calls // 10
 
 
 def test_notes_link_back_to_their_calls(pdf):
