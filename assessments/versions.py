@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from assessments import editing, scoring, workflow
+from assessments import editing, workflow
 from assessments.constants import VersionReason
 from assessments.exchange.export import snapshot
 from assessments.exchange.rows import Rows
@@ -44,10 +44,6 @@ class Snapshot:
     matrix: dict[str, Any]
     label: str
     version: Version | None = None
-
-    @property
-    def content_hash(self) -> str:
-        return content_hash(self.document, self.matrix)
 
 
 def content_hash(document: dict[str, Any], matrix: dict[str, Any]) -> str:
@@ -163,7 +159,3 @@ def _prefetched(obj: models.Model, name: str, model: type[models.Model], rows: l
     queryset._result_cache = list(rows)
     setattr(queryset, "_prefetch_done", True)  # noqa: B010 - private, as a prefetch sets it
     setattr(obj, "_prefetched_objects_cache", {name: queryset})  # noqa: B010
-
-
-def matrix_of(snap: Snapshot) -> scoring.RiskMatrix:
-    return scoring.matrix_from_data(snap.matrix)

@@ -143,10 +143,6 @@ def is_settled(assessment: Assessment) -> bool:
     return assessment.status in SETTLED
 
 
-def is_public(assessment: Assessment) -> bool:
-    return assessment.status in PUBLIC
-
-
 def published(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
     """The assessments of ``queryset`` that anyone may read."""
     return queryset.filter(status__in=PUBLIC)

@@ -88,12 +88,12 @@ class Rows:
         row: tuple,
         paths: Mapping[str, tuple] | None = None,
         *,
-        slug_scope: tuple[str, ...] | None = None,
+        free_slug: bool = False,
     ) -> bool:
         """``full_clean()`` and save ``obj``. On failure record its problems (a field's at
         ``paths[field]``, or ``row`` + the field's name; the others at ``row``) and return
-        False. With ``slug_scope``, ``obj.slug`` is a wish: the row is saved under the first
-        free slug like it among the rows sharing ``slug_scope``. Without a batch, ``obj`` only
+        False. With ``free_slug``, ``obj.slug`` is a wish: the row is saved under the first
+        free slug like it in its organisation. Without a batch, ``obj`` only
         gets an id of its own (in memory)."""
         self.built.setdefault(type(obj), []).append(obj)
         if self.batch is None:
@@ -101,10 +101,10 @@ class Rows:
             return True
         errors: dict[str, list[str]] = {}
         try:  # the slug's uniqueness is settled on insert when it is a wish
-            obj.full_clean(exclude=None if slug_scope is None else ["slug"])
+            obj.full_clean(exclude=["slug"] if free_slug else None)
         except ValidationError as exc:
             errors = exc.message_dict
-        if slug_scope is not None:
+        if free_slug:
             try:
                 slug_field = obj._meta.get_field("slug")
                 assert isinstance(slug_field, models.Field)
@@ -117,10 +117,7 @@ class Rows:
                 path = row if field == NON_FIELD_ERRORS else below
                 self.problems.extend((json_path(*path), message) for message in messages)
             return False
-        if slug_scope is None:
-            self.batch.create(obj)
-        else:
-            self.batch.create(obj, free_slug_like=obj.slug)  # type: ignore[attr-defined]
+        self.batch.create(obj, free_slug_like=obj.slug if free_slug else None)  # type: ignore[attr-defined]
         return True
 
     def create(
@@ -161,7 +158,7 @@ class Rows:
             return assessment
         if slug is None:  # the document's slug, or the first free one like it
             assessment.slug = data["slug"]
-            self.save(assessment, ("assessment",), paths, slug_scope=("organisation",))
+            self.save(assessment, ("assessment",), paths, free_slug=True)
             return assessment
         if Assessment.objects.filter(organisation=organisation, slug=slug).exists():
             self.problems.append(
