@@ -110,9 +110,7 @@ def recorded_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
 
 
 def _json(value: Any) -> Any:
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, datetime.date):
+    if isinstance(value, datetime.date):  # and datetime, its subclass
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
