@@ -1,0 +1,34 @@
+"""The event contract between modules that act and modules that tell people."""
+
+import pytest
+
+from assessments import events
+from tests import factories
+
+
+@pytest.mark.django_db
+def test_emit_tells_receivers_each_recipient_once_and_never_the_actor() -> None:
+    assessment = factories.assessment()
+    seen: list[events.Event] = []
+
+    def receiver(sender: object, event: events.Event, **kwargs: object) -> None:
+        seen.append(event)
+
+    actor = factories.user(username="actor")
+    other = factories.user(username="other")
+    events.happened.connect(receiver)
+    try:
+        events.emit(
+            events.EventKind.MENTION,
+            assessment=assessment,
+            recipients=[actor, other, other],
+            actor=actor,
+            path="/a/x/",
+            excerpt="hello",
+        )
+    finally:
+        events.happened.disconnect(receiver)
+    assert len(seen) == 1
+    assert [u.pk for u in seen[0].recipients] == [other.pk]
+    assert seen[0].details == {"excerpt": "hello"}
+    assert seen[0].path == "/a/x/"
