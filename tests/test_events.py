@@ -32,3 +32,27 @@ def test_emit_tells_receivers_each_recipient_once_and_never_the_actor() -> None:
     assert [u.pk for u in seen[0].recipients] == [other.pk]
     assert seen[0].details == {"excerpt": "hello"}
     assert seen[0].path == "/a/x/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_is_sent_only_after_the_transaction_commits(mailoutbox) -> None:
+    from django.db import transaction
+
+    from assessments import mail
+
+    with transaction.atomic():
+        mail.queue(to=["a@example.org", ""], subject="Onderwerp", body="Tekst")
+        assert mailoutbox == []
+    assert [m.to for m in mailoutbox] == [["a@example.org"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_of_a_rolled_back_action_is_never_sent(mailoutbox) -> None:
+    from django.db import transaction
+
+    from assessments import mail
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        mail.queue(to=["a@example.org"], subject="Onderwerp", body="Tekst")
+        raise RuntimeError
+    assert mailoutbox == []
