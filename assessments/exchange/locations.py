@@ -69,7 +69,7 @@ def _risk_fields() -> dict[Parts, FieldInfo]:
 
     fields = {
         ("id",): _ID,
-        **_same_names(Risk, "category", "topic", "description"),
+        **_same_names(Risk, "category", "topic", "description", "raised_in"),
         ("residual",): _of(Risk, "residual_description"),
     }
     for name, below in RISK_FIELDS.items():

@@ -221,6 +221,7 @@ class Rows:
                 category=data["category"],
                 topic=data["topic"],
                 description=data["description"],
+                raised_in=data.get("raised_in", ""),  # optional: older files lack it
                 likelihood=data["likelihood"]["score"],
                 likelihood_justification=data["likelihood"]["justification"],
                 likelihood_reason=data["likelihood"]["reason"],
