@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from django.db import models
@@ -152,6 +152,7 @@ class Place:
     known: bool = True  # False when the path goes below what the format knows
 
 
+@cache  # the labels are lazy: they follow the language when shown
 def _fields(part: str) -> dict[Parts, FieldInfo]:
     if part == "assessment":
         return _same_names(Assessment, *_ASSESSMENT_FIELDS)
