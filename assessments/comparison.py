@@ -169,6 +169,7 @@ def _risk_values(risk: dict[str, Any]) -> dict[str, tuple[Label, str]]:
         "category": (gettext_lazy("risk category"), _category(risk["category"])),
         "topic": (gettext_lazy("topic"), risk["topic"]),
         "description": (gettext_lazy("gross risk (before measures)"), risk["description"]),
+        "raised_in": (gettext_lazy("came up at question"), _raised_in(risk.get("raised_in", ""))),
         "likelihood": (gettext_lazy("likelihood (kans)"), _score(risk["likelihood"]["score"])),
         "likelihood_justification": (
             gettext_lazy("justification of the likelihood"),
@@ -202,6 +203,10 @@ def _risk_values(risk: dict[str, Any]) -> dict[str, tuple[Label, str]]:
             residual["impact"]["reason"],
         ),
     }
+
+
+def _raised_in(number: str) -> str:
+    return dict(instrument.contribution_choices()).get(number, number)
 
 
 def _category(key: str) -> str:

@@ -262,6 +262,7 @@ class RiskForm(VersionedForm):
         model = Risk
         fields = [
             "category",
+            "raised_in",
             "topic",
             "description",
             "likelihood",
@@ -285,6 +286,8 @@ class RiskForm(VersionedForm):
         super().__init__(*args, **kwargs)
         for name in ("likelihood", "impact"):
             self.fields[name].choices = [("", _("not scored yet")), *self.fields[name].choices[1:]]
+        raised_in = self.fields["raised_in"]
+        raised_in.choices = [("", _("not at one of these questions")), *raised_in.choices[1:]]
 
     def clean(self):
         data = super().clean()

@@ -3,6 +3,10 @@
 An editor page (or a chapter page once the user starts typing) sends a heartbeat every
 ``HEARTBEAT_SECONDS``; an entry older than ``TTL_SECONDS`` no longer counts. Nothing here is
 stored in the database: the notice is a courtesy, the lock version still guards every save.
+
+The entries live in the default cache, so every process that serves editors must share it
+(``CACHE_URL``: Redis, or the database cache; not ``locmem``). Two heartbeats for the same
+item at the same instant may overwrite each other's entry; the next heartbeat restores it.
 """
 
 from __future__ import annotations

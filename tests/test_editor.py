@@ -166,12 +166,52 @@ def test_planned_measures_past_their_due_date_are_marked_overdue(team):
     assert page.content.decode().count("(overdue)") == 1
 
 
-def test_the_risk_shortcut_says_where_the_risk_came_from(team):
+def _selected(page: str, name: str) -> str:
+    """The value of the selected option of select ``name`` ("" for none)."""
+    select = re.search(rf'<select name="{name}".*?</select>', page, re.S)
+    assert select, name
+    chosen = re.search(r'<option value="([^"]*)"[^>]*selected', select.group(0))
+    return chosen.group(1) if chosen else ""
+
+
+def test_the_risk_shortcut_records_the_question_and_leaves_the_category_open(team):
+    """The instrument links no wellbeing value to a risk category, so none is chosen."""
     assessment, clients = team
     url = reverse("assessments:risk_new", args=[assessment.slug]) + "?from=2.8"
     page = clients["eva"].get(url).content.decode()
     assert "This risk came up at question 2.8" in page
-    assert "Came up at 2.8" in page  # in the description
+    assert _selected(page, "raised_in") == "2.8"
+    assert _selected(page, "category") == ""
+    response = clients["eva"].post(url, {"topic": "Pesten", "raised_in": "2.8"})
+    assert response.status_code == 400  # the category must be chosen
+    assert not assessment.risks.exists()
+    response = clients["eva"].post(
+        url, {"category": "contact", "topic": "Pesten", "raised_in": "2.8"}
+    )
+    assert response.status_code == 302
+    risk = assessment.risks.get()
+    assert (risk.category, risk.raised_in, risk.description) == ("contact", "2.8", "")
+
+
+def test_a_risk_shows_where_it_came_up_and_that_can_be_changed(team):
+    assessment, clients = team
+    risk = factories.risk(assessment, raised_in="2.13")
+    chapter_3 = reverse("assessments:chapter", args=[assessment.slug, 3])
+    page = clients["vera"].get(chapter_3).content.decode()
+    chapter_2 = reverse("assessments:chapter", args=[assessment.slug, 2])
+    assert f'Came up at <a href="{chapter_2}#q-2-13">2.13 social connection</a>' in page
+    dutch = Client()
+    dutch.force_login(assessment.organisation.memberships.get(role=Role.VIEWER).user)
+    assert "Naar voren gekomen bij <a" in dutch.get(chapter_3).content.decode()
+
+    edit = reverse("assessments:risk_edit", args=[assessment.slug, risk.pk])
+    form = {"category": "contact", "topic": risk.topic, "raised_in": "", "lock_version": 1}
+    assert clients["eva"].post(edit, form).status_code == 302
+    risk.refresh_from_db()
+    assert risk.raised_in == ""
+    assert "Came up at" not in clients["vera"].get(chapter_3).content.decode()
+    form = {**form, "raised_in": "2.1", "lock_version": 2}  # not a wellbeing question
+    assert clients["eva"].post(edit, form).status_code == 400
 
 
 def test_the_prescan_refuses_1_3_and_flags_the_notes_when_the_outcome_changes(team):

@@ -93,30 +93,67 @@ def test_import_reports_every_problem_and_saves_nothing(tmp_path, exported):
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(document), encoding="utf-8")
     before = exchange_helpers.row_counts()
-    out, err, exc = run_failing("kia_import", str(bad), "--organisation", "team")
+    out, err, exc = run_failing(
+        "kia_import", str(bad), "--organisation", "team", "--language", "en"
+    )
     assert exchange_helpers.row_counts() == before
     assert out == ""
     lines = err.splitlines()
-    assert lines[0].startswith("$.risks[0].category: 'weather' is not one of ['content', ")
-    assert lines[1] == "$.measures[0].status: 'done' is not one of ['in_place', 'planned']"
+    assert lines[0].startswith(
+        "Risk R4, risk category: 'weather' is not one of the possible values; choose "
+        '"content" (3.1 Content risks), '
+    )
+    assert lines[0].endswith(" [$.risks[0].category]")
+    assert lines[1] == (
+        "Measure 1 of risk R4, status: 'done' is not one of the possible values; choose "
+        '"in_place" (in place) or "planned". [$.measures[0].status]'
+    )
     assert len(lines) == 2
-    assert "2 problem(s); nothing was imported" in str(exc)
+    assert "bad.json: 2 problems; nothing was imported." in str(exc)
+
+
+def test_import_speaks_dutch_by_default(tmp_path, exported):
+    factories.organisation(slug="team")
+    document = json.loads(exported.read_text(encoding="utf-8"))
+    document["risks"][1]["likelihood"]["score"] = "hgh"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document), encoding="utf-8")
+    _out, err, exc = run_failing("kia_import", str(bad), "--organisation", "team")
+    assert err == (
+        "Risico R2, kans: 'hgh' is geen van de mogelijke waarden; kies \"low\" (laag), "
+        '"medium" (midden), "high" (hoog), "not_assessable" (niet te beoordelen) of "" '
+        "(leeg: nog niet ingevuld). [$.risks[1].likelihood.score]\n"
+    )
+    assert "bad.json: 1 probleem; er is niets geïmporteerd." in str(exc)
 
 
 def test_import_with_a_taken_slug_fails(exported):
     factories.organisation(slug="team")
     run("kia_import", str(exported), "--organisation", "team")
     _out, err, _exc = run_failing(
-        "kia_import", str(exported), "--organisation", "team", "--slug", "tiktok-test"
+        "kia_import",
+        str(exported),
+        "--organisation",
+        "team",
+        "--slug",
+        "tiktok-test",
+        "--language",
+        "en",
     )
-    assert err == "$.assessment.slug: The short name 'tiktok-test' is already taken.\n"
+    assert err == (
+        "General information, short name (in links): The short name 'tiktok-test' is already "
+        "taken. [$.assessment.slug]\n"
+    )
 
 
 def test_import_needs_an_existing_organisation_and_file(tmp_path, exported):
-    _out, _err, exc = run_failing("kia_import", str(exported), "--organisation", "nobody")
+    english = ("--language", "en")
+    _out, _err, exc = run_failing("kia_import", str(exported), "--organisation", "nobody", *english)
     assert "No organisation has the slug 'nobody'." in str(exc)
     factories.organisation(slug="team")
-    _out, _err, exc = run_failing("kia_import", str(tmp_path / "x.json"), "--organisation", "team")
+    _out, _err, exc = run_failing(
+        "kia_import", str(tmp_path / "x.json"), "--organisation", "team", *english
+    )
     assert "Cannot read" in str(exc)
 
 
@@ -136,7 +173,7 @@ def test_demo_loads_valid_files_reports_invalid_ones_and_is_idempotent(tmp_path)
 
     out, err, exc = run_failing("kia_demo", "--directory", str(tmp_path))
     assert "broken.json" in str(exc)
-    assert "$.assessment: this key is required" in err
+    assert "General information: This is missing; it is required." in err
     assert "voorbeeld-huiswerkapp.json is missing" in out
     assert "tiktok-2025.json: loaded as 'tiktok-2025'." in out
     # The file says "final", but this one has gaps: it stays a draft and says why.

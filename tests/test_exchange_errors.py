@@ -10,7 +10,9 @@ from tests import exchange_helpers, factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-SCORES = "['low', 'medium', 'high', 'not_assessable', '']"
+SCORES = (
+    '"low", "medium", "high", "not_assessable" (cannot be assessed) or "" (empty: not answered yet)'
+)
 
 
 @pytest.fixture
@@ -36,8 +38,8 @@ def test_broken_json_names_line_and_column():
     [(path, message)] = refused(raw)
     assert path == "$"
     assert message == (
-        "This is not valid JSON: Expecting property name enclosed in double quotes "
-        "(line 3, column 16)."
+        "The file is not valid JSON: line 3, column 16: a field name in double quotes was "
+        "expected here (is a comma too many?)."
     )
 
 
@@ -47,7 +49,7 @@ def test_broken_json_names_line_and_column():
         (b"\xff\xfe{}", "The file is not UTF-8 text (byte 0)."),
         (b"[1, 2]", "The document must be a JSON object."),
         (b'{"a": 1, "a": 2}', "The key 'a' appears twice in the same object."),
-        (b'{"version": NaN}', "This is not valid JSON: NaN is not a JSON value"),
+        (b'{"version": NaN}', "The file is not valid JSON: NaN is not a JSON value."),
     ],
 )
 def test_unreadable_documents(raw, message):
@@ -66,9 +68,9 @@ def test_wrong_types(document):
     document["assessment"]["service_cooperated"] = "no"
     document["goals"] = {}
     assert refused(document) == [
-        ("$.assessment.service_cooperated", "'no' is not of type 'boolean', 'null'"),
-        ("$.goals", "{} is not of type 'array'"),
-        ("$.risks[0].topic", "5 is not of type 'string'"),
+        ("$.assessment.service_cooperated", "This must be true, false or null (empty), not 'no'."),
+        ("$.goals", "This must be a list [ … ], not an object."),
+        ("$.risks[0].topic", "This must be text, not 5."),
     ]
 
 
@@ -76,12 +78,19 @@ def test_unknown_category(document):
     document["risks"][1]["category"] = "weather"
     [(path, message)] = refused(document)
     assert path == "$.risks[1].category"
-    assert message.startswith("'weather' is not one of ['content', 'conduct', ")
+    assert message.startswith(
+        "'weather' is not one of the possible values; choose \"content\" (3.1 Content risks), "
+    )
 
 
 def test_unknown_score(document):
     document["risks"][3]["likelihood"]["score"] = "hgh"
-    assert refused(document) == [("$.risks[3].likelihood.score", f"'hgh' is not one of {SCORES}")]
+    assert refused(document) == [
+        (
+            "$.risks[3].likelihood.score",
+            f"'hgh' is not one of the possible values; choose {SCORES}.",
+        )
+    ]
 
 
 def test_every_schema_problem_is_reported_in_format_order(document):
@@ -114,7 +123,7 @@ def test_missing_required_part(document, remove, path):
     for key in remove[:-1]:
         parent = parent[key]
     del parent[remove[-1]]
-    assert refused(document) == [(path, "this key is required")]
+    assert refused(document) == [(path, "This is missing; it is required.")]
 
 
 @pytest.mark.parametrize(
@@ -136,7 +145,7 @@ def test_unknown_keys(document, where, key, path):
     parent[key] = ""
     [(reported, message)] = refused(document)
     assert reported == path
-    assert message.startswith("unknown key; allowed here: ")
+    assert message.startswith(f"The field '{key}' is not known here; known are: ")
 
 
 def test_measure_pointing_at_a_missing_risk(document):
@@ -170,8 +179,8 @@ def test_duplicate_ids(document):
     document["risks"][1]["id"] = "risk-1"
     document["risks"][2]["id"] = "goal-2"  # ids are unique across goals and risks
     assert refused(document) == [
-        ("$.risks[1].id", "The id 'risk-1' is already used at $.risks[0].id."),
-        ("$.risks[2].id", "The id 'goal-2' is already used at $.goals[1].id."),
+        ("$.risks[1].id", "The id 'risk-1' is already used by Risk R1."),
+        ("$.risks[2].id", "The id 'goal-2' is already used by Goal 2."),
     ]
 
 
@@ -221,7 +230,7 @@ def test_dates(document):
     document["sources"][1]["accessed_on"] = "2024-02-30"
     document["measures"][0]["due_date"] = "1-2-2025"
     assert refused(document) == [
-        ("$.measures[0].due_date", "'1-2-2025' does not match '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'")
+        ("$.measures[0].due_date", "'1-2-2025' is not a date written as YYYY-MM-DD.")
     ]
     document["measures"][0]["due_date"] = None
     assert refused(document) == [

@@ -54,6 +54,7 @@ def test_contribution_numbers_are_the_instruments():
     agree(list(PROPS["contributions"]["properties"]), numbers, "contributions")
     linked = item("proportionality", "contribution")["enum"]
     agree(linked, [*numbers, None], "proportionality contribution")
+    agree(item("risks", "raised_in")["enum"], [*numbers, ""], "risk raised_in")
 
 
 def test_risk_categories_are_the_instruments():

@@ -137,20 +137,22 @@ def test_failed_import_lists_the_problems_and_saves_nothing(client, assessment):
     response = upload(client, org, json.dumps(document).encode())
     assert response.status_code == 400
     assert exchange_helpers.row_counts() == before
-    assert response.context["problems"] == [
-        (
-            "$.risks[3].likelihood.score",
-            "'hgh' is not one of ['low', 'medium', 'high', 'not_assessable', '']",
-        )
-    ]
+    [problem] = response.context["problems"]
+    assert problem["path"] == "$.risks[3].likelihood.score"
+    assert problem["location"] == "Risk R4, likelihood (kans)"
+    assert problem["message"].startswith("'hgh' is not one of the possible values; choose ")
     html = response.content.decode()
     assert "The file was not imported" in html
-    assert "<code>$.risks[3].likelihood.score</code>: &#x27;hgh&#x27; is not one of" in html
+    assert (
+        "<strong>Risk R4, likelihood (kans)</strong>: &#x27;hgh&#x27; is not one of the "
+        "possible values" in html
+    )
+    assert '<code class="text-body-secondary">$.risks[3].likelihood.score</code>' in html
 
     document["risks"][3]["likelihood"]["score"] = "high"  # now the reference is checked
     response = upload(client, org, json.dumps(document).encode())
     assert response.status_code == 400
-    assert "<code>$.measures[0].risk</code>: No risk has the id &#x27;risk-42&#x27;." in (
+    assert "<strong>Measure 1, risk</strong>: No risk has the id &#x27;risk-42&#x27;." in (
         response.content.decode()
     )
     assert exchange_helpers.row_counts() == before
@@ -161,8 +163,10 @@ def test_broken_json_upload(client):
     client.force_login(factories.member(org, Role.EDITOR))
     response = upload(client, org, b'{"format": ')
     assert response.status_code == 400
-    assert "This is not valid JSON" in response.content.decode()
-    assert "(line 1, column 12)" in response.content.decode()
+    assert (
+        "<strong>The file</strong>: The file is not valid JSON: line 1, column 12: a value was "
+        "expected here." in response.content.decode()
+    )
 
 
 @override_settings(KIA_MAX_UPLOAD_BYTES=1000)

@@ -4,7 +4,7 @@
 document raises ``InvalidAssessment`` with every (JSON path, message) found.
 """
 
-from assessments.exchange.errors import InvalidAssessment, json_path
+from assessments.exchange.errors import InvalidAssessment, describe, json_path
 from assessments.exchange.export import export_assessment, to_json
 from assessments.exchange.importer import import_assessment
 from assessments.exchange.schema import FORMAT, VERSION
@@ -13,6 +13,7 @@ __all__ = [
     "FORMAT",
     "VERSION",
     "InvalidAssessment",
+    "describe",
     "export_assessment",
     "import_assessment",
     "json_path",

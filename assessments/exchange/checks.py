@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from assessments.constants import GoalKind, ProportionalitySide, YesNo
-from assessments.exchange.errors import Problem, json_path
+from assessments.exchange.errors import Problem, json_path, text
+from assessments.exchange.locations import place_label
 from assessments.scoring import Score
 
 _DATE_FIELDS = {
@@ -44,8 +44,11 @@ def row_limit_problems(data: dict[str, Any]) -> list[Problem]:
     return [
         (
             json_path(key),
-            _("This list has %(count)d rows; at most %(limit)d are accepted.")
-            % {"count": len(value), "limit": limit},
+            text(
+                gettext_noop("This list has %(count)d rows; at most %(limit)d are accepted."),
+                count=len(value),
+                limit=limit,
+            ),
         )
         for key, value in data.items()
         if isinstance(value, list) and len(value) > limit
@@ -57,12 +60,20 @@ def _text_problems(value: Any, path: tuple) -> Iterator[Problem]:
     and no text may be longer than a form accepts (``KIA_MAX_TEXT_CHARS``)."""
     if isinstance(value, str):
         if "\x00" in value:
-            yield json_path(*path), _("The text contains a NUL character (\\u0000).")
+            yield (
+                json_path(*path),
+                text(gettext_noop("The text contains a NUL character (\\u0000).")),
+            )
         if len(value) > settings.KIA_MAX_TEXT_CHARS:
             yield (
                 json_path(*path),
-                _("The text has %(count)d characters; at most %(limit)d are accepted.")
-                % {"count": len(value), "limit": settings.KIA_MAX_TEXT_CHARS},
+                text(
+                    gettext_noop(
+                        "The text has %(count)d characters; at most %(limit)d are accepted."
+                    ),
+                    count=len(value),
+                    limit=settings.KIA_MAX_TEXT_CHARS,
+                ),
             )
     elif isinstance(value, dict):
         for key, item in value.items():
@@ -93,27 +104,32 @@ def _date_problems(data: dict[str, Any]) -> Iterator[Problem]:
                 except ValueError:
                     yield (
                         _row_path(part, index, name),
-                        _("'%(value)s' is not a valid date.") % {"value": row[name]},
+                        text(gettext_noop("'%(value)s' is not a valid date."), value=row[name]),
                     )
     start, end = data["assessment"]["period_start"], data["assessment"]["period_end"]
     if start and end and end < start:  # ISO dates compare correctly as text
-        yield json_path("assessment", "period_end"), _("The period cannot end before it starts.")
+        yield (
+            json_path("assessment", "period_end"),
+            text(gettext_noop("The period cannot end before it starts.")),
+        )
 
 
 def _id_problems(data: dict[str, Any]) -> Iterator[Problem]:
     """Ids of goals and risks are unique throughout the document."""
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, int]] = {}
     for part in ("goals", "risks"):
         for index, row in enumerate(data[part]):
-            path = json_path(part, index, "id")
             if row["id"] in seen:
                 yield (
-                    path,
-                    _("The id '%(id)s' is already used at %(other)s.")
-                    % {"id": row["id"], "other": seen[row["id"]]},
+                    json_path(part, index, "id"),
+                    text(
+                        gettext_noop("The id '%(id)s' is already used by %(other)s."),
+                        id=row["id"],
+                        other=place_label(seen[row["id"]], data),
+                    ),
                 )
             else:
-                seen[row["id"]] = path
+                seen[row["id"]] = (part, index)
 
 
 def _reference_problems(data: dict[str, Any]) -> Iterator[Problem]:
@@ -121,7 +137,7 @@ def _reference_problems(data: dict[str, Any]) -> Iterator[Problem]:
     risk_ids = {risk["id"] for risk in data["risks"]}
 
     def no_risk(value: str) -> str:
-        return _("No risk has the id '%(id)s'.") % {"id": value}
+        return text(gettext_noop("No risk has the id '%(id)s'."), id=value)
 
     for index, measure in enumerate(data["measures"]):
         if measure["risk"] not in risk_ids:
@@ -133,29 +149,29 @@ def _reference_problems(data: dict[str, Any]) -> Iterator[Problem]:
             if is_harm:
                 yield (
                     json_path("proportionality", index, "goal"),
-                    _("A harm can only come from a risk."),
+                    text(gettext_noop("A harm can only come from a risk.")),
                 )
             elif item["goal"] not in goal_ids:
                 yield (
                     json_path("proportionality", index, "goal"),
-                    _("No goal has the id '%(id)s'.") % {"id": item["goal"]},
+                    text(gettext_noop("No goal has the id '%(id)s'."), id=item["goal"]),
                 )
         if item["contribution"] is not None:
             if is_harm:
                 yield (
                     json_path("proportionality", index, "contribution"),
-                    _("A harm can only come from a risk."),
+                    text(gettext_noop("A harm can only come from a risk.")),
                 )
             elif item["goal"] is not None:
                 yield (
                     json_path("proportionality", index, "contribution"),
-                    _("A benefit comes from a goal or a contribution, not both."),
+                    text(gettext_noop("A benefit comes from a goal or a contribution, not both.")),
                 )
         if item["risk"] is not None:
             if not is_harm:
                 yield (
                     json_path("proportionality", index, "risk"),
-                    _("A benefit cannot come from a risk."),
+                    text(gettext_noop("A benefit cannot come from a risk.")),
                 )
             elif item["risk"] not in risk_ids:
                 yield json_path("proportionality", index, "risk"), no_risk(item["risk"])
@@ -164,7 +180,10 @@ def _reference_problems(data: dict[str, Any]) -> Iterator[Problem]:
 def _goal_problems(data: dict[str, Any]) -> Iterator[Problem]:
     main = [index for index, goal in enumerate(data["goals"]) if goal["kind"] == GoalKind.MAIN]
     for index in main[1:]:
-        yield json_path("goals", index, "kind"), _("An assessment has only one main goal.")
+        yield (
+            json_path("goals", index, "kind"),
+            text(gettext_noop("An assessment has only one main goal.")),
+        )
 
 
 _REASON_MESSAGES = {
@@ -186,13 +205,16 @@ def _score_problems(data: dict[str, Any]) -> Iterator[Problem]:
             for key in keys:
                 estimate = estimate[key]
             if estimate["score"] == Score.NOT_ASSESSABLE and not estimate["reason"].strip():
-                yield json_path("risks", index, *keys, "reason"), _(message)
+                yield json_path("risks", index, *keys, "reason"), text(message)
 
 
 def _prescan_problems(data: dict[str, Any]) -> Iterator[Problem]:
     prescan = data["prescan"]
     if prescan["1.3"] and prescan["1.2"] != YesNo.NO:
-        yield json_path("prescan", "1.3"), _("Question 1.3 is only answered when 1.2 is 'no'.")
+        yield (
+            json_path("prescan", "1.3"),
+            text(gettext_noop("Question 1.3 is only answered when 1.2 is 'no'.")),
+        )
 
 
 def _source_problems(data: dict[str, Any]) -> Iterator[Problem]:
@@ -201,7 +223,7 @@ def _source_problems(data: dict[str, Any]) -> Iterator[Problem]:
         if source["key"] in seen:
             yield (
                 json_path("sources", index, "key"),
-                _("Another source of this assessment has this key."),
+                text(gettext_noop("Another source of this assessment has this key.")),
             )
         else:
             seen[source["key"]] = index

@@ -193,6 +193,7 @@ def _risk(risk: Risk, risk_id: str) -> dict[str, Any]:
         "category": risk.category,
         "topic": risk.topic,
         "description": risk.description,
+        "raised_in": risk.raised_in,
         "likelihood": {
             "score": risk.likelihood,
             "justification": risk.likelihood_justification,

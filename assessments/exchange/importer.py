@@ -29,11 +29,12 @@ from typing import Any
 
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from assessments import editing
 from assessments.constants import Channel, Status
 from assessments.exchange.checks import row_limit_problems, semantic_problems
-from assessments.exchange.errors import InvalidAssessment, Problem, json_path
+from assessments.exchange.errors import InvalidAssessment, Problem, json_path, text
 from assessments.exchange.parsing import parse
 from assessments.exchange.rows import Rows
 from assessments.exchange.schema import FORMAT, VERSION, schema_problems
@@ -74,23 +75,32 @@ def import_document(
     for check in (_format_problems, row_limit_problems, schema_problems, semantic_problems):
         problems = check(document)
         if problems:
-            raise InvalidAssessment(problems)
+            raise InvalidAssessment(problems, document=document)
     try:
         with transaction.atomic():
             batch = editing.Batch(editing.Actor(user, Channel.IMPORT))
             rows = Rows(batch=batch)
             assessment = rows.create(document, organisation=organisation, slug=slug)
             if rows.problems:
-                raise InvalidAssessment(rows.problems)  # rolls the transaction back
+                raise InvalidAssessment(rows.problems, document=document)  # rolls back
             batch.finish()
     except DatabaseError as exc:
         if slug is not None and organisation.assessments.filter(slug=slug).exists():
-            taken = _("The short name '%(slug)s' is already taken.") % {"slug": slug}
+            taken = text(gettext_noop("The short name '%(slug)s' is already taken."), slug=slug)
             raise InvalidAssessment([(json_path("assessment", "slug"), taken)]) from exc
         # The database's own words may name tables and other rows: log them, don't show them.
         logger.exception("import into organisation %s refused by the database", organisation.pk)
         raise InvalidAssessment(
-            [("$", _("The assessment could not be saved. Nothing was imported; try again."))]
+            [
+                (
+                    "$",
+                    text(
+                        gettext_noop(
+                            "The assessment could not be saved. Nothing was imported; try again."
+                        )
+                    ),
+                )
+            ]
         ) from exc
     notices = []
     status = document["assessment"].get("status", Status.DRAFT)
@@ -107,13 +117,15 @@ def import_document(
 
 def _format_problems(document: Any) -> list[Problem]:
     if not isinstance(document, Mapping):
-        return [("$", _("The document must be a JSON object."))]
+        return [("$", text(gettext_noop("The document must be a JSON object.")))]
     if document.get("format") != FORMAT:
         return [
             (
                 json_path("format"),
-                _("This is not a KIA assessment: 'format' must be '%(format)s'.")
-                % {"format": FORMAT},
+                text(
+                    gettext_noop("This is not a KIA assessment: 'format' must be '%(format)s'."),
+                    format=FORMAT,
+                ),
             )
         ]
     version = document.get("version")
@@ -121,11 +133,14 @@ def _format_problems(document: Any) -> list[Problem]:
         return [
             (
                 json_path("version"),
-                _(
-                    "Version %(version)s of the format cannot be read; "
-                    "this app reads version %(ours)s."
-                )
-                % {"version": json.dumps(version), "ours": VERSION},
+                text(
+                    gettext_noop(
+                        "Version %(version)s of the format cannot be read; "
+                        "this app reads version %(ours)s."
+                    ),
+                    version=json.dumps(version),
+                    ours=VERSION,
+                ),
             )
         ]
     return []

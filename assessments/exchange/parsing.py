@@ -7,9 +7,47 @@ from typing import Any
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from assessments.exchange.errors import InvalidAssessment, json_path
+from assessments.exchange.errors import InvalidAssessment, json_path, text
+
+# The reasons json.JSONDecodeError gives (by how they start), told in the UI language.
+_JSON_REASONS = (
+    ("Expecting value", gettext_noop("a value was expected here")),
+    (
+        "Expecting property name",
+        gettext_noop("a field name in double quotes was expected here (is a comma too many?)"),
+    ),
+    ("Expecting ':'", gettext_noop("a colon (:) was expected here")),
+    ("Expecting ','", gettext_noop("a comma (,) was expected here")),
+    ("Extra data", gettext_noop("there is more after the end of the document")),
+    ("Unterminated string", gettext_noop("a text is not closed with a double quote")),
+    (
+        "Invalid control character",
+        gettext_noop("a text holds a control character such as a line break; write it as \\n"),
+    ),
+    ("Invalid \\escape", gettext_noop("a text holds an unknown escape after a backslash (\\)")),
+    ("Invalid \\u", gettext_noop("a \\u escape needs four hexadecimal digits")),
+    (
+        "Illegal trailing comma",
+        gettext_noop("there is a comma too many before the closing bracket"),
+    ),
+)
+
+
+class _NotJSON(ValueError):
+    """NaN, Infinity or -Infinity: Python reads them, JSON does not have them."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _json_reason(error: json.JSONDecodeError) -> str:
+    for start, reason in _JSON_REASONS:
+        if error.msg.startswith(start):
+            return text(reason)
+    return text(gettext_noop("the text cannot be read here"))
 
 
 def parse(raw: bytes | bytearray | str) -> Any:
@@ -22,21 +60,32 @@ def parse(raw: bytes | bytearray | str) -> Any:
             [
                 (
                     "$",
-                    _("The file is %(size)s; the largest accepted is %(limit)s.")
-                    % {"size": filesizeformat(len(raw)), "limit": filesizeformat(limit)},
+                    text(
+                        gettext_noop("The file is %(size)s; the largest accepted is %(limit)s."),
+                        size=filesizeformat(len(raw)),
+                        limit=filesizeformat(limit),
+                    ),
                 )
             ]
         )
     try:
-        text = bytes(raw).decode("utf-8-sig")  # a BOM, as some editors write, is fine
+        decoded = bytes(raw).decode("utf-8-sig")  # a BOM, as some editors write, is fine
     except UnicodeDecodeError as exc:
         raise InvalidAssessment(
-            [("$", _("The file is not UTF-8 text (byte %(position)d).") % {"position": exc.start})]
+            [
+                (
+                    "$",
+                    text(
+                        gettext_noop("The file is not UTF-8 text (byte %(position)d)."),
+                        position=exc.start,
+                    ),
+                )
+            ]
         ) from exc
     duplicates: list[str] = []
     try:
         value = json.loads(
-            text,
+            decoded,
             object_pairs_hook=lambda pairs: _object(pairs, duplicates),
             parse_constant=_refuse_constant,
         )
@@ -45,13 +94,26 @@ def parse(raw: bytes | bytearray | str) -> Any:
             [
                 (
                     "$",
-                    _("This is not valid JSON: %(error)s (line %(line)d, column %(column)d).")
-                    % {"error": exc.msg, "line": exc.lineno, "column": exc.colno},
+                    text(
+                        gettext_noop(
+                            "The file is not valid JSON: line %(line)s, column %(column)s: "
+                            "%(reason)s."
+                        ),
+                        line=exc.lineno,
+                        column=exc.colno,
+                        reason=_json_reason(exc),
+                    ),
                 )
             ]
         ) from exc
-    except (ValueError, RecursionError) as exc:
-        message = _("This is not valid JSON: %(error)s") % {"error": exc}
+    except _NotJSON as exc:
+        message = text(
+            gettext_noop("The file is not valid JSON: %(name)s is not a JSON value."),
+            name=exc.name,
+        )
+        raise InvalidAssessment([("$", message)]) from exc
+    except RecursionError as exc:
+        message = text(gettext_noop("The file is not valid JSON: it is nested too deeply."))
         raise InvalidAssessment([("$", message)]) from exc
     surrogate = _lone_surrogate(value)
     if surrogate:
@@ -59,9 +121,11 @@ def parse(raw: bytes | bytearray | str) -> Any:
             [
                 (
                     surrogate,
-                    _(
-                        "The text contains a lone surrogate escape (such as \\ud800), "
-                        "which is not a character; it cannot be stored."
+                    text(
+                        gettext_noop(
+                            "The text contains a lone surrogate escape (such as \\ud800), "
+                            "which is not a character; it cannot be stored."
+                        )
                     ),
                 )
             ]
@@ -69,7 +133,12 @@ def parse(raw: bytes | bytearray | str) -> Any:
     if duplicates:
         raise InvalidAssessment(
             [
-                ("$", _("The key '%(key)s' appears twice in the same object.") % {"key": key})
+                (
+                    "$",
+                    text(
+                        gettext_noop("The key '%(key)s' appears twice in the same object."), key=key
+                    ),
+                )
                 for key in dict.fromkeys(duplicates)
             ]
         )
@@ -115,4 +184,4 @@ def _object(pairs: list[tuple[str, Any]], duplicates: list[str]) -> dict[str, An
 
 
 def _refuse_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a JSON value")
+    raise _NotJSON(name)

@@ -17,10 +17,11 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.utils.translation import gettext as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext_noop
 
 from assessments import editing, instrument
-from assessments.exchange.errors import InvalidAssessment, Problem, json_path
+from assessments.exchange.errors import InvalidAssessment, Problem, json_path, text
 from assessments.models import (
     Answer,
     Assessment,
@@ -33,6 +34,9 @@ from assessments.models import (
     ServiceResponse,
     Source,
 )
+
+# A model's validation message, translated when shown (as the importer's own messages are).
+_shown = lazy(lambda error: " ".join(error), str)
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -58,7 +62,7 @@ _PRESCAN_FIELDS = {
     **{field: number for number, field in instrument.PRESCAN_FIELDS.items()},
     "prescan_note": "note",
 }
-_RISK_FIELDS = {  # model field -> path below the risk
+RISK_FIELDS = {  # model field -> path below the risk
     "likelihood": ("likelihood", "score"),
     "likelihood_justification": ("likelihood", "justification"),
     "likelihood_reason": ("likelihood", "reason"),
@@ -99,23 +103,23 @@ class Rows:
         if self.batch is None:
             obj.pk = len(self.built[type(obj)]) if obj.pk is None else obj.pk
             return True
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[ValidationError]] = {}
         try:  # the slug's uniqueness is settled on insert when it is a wish
             obj.full_clean(exclude=["slug"] if free_slug else None)
         except ValidationError as exc:
-            errors = exc.message_dict
+            errors = exc.error_dict
         if free_slug:
             try:
                 slug_field = obj._meta.get_field("slug")
                 assert isinstance(slug_field, models.Field)
                 slug_field.clean(obj.slug, obj)  # type: ignore[attr-defined]
             except ValidationError as exc:
-                errors.setdefault("slug", []).extend(exc.messages)
+                errors.setdefault("slug", []).extend(exc.error_list)
         if errors:
             for field, messages in errors.items():
                 below = (paths or {}).get(field, (*row, field))
                 path = row if field == NON_FIELD_ERRORS else below
-                self.problems.extend((json_path(*path), message) for message in messages)
+                self.problems.extend((json_path(*path), _shown(error)) for error in messages)
             return False
         self.batch.create(obj, free_slug_like=obj.slug if free_slug else None)  # type: ignore[attr-defined]
         return True
@@ -125,7 +129,7 @@ class Rows:
     ) -> Assessment:
         assessment = self._assessment(document, organisation=organisation, slug=slug)
         if assessment.pk is None:
-            raise InvalidAssessment(self.problems)  # nothing can hang off it
+            raise InvalidAssessment(self.problems, document=document)  # nothing hangs off it
         self._answers(assessment, document["answers"])
         goals = self._goals(assessment, document["goals"])
         contributions = self._contributions(assessment, document)
@@ -164,7 +168,7 @@ class Rows:
             self.problems.append(
                 (
                     json_path("assessment", "slug"),
-                    _("The short name '%(slug)s' is already taken.") % {"slug": slug},
+                    text(gettext_noop("The short name '%(slug)s' is already taken."), slug=slug),
                 )
             )
             return assessment
@@ -217,6 +221,7 @@ class Rows:
                 category=data["category"],
                 topic=data["topic"],
                 description=data["description"],
+                raised_in=data.get("raised_in", ""),  # optional: older files lack it
                 likelihood=data["likelihood"]["score"],
                 likelihood_justification=data["likelihood"]["justification"],
                 likelihood_reason=data["likelihood"]["reason"],
@@ -229,7 +234,7 @@ class Rows:
                 residual_impact=residual["impact"]["score"],
                 residual_impact_reason=residual["impact"]["reason"],
             )
-            paths = {field: ("risks", index, *below) for field, below in _RISK_FIELDS.items()}
+            paths = {field: ("risks", index, *below) for field, below in RISK_FIELDS.items()}
             if self.save(risk, ("risks", index), paths):
                 created[data["id"]] = risk
         return created

@@ -32,6 +32,15 @@ class Risk(Tracked):
         _("risk category"), max_length=32, choices=instrument.category_choices
     )
     topic = models.CharField(_("topic"), max_length=300)
+    # The wellbeing question (2.8-2.14) at which the risk came up, if it did (the "record a
+    # risk" shortcut there fills it in). The instrument links no value to a risk category.
+    raised_in = models.CharField(
+        _("came up at question"),
+        max_length=8,
+        blank=True,
+        choices=instrument.contribution_choices,
+        help_text=_("The contribution question (2.8–2.14) where this risk came up, if any."),
+    )
     description = models.TextField(_("gross risk (before measures)"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
@@ -77,6 +86,12 @@ class Risk(Tracked):
                 name="risk_category_known",
             ),
             models.CheckConstraint(
+                condition=Q(
+                    raised_in__in=["", *(q.number for q in instrument.CONTRIBUTION_QUESTIONS)]
+                ),
+                name="risk_raised_in_known",
+            ),
+            models.CheckConstraint(
                 condition=Q(likelihood__in=SCORE_VALUES)
                 & Q(impact__in=SCORE_VALUES)
                 & Q(residual_likelihood__in=SCORE_VALUES)
@@ -91,6 +106,12 @@ class Risk(Tracked):
     @property
     def category_info(self) -> instrument.RiskCategory:
         return instrument.category(self.category)
+
+    @property
+    def raised_in_values(self) -> str:
+        """The wellbeing values of the question the risk came up at ("zelfverwezenlijking")."""
+        question = instrument.QUESTION_BY_NUMBER.get(self.raised_in) if self.raised_in else None
+        return ", ".join(str(value.name) for value in question.values) if question else ""
 
     @property
     def gross_score(self) -> scoring.RiskScore:

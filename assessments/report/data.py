@@ -156,6 +156,9 @@ class RiskBlock:
     estimate: Estimate | None = None
     residual: Estimate | None = None
     risk_pk: int = 0
+    raised_in: str = ""  # "2.8" when the risk came up at a wellbeing question
+    raised_in_values: str = ""  # that question's values, e.g. "zelfverwezenlijking"
+    raised_in_anchor: str = ""  # where the report prints that question
 
 
 @dataclass
@@ -714,6 +717,11 @@ class _Builder:
                 risk_pk=risk.pk,
             )
             block.description = self.md4(risk.description)
+            origin = instrument.QUESTION_BY_NUMBER.get(risk.raised_in)
+            if origin is not None:
+                block.raised_in = origin.number
+                block.raised_in_anchor = f"q-{origin.number.replace('.', '-')}"
+                block.raised_in_values = ", ".join(v.name.get(self.language) for v in origin.values)
             self.risk_blocks[risk.pk] = block
             blocks.append(block)
         for risk, block in zip(risks, blocks, strict=True):

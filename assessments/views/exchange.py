@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from assessments.constants import Role
 from assessments.exchange import InvalidAssessment, export_assessment, to_json
 from assessments.exchange.csv_register import register_csv, register_xlsx
+from assessments.exchange.errors import MAX_DESCRIBED, describe
 from assessments.exchange.importer import import_document
 from assessments.models import Organisation
 from assessments.permissions import Access, role_in
@@ -28,7 +29,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_ROLES = (Role.EDITOR, Role.OWNER)
 # Room for the multipart envelope and the other fields around the file.
 _FORM_OVERHEAD_BYTES = 64 * 1024
-MAX_PROBLEMS_SHOWN = 200
 
 
 def _download(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
@@ -113,12 +113,16 @@ def _content_length(request: HttpRequest) -> int:
 
 
 def _import_page(
-    request: HttpRequest, form: ImportForm, *, problems=(), status: int = 200
+    request: HttpRequest,
+    form: ImportForm,
+    *,
+    problems: InvalidAssessment | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     context = {
         "form": form,
-        "problems": problems[:MAX_PROBLEMS_SHOWN],
-        "more_problems": max(0, len(problems) - MAX_PROBLEMS_SHOWN),
+        "problems": describe(problems) if problems else [],
+        "more_problems": max(0, len(problems.problems) - MAX_DESCRIBED) if problems else 0,
         "can_import": form.fields["organisation"].queryset.exists(),
     }
     return render(request, "assessments/exchange/import.html", context, status=status)
@@ -135,7 +139,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
             "limit": filesizeformat(limit)
         }
         form = ImportForm(user=request.user)
-        return _import_page(request, form, problems=[("", message)], status=400)
+        return _import_page(request, form, problems=InvalidAssessment([("$", message)]), status=400)
     form = ImportForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
         return _import_page(request, form, status=400)
@@ -148,7 +152,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
             form.cleaned_data["file"].read(), organisation=organisation, user=request.user
         )
     except InvalidAssessment as exc:
-        return _import_page(request, form, problems=exc.problems, status=400)
+        return _import_page(request, form, problems=exc, status=400)
     assessment = imported.assessment
     # Slugs are unique per organisation: work in this one, so the link below leads to it.
     request.session["organisation_id"] = organisation.pk

@@ -76,31 +76,32 @@ def _risk(access: Access, pk: int) -> Risk | None:
 
 @assessment_view(Role.EDITOR)
 def risk_new(request: HttpRequest, access: Access) -> HttpResponse:
-    category = request.GET.get("category") or request.POST.get("category") or "content"
-    if category not in instrument.CATEGORY_BY_KEY:
-        raise Http404("No such risk category.")
     origin = request.GET.get("from", "")  # a chapter-2 question where the risk came up
+    source = instrument.QUESTION_BY_NUMBER.get(origin)
+    from_contribution = source in instrument.CONTRIBUTION_QUESTIONS
+    # From a wellbeing question (2.8-2.14) no category is chosen for the user: the
+    # instrument does not say which risk category a wellbeing value belongs to.
+    default = "" if from_contribution else "content"
+    category = request.GET.get("category") or request.POST.get("category") or default
+    if category and category not in instrument.CATEGORY_BY_KEY:
+        raise Http404("No such risk category.")
+    question = instrument.question(instrument.category(category).number) if category else None
     back = (
         chapter_url(access, 2, anchor(origin))
-        if origin in instrument.QUESTION_BY_NUMBER
-        else chapter_url(access, 3, anchor(instrument.category(category).number))
+        if source is not None
+        else chapter_url(access, 3, anchor(question.number if question else ""))
     )
     siblings = Risk.objects.filter(assessment=access.assessment, category=category)
     instance = Risk(
         assessment=access.assessment, category=category, order=editing.next_order(siblings)
     )
     came_from = ""
-    source_question = instrument.QUESTION_BY_NUMBER.get(origin)
-    if source_question in instrument.CONTRIBUTION_QUESTIONS:
-        values = ", ".join(str(v.name) for v in source_question.values)
+    if source is not None and from_contribution:
+        instance.raised_in = source.number  # the risk remembers its question
         came_from = _(
-            "This risk came up at question %(number)s (%(values)s). Choose the category it "
-            "belongs to; the description already says where it came from."
-        ) % {"number": origin, "values": values}
-        instance.description = _("Came up at %(number)s (%(values)s).") % {
-            "number": origin,
-            "values": values,
-        }
+            "This risk came up at question %(number)s (%(values)s); the form records that. "
+            "Choose the risk category it belongs to."
+        ) % {"number": origin, "values": ", ".join(str(v.name) for v in source.values)}
     return edit_row(
         request,
         access,
@@ -108,7 +109,7 @@ def risk_new(request: HttpRequest, access: Access) -> HttpResponse:
         instance=instance,
         back_url=back,
         title=_("New risk"),
-        question=instrument.question(instrument.category(category).number),
+        question=question,
         saved_message=_("Risk recorded."),
         extra={"risk_form": True, "came_from": came_from},
     )

@@ -21,6 +21,7 @@ from django.db import transaction
 from assessments import editing, workflow
 from assessments.constants import Role
 from assessments.exchange import InvalidAssessment, import_assessment
+from assessments.exchange.errors import describe
 from assessments.models import Assessment, Membership, Organisation
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -101,8 +102,8 @@ class Command(BaseCommand):
             imported = import_assessment(raw, organisation=organisation, user=user, slug=slug)
         except InvalidAssessment as exc:
             self.stderr.write(f"{path.name} is not a valid assessment; not loaded:")
-            for problem_path, message in exc.problems:
-                self.stderr.write(f"  {problem_path}: {message}")
+            for problem in describe(exc):
+                self.stderr.write(f"  {problem['location']}: {problem['message']}")
             return False
         self.stdout.write(f"{path.name}: loaded as '{imported.slug}'.")
         self._settle(imported, _status_in(raw), user=user)
