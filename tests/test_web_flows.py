@@ -369,9 +369,7 @@ def test_gaps_block_final_until_fixed(team):
     detail = client.get(u(assessment, "detail")).content.decode()
     assert f"High risk “{risk.topic}” has no measures." in detail
     assert "Measure “Zonder eigenaar” has no owner." in detail
-    response = client.post(
-        u(assessment, "status", "finalise"), {"confirmed": "1", "attest": "1"}
-    )
+    response = client.post(u(assessment, "status", "finalise"), {"confirmed": "1", "attest": "1"})
     assessment.refresh_from_db()
     assert assessment.status == Status.DRAFT and not assessment.versions.exists()
     assert response.status_code == 400 and "gaps remain" in response.content.decode()
