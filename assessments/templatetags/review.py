@@ -20,6 +20,14 @@ def _index(assessment: Assessment) -> comments.Index:
     return found
 
 
+def _mention_names(assessment: Assessment) -> list[str]:
+    found = getattr(assessment, "_mention_names", None)
+    if found is None:
+        found = comments.members_to_mention(assessment)
+        assessment._mention_names = found  # type: ignore[attr-defined]
+    return found
+
+
 def panel(
     request,
     access,
@@ -57,7 +65,7 @@ def panel(
         "error": error,
         "text": text,
         "reply_to": reply_to,
-        "mention_names": comments.members_to_mention(access.assessment)
+        "mention_names": _mention_names(access.assessment)
         if comments.may_comment(access.role, access.assessment)
         else [],
         "action_url": about.thread_url(access.assessment),
