@@ -231,6 +231,15 @@ def test_a_mention_tells_members_only_and_comments_are_not_content(crew, told):
     assert before == after
 
 
+def test_comments_never_reach_the_report(crew):
+    from assessments.report import render_html
+
+    assessment, _editor, _owner, reviewer, _viewer = crew
+    about = comments.target(assessment, "question", "1.1")
+    comments.start_thread(assessment, about, user=reviewer, role=Role.REVIEWER, text="Geheim-42")
+    assert "Geheim-42" not in render_html(assessment)
+
+
 def test_only_the_author_edits_and_only_while_open_owners_delete(crew):
     assessment, editor, owner, reviewer, viewer = crew
     about = comments.target(assessment, "question", "2.1")
