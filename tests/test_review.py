@@ -209,6 +209,12 @@ def test_the_review_page_shows_every_round_and_the_reviewer_gives_verdicts_there
     page = logged_in(owner).get(u(assessment, "review")).content.decode()
     assert "Round 1 (open)" in page and "Doelen?" in page and "To be improved" in page
     assert "version 1" in page
+    about = comments.target(assessment, "question", "2.2")
+    comments.start_thread(
+        assessment, about, user=reviewer, role=Role.REVIEWER, text="**Vet** & <b>ruw</b>"
+    )
+    page = logged_in(owner).get(u(assessment, "review")).content.decode()
+    assert "Vet &amp; &lt;b&gt;ruw&lt;/b&gt;" in page  # one line of plain text, escaped once
 
 
 # --- Comments -----------------------------------------------------------------------------------

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 from django import template
+from django.utils.html import format_html, strip_tags
+from django.utils.text import Truncator
 
 from assessments import comments
 from assessments.markdown import render as render_markdown
@@ -111,7 +115,12 @@ def sum_of(values) -> int:
 @register.simple_tag(takes_context=True)
 def comment_link(context, thread: comments.Thread) -> str:
     """A link to the item a thread is about, named after it."""
-    from django.utils.html import format_html
-
     about = comments.target_of(thread.root)
     return format_html('<a href="{}">{}</a>', about.page_url(thread.root.assessment), about.label)
+
+
+@register.filter
+def excerpt(text: str, length: int = 160) -> str:
+    """A comment as one line of plain text (its Markdown rendered, then the tags removed)."""
+    plain = " ".join(unescape(strip_tags(render_markdown(text or ""))).split())
+    return Truncator(plain).chars(length)
