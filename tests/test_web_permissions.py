@@ -187,6 +187,14 @@ def resolved(world: World, response) -> None:
     )
 
 
+def replied(world: World, response) -> None:
+    from assessments.models import Comment
+
+    assert response.status_code == 302
+    reply = Comment.objects.get(assessment=world.assessment, parent__isnull=False)
+    assert reply.text == "Komt eraan." and reply.author == response.wsgi_request.user
+
+
 def verdict_given(world: World, response) -> None:
     from assessments.models import Verdict
 
@@ -417,6 +425,14 @@ PAGES = [
         lambda w: {},
         Role.REVIEWER,
         resolved,
+    ),
+    Page(
+        "reply to a thread",
+        "post",
+        lambda w: url(w, "comment_action", _thread(w).pk, "reply"),
+        lambda w: {"text": "Komt eraan."},
+        Role.REVIEWER,
+        replied,
     ),
     Page(
         "give verdicts",
