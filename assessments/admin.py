@@ -75,6 +75,35 @@ class VersionAdmin(ChangeAdmin):
     search_fields = ["name", "assessment__title"]
 
 
+# Review (comments, rounds, verdicts, sign-offs) is written by the app: read-only here, so
+# nobody edits someone else's comment or a recorded sign-off behind the app's rules.
+@admin.register(models.Comment)
+class CommentAdmin(ChangeAdmin):
+    list_display = ["created_at", "assessment", "on", "chapter", "author_name", "resolved_at"]
+    list_filter = ["on", "chapter"]
+    search_fields = ["text", "author_name", "assessment__title"]
+
+
+@admin.register(models.ReviewRound)
+class ReviewRoundAdmin(ChangeAdmin):
+    list_display = ["assessment", "number", "submitted_by_name", "submitted_at", "outcome"]
+    list_filter = ["outcome"]
+    search_fields = ["assessment__title"]
+
+
+@admin.register(models.Verdict)
+class VerdictAdmin(ChangeAdmin):
+    list_display = ["round", "chapter", "reviewer_name", "verdict", "given_at"]
+    list_filter = ["verdict", "chapter"]
+    search_fields = ["reviewer_name", "reason"]
+
+
+@admin.register(models.SignOff)
+class SignOffAdmin(ChangeAdmin):
+    list_display = ["assessment", "version", "user_name", "role", "signed_at"]
+    search_fields = ["user_name", "assessment__title"]
+
+
 # The admin's log-in is throttled like the app's (assessments.throttle).
 admin.site.login_form = ThrottledAdminAuthenticationForm
 

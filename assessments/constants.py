@@ -90,3 +90,30 @@ class VersionReason(models.TextChoices):
     FINALISED = "finalised", _("finalised")
     PUBLISHED = "published", _("published")
     UPGRADE = "upgrade", _("recorded when versions were introduced")
+    SUBMITTED = "submitted", _("submitted for review")
+
+
+class CommentOn(models.TextChoices):
+    """What a comment thread is about. Questions cover every question by its number (also
+    the pre-scan, the contributions 2.8-2.14 and chapter 5); the others are rows."""
+
+    QUESTION = "question", _("question")
+    GOAL = "goal", _("goal")
+    RISK = "risk", _("risk")
+    MEASURE = "measure", _("measure")
+    ITEM = "item", _("row of the 5.3 table")
+    SOURCE = "source", _("source")
+
+
+class VerdictChoice(models.TextChoices):
+    """A reviewer's verdict on one chapter (the CNIL PIA tool's acceptable / improvable /
+    to be fixed)."""
+
+    APPROVE = "approve", _("agreed")
+    IMPROVE = "improve", _("to be improved")
+    CORRECT = "correct", _("to be corrected")
+
+
+class RoundOutcome(models.TextChoices):
+    CHANGES_REQUESTED = "changes_requested", _("changes requested")
+    FINALISED = "finalised", _("finalised")

@@ -2,12 +2,14 @@ from assessments.views import (
     accounts,
     assessment,
     chapters,
+    comments,
     core,
     exchange,
     history,
     presence,
     public,
     report,
+    review,
     rows,
     versions,
 )
@@ -25,6 +27,8 @@ urlpatterns = [
     *report.urlpatterns,
     *history.urlpatterns,
     *versions.urlpatterns,
+    *comments.urlpatterns,
+    *review.urlpatterns,
     *presence.urlpatterns,
     *public.urlpatterns,
 ]

@@ -3,8 +3,13 @@
 States: draft → in review → final → published. Each ``Transition`` says from which states it
 starts, where it leads, the least role that may take it, whether it needs a reason, whether
 the page must ask for confirmation, and whether it records a version. ``perform`` checks all
-of that and the guard (finalising needs a complete assessment) inside one transaction with
-the assessment's row locked, so a refused transition writes nothing.
+of that and the guards (submitting names reviewers; finalising needs a complete assessment
+and a ticked attestation) inside one transaction with the assessment's row locked, so a
+refused transition writes nothing.
+
+Review rounds go with the transitions: submitting opens a round for the chosen reviewers on
+the version it records; requesting changes and finalising close it; finalising records the
+sign-off (``SignOff``) on the version it records (``assessments.review`` keeps the rounds).
 
 Views, templates, the permission helper and the report cache ask this module; no other
 module knows which states allow what.
@@ -12,7 +17,9 @@ module knows which states allow what.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -22,8 +29,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from assessments import editing
-from assessments.constants import Role, Status, VersionReason
-from assessments.models import Assessment
+from assessments.constants import Role, RoundOutcome, Status, VersionReason
+from assessments.models import Assessment, Membership, SignOff
 
 EDITABLE = frozenset({Status.DRAFT})
 # States whose content is frozen in a version that others may point at.
@@ -54,6 +61,11 @@ TRANSITIONS: dict[str, Transition] = {
             Role.EDITOR,
             _("Submit for review"),
             _("Submitted for review. Editing is paused until an owner decides."),
+            confirm=_(
+                "Submit this assessment for review? Choose who reviews it; they are told. "
+                "Editing is paused until an owner finalises it or requests changes."
+            ),
+            records=VersionReason.SUBMITTED,
         ),
         Transition(
             "request_changes",
@@ -159,12 +171,44 @@ def available(assessment: Assessment, role: Role | None) -> list[Transition]:
     ]
 
 
+REVIEWER_ROLES = frozenset({Role.REVIEWER, Role.EDITOR, Role.OWNER})
+
+
+def check_reviewers(assessment: Assessment, reviewers: Sequence[Any], submitter: Any) -> None:
+    """Submitting names at least one reviewer: members of the assessment's organisation with
+    the role reviewer or higher, not the one who submits."""
+    if not reviewers:
+        raise TransitionRefused(str(_("Choose at least one reviewer.")))
+    ids = {user.pk for user in reviewers}
+    if submitter is not None and submitter.pk in ids:
+        raise TransitionRefused(str(_("You cannot review what you submit yourself.")))
+    allowed = Membership.objects.filter(
+        organisation_id=assessment.organisation_id, user_id__in=ids, role__in=REVIEWER_ROLES
+    ).count()
+    if allowed != len(ids):
+        raise TransitionRefused(
+            str(
+                _("Reviewers must be members of the organisation with the role reviewer or higher.")
+            )
+        )
+
+
 def perform(
-    assessment: Assessment, name: str, *, actor: editing.Actor, role: Role, reason: str = ""
+    assessment: Assessment,
+    name: str,
+    *,
+    actor: editing.Actor,
+    role: Role,
+    reason: str = "",
+    reviewers: Sequence[Any] = (),
+    attested: bool = False,
 ) -> Transition:
     """Take transition ``name``; raises ``TransitionRefused`` (and writes nothing) if it may
-    not happen. ``assessment`` is refreshed afterwards."""
-    from assessments import completeness, tasks, versions
+    not happen. ``assessment`` is refreshed afterwards.
+
+    ``reviewers`` (users) are whom a submission asks for a review; ``attested`` says the
+    owner ticked the organisation's attestation when finalising."""
+    from assessments import completeness, review, tasks, versions
     from assessments.workspace import Workspace
 
     transition = TRANSITIONS.get(name)
@@ -179,6 +223,10 @@ def perform(
     reason = reason.strip()
     if transition.needs_reason and not reason:
         raise TransitionRefused(str(_("Give a reason; it is kept in the history.")))
+    if transition.name == "submit":
+        check_reviewers(assessment, reviewers, actor.account)
+    if transition.name == "finalise" and not attested:
+        raise TransitionRefused(str(_("Tick the attestation to sign off.")))
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if locked.status not in transition.sources:
@@ -207,9 +255,34 @@ def perform(
         elif transition.target == Status.PUBLISHED:
             values.update(published_at=now)
         editing.transition(locked, values, actor=actor, reason=reason, name=transition.name)
+        version = None
         if transition.records is not None:
             version = versions.record(locked, actor=actor, reason=transition.records)
-            # The PDF of the version is made (and kept) once the transition is committed.
-            transaction.on_commit(lambda: tasks.request_version_render(version))
+            if transition.target in SETTLED:
+                # The PDF of a settled version is made (and kept) once the transition is
+                # committed; a version under review is rendered when someone asks for it.
+                settled = version
+                transaction.on_commit(lambda: tasks.request_version_render(settled))
+        if transition.name == "submit" and version is not None:
+            review.start_round(
+                locked, submitter=actor.account, reviewers=reviewers, version=version
+            )
+        elif transition.name == "request_changes":
+            review.close_round(
+                locked,
+                outcome=RoundOutcome.CHANGES_REQUESTED,
+                actor=actor.account,
+                reason=reason,
+            )
+        elif transition.name == "finalise" and version is not None:
+            review.close_round(locked, outcome=RoundOutcome.FINALISED, actor=actor.account)
+            SignOff.objects.create(
+                assessment=locked,
+                version=version,
+                user=actor.account,
+                user_name=actor.name or str(_("the system")),
+                role=Role(role),
+                attestation=locked.organisation.attestation_text(),
+            )
     assessment.refresh_from_db()
     return transition

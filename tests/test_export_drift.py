@@ -42,6 +42,12 @@ EXCLUDED: dict[str, dict[str, str] | str] = {
     # as made through "import").
     "Change": ALL,
     "Version": ALL,
+    # Review is about a copy, not part of it: comments, rounds, verdicts and sign-offs
+    # name this deployment's accounts and versions.
+    "Comment": ALL,
+    "ReviewRound": ALL,
+    "Verdict": ALL,
+    "SignOff": ALL,
     "Assessment": {
         "organisation": "chosen by whoever imports",
         "created_by": "accounts are not carried between deployments",

@@ -166,7 +166,9 @@ def test_an_editor_importing_a_published_file_gets_a_draft_through_the_page(team
 
 def test_transitions_are_recorded_with_reason(team):
     assessment, editor, owner = team
-    logged_in(editor).post(u(assessment, "status", "submit"))
+    logged_in(editor).post(
+        u(assessment, "status", "submit"), {"confirmed": "1", "reviewers": [owner.pk]}
+    )
     logged_in(owner).post(
         u(assessment, "status", "request_changes"), {"confirmed": "1", "reason": "Add 2.4"}
     )

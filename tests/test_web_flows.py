@@ -132,16 +132,22 @@ def test_prescan_stop_rule_and_recording_the_conclusion(team):
             "prescan_note": "Only teachers log in; pupils never see it.",
         },
     )
-    # Finalising is the owner's: the editor submits, the owner finalises (confirming it).
-    assert client.post(u(assessment, "status", "submit")).status_code == 302
+    # Finalising is the owner's: the editor submits (naming a reviewer), the owner
+    # finalises (confirming it and ticking the attestation).
+    submit = {"confirmed": "1", "reviewers": [team[2].pk]}
+    assert client.post(u(assessment, "status", "submit"), submit).status_code == 302
     assessment.refresh_from_db()
     assert assessment.status == Status.IN_REVIEW
     owner = logged_in(team[2])
     assert "Editing is locked" in owner.get(u(assessment, "status", "finalise")).content.decode()
-    response = owner.post(u(assessment, "status", "finalise"), {"confirmed": "1"})
+    response = owner.post(u(assessment, "status", "finalise"), {"confirmed": "1", "attest": "1"})
     assessment.refresh_from_db()
     assert assessment.status == Status.FINAL
-    assert assessment.versions.get().number == 1
+    # Version 1 is the one submitted for review, version 2 the one finalised.
+    assert [(v.number, v.reason) for v in assessment.versions.order_by("number")] == [
+        (1, "submitted"),
+        (2, "finalised"),
+    ]
 
 
 def test_an_editor_cannot_finalise(team):
@@ -363,7 +369,7 @@ def test_gaps_block_final_until_fixed(team):
     detail = client.get(u(assessment, "detail")).content.decode()
     assert f"High risk “{risk.topic}” has no measures." in detail
     assert "Measure “Zonder eigenaar” has no owner." in detail
-    response = client.post(u(assessment, "status", "finalise"), {"confirmed": "1"})
+    response = client.post(u(assessment, "status", "finalise"), {"confirmed": "1", "attest": "1"})
     assessment.refresh_from_db()
     assert assessment.status == Status.DRAFT and not assessment.versions.exists()
     assert response.status_code == 400 and "gaps remain" in response.content.decode()

@@ -146,6 +146,70 @@ def version_recorded(world: World, response) -> None:
     assert world.assessment.versions.filter(name="Voor de review").exists()
 
 
+def _thread(world: World):
+    """A comment thread on the risk, started by the owner."""
+    from assessments.models import Comment
+
+    return Comment.objects.create(
+        assessment=world.assessment,
+        on="risk",
+        risk=world.risk,
+        chapter=3,
+        author=world.users[Role.OWNER],
+        text="Graag toelichten.",
+    )
+
+
+def _in_review(world: World) -> None:
+    """In review, with every member from reviewer up chosen as reviewer of the round."""
+    from assessments.models import ReviewRound
+
+    Assessment.objects.filter(pk=world.assessment.pk).update(status=Status.IN_REVIEW)
+    found = ReviewRound.objects.create(assessment=world.assessment, number=1)
+    found.reviewers.set([world.users[r] for r in (Role.REVIEWER, Role.EDITOR, Role.OWNER)])
+
+
+def commented(world: World, response) -> None:
+    from assessments.models import Comment
+
+    assert response.status_code == 302
+    comment = Comment.objects.get(assessment=world.assessment)
+    assert comment.risk == world.risk and comment.author == response.wsgi_request.user
+    assert not Change.objects.filter(assessment=world.assessment).exists()  # not content
+
+
+def resolved(world: World, response) -> None:
+    from assessments.models import Comment
+
+    assert response.status_code == 302
+    assert Comment.objects.get(assessment=world.assessment).resolved_by == (
+        response.wsgi_request.user
+    )
+
+
+def replied(world: World, response) -> None:
+    from assessments.models import Comment
+
+    assert response.status_code == 302
+    reply = Comment.objects.get(assessment=world.assessment, parent__isnull=False)
+    assert reply.text == "Komt eraan." and reply.author == response.wsgi_request.user
+
+
+def verdict_given(world: World, response) -> None:
+    from assessments.models import Verdict
+
+    assert response.status_code == 302
+    verdict = Verdict.objects.get(round__assessment=world.assessment)
+    assert (verdict.chapter, verdict.verdict) == (3, "improve")
+    assert verdict.reviewer == response.wsgi_request.user
+
+
+def attestation_saved(world: World, response) -> None:
+    assert response.status_code == 302
+    world.assessment.organisation.refresh_from_db()
+    assert world.assessment.organisation.attestation == "Wij staan ervoor in."
+
+
 @dataclass(frozen=True)
 class Page:
     label: str
@@ -332,9 +396,59 @@ PAGES = [
         "submit for review",
         "post",
         lambda w: url(w, "status", "submit"),
-        lambda w: {},
+        lambda w: {"confirmed": "1", "reviewers": [w.users[Role.REVIEWER].pk]},
         Role.EDITOR,
         submitted,
+    ),
+    # --- Review (issue 9): comments, review rounds and verdicts, the attestation ---
+    Page("review page", "get", lambda w: url(w, "review"), None, Role.VIEWER, shows()),
+    Page(
+        "comments of a question",
+        "get",
+        lambda w: url(w, "comments", "question", "2.1"),
+        None,
+        Role.VIEWER,
+        shows("2.1"),
+    ),
+    Page(
+        "comment on a risk",
+        "post",
+        lambda w: url(w, "comments", "risk", w.risk.pk),
+        lambda w: {"text": "Klopt de kans?"},
+        Role.REVIEWER,
+        commented,
+    ),
+    Page(
+        "resolve a thread",
+        "post",
+        lambda w: url(w, "comment_action", _thread(w).pk, "resolve"),
+        lambda w: {},
+        Role.REVIEWER,
+        resolved,
+    ),
+    Page(
+        "reply to a thread",
+        "post",
+        lambda w: url(w, "comment_action", _thread(w).pk, "reply"),
+        lambda w: {"text": "Komt eraan."},
+        Role.REVIEWER,
+        replied,
+    ),
+    Page(
+        "give verdicts",
+        "post",
+        lambda w: _in_review(w) or url(w, "verdicts"),
+        lambda w: {"verdict_3": "improve", "reason_3": "Onderbouw de kans."},
+        Role.REVIEWER,
+        verdict_given,
+    ),
+    Page(
+        "attestation",
+        "post",
+        lambda w: reverse("assessments:attestation", args=[w.assessment.organisation.slug]),
+        lambda w: {"attestation": "Wij staan ervoor in."},
+        Role.OWNER,
+        attestation_saved,
     ),
     Page(
         "record version",
@@ -408,7 +522,11 @@ def test_only_a_draft_can_be_edited(client, world, role, status):
 def test_transitions_by_role(client, world, action, status, least, after, role):
     Assessment.objects.filter(pk=world.assessment.pk).update(status=status)
     client.force_login(world.users[role])
-    data = {"confirmed": "1", "reason": "Graag aanvullen."}
+    data = {
+        "confirmed": "1",
+        "reason": "Graag aanvullen.",
+        "reviewers": [world.users[Role.REVIEWER].pk],
+    }
     response = client.post(url(world, "status", action), data)
     world.assessment.refresh_from_db()
     if Role(role).includes(least):

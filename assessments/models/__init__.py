@@ -3,6 +3,7 @@ from assessments.models.assessment import Assessment
 from assessments.models.history import Change
 from assessments.models.organisation import Invitation, Membership, Organisation
 from assessments.models.report import ReportFile, ReportStatus
+from assessments.models.review import Comment, ReviewRound, SignOff, Verdict
 from assessments.models.risks import Measure, Risk
 from assessments.models.sources import ServiceResponse, Source
 from assessments.models.versions import Version
@@ -12,6 +13,7 @@ __all__ = [
     "Answer",
     "Assessment",
     "Change",
+    "Comment",
     "Contribution",
     "Goal",
     "Invitation",
@@ -21,8 +23,11 @@ __all__ = [
     "ProportionalityItem",
     "ReportFile",
     "ReportStatus",
+    "ReviewRound",
     "Risk",
     "ServiceResponse",
+    "SignOff",
     "Source",
+    "Verdict",
     "Version",
 ]

@@ -8,6 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.constants import Role
 
+# What an owner declares when signing off a final assessment, unless the organisation wrote
+# its own text (``Organisation.attestation``). Dutch in the Dutch interface.
+DEFAULT_ATTESTATION = _(
+    "I declare that this Children's Rights Impact Assessment was carried out with care and "
+    "describes the service correctly and completely to the best of our knowledge, and that "
+    "the measures recorded in it will be carried out and followed up. On behalf of the "
+    "organisation I answer for this version."
+)
+
 
 class Organisation(models.Model):
     """A team or institution that owns assessments: a service's team, or researchers."""
@@ -18,6 +27,11 @@ class Organisation(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
     )
+    attestation = models.TextField(
+        _("attestation for sign-off"),
+        blank=True,
+        help_text=_("What an owner declares when finalising. Empty: the standard text."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -26,6 +40,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def attestation_text(self) -> str:
+        """The attestation an owner ticks when finalising, in the current language when it
+        is the standard text."""
+        return self.attestation.strip() or str(DEFAULT_ATTESTATION)
 
 
 class Membership(models.Model):

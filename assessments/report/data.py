@@ -30,6 +30,7 @@ from assessments.models import (
     Assessment,
     Measure,
     ProportionalityItem,
+    SignOff,
     Source,
 )
 from assessments.scoring import Score, ScoreState
@@ -37,7 +38,7 @@ from assessments.workspace import Workspace
 
 # Bump when the report's data or layout changes in a way the templates don't show, so
 # cached PDFs are made again (the templates and stylesheet are hashed anyway).
-REPORT_FORMAT_VERSION = "2"
+REPORT_FORMAT_VERSION = "3"  # 3: the colophon
 
 EMPTY = mark_safe("")
 
@@ -375,6 +376,8 @@ class Report:
     sources: list[SourceEntry]
     footnotes: list[Footnote]
     missing_citations: list[str]
+    colophon: list[Row] = field(default_factory=list)
+    attestation: str = ""  # the text the signatory declared, when signed off
     stylesheet_url: str = ""
 
     @property
@@ -486,6 +489,8 @@ class _Builder:
         responses = self.appendix()
         sources = self.source_list()
         risks = [self.risk_blocks[r.pk] for r in self.risks if r.pk in self.risk_blocks]
+        sign_off = self.sign_off()
+        self.toc.append(TocEntry(1, "colophon", _("Colophon")))
         return Report(
             assessment=a,
             language=self.language,
@@ -516,6 +521,8 @@ class _Builder:
             sources=sources,
             footnotes=self.citations.footnotes,
             missing_citations=self.citations.missing,
+            colophon=self.colophon(sign_off),
+            attestation=sign_off.attestation if sign_off else "",
         )
 
     def cover(self) -> list[Row]:
@@ -531,6 +538,44 @@ class _Builder:
             Row(_("Version"), self.version_line()),
         ]
         return [row for row in rows if row.value]
+
+    def sign_off(self) -> SignOff | None:
+        """Who answered for the version this report is made from: the sign-off of the
+        newest finalised version up to it (publishing records a version of its own)."""
+        if self.version is None or not workflow.is_settled(self.a):
+            return None
+        return (
+            SignOff.objects.filter(
+                assessment_id=self.a.pk, version__number__lte=self.version.number
+            )
+            .order_by("-version__number", "-signed_at")
+            .first()
+        )
+
+    def colophon(self, sign_off: SignOff | None) -> list[Row]:
+        """The closing facts: status, version, date, who signed off in what role, and for
+        an external assessment who carried it out and for whom."""
+        a = self.a
+        when = self.version.created_at if self.version is not None else timezone.now()
+        signed = _("not signed off")
+        if sign_off is not None:
+            signed = _("%(name)s (%(role)s), %(date)s") % {
+                "name": sign_off.user_name,
+                "role": sign_off.get_role_display(),
+                "date": long_date(timezone.localtime(sign_off.signed_at).date()),
+            }
+        rows = [
+            Row(_("Status"), capfirst(str(a.get_status_display()))),
+            Row(_("Version"), self.version_line()),
+            Row(_("Date"), long_date(timezone.localtime(when).date())),
+            Row(_("Signed off by"), signed),
+        ]
+        if a.is_external:
+            rows += [
+                Row(_("Assessor"), a.assessor or "—"),
+                Row(_("Commissioned by"), a.commissioner or "—"),
+            ]
+        return rows
 
     def period(self) -> str:
         start, end = long_date(self.a.period_start), long_date(self.a.period_end)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from assessments import completeness, heatmap, instrument, workflow
+from assessments import comments, completeness, heatmap, instrument, review, workflow
 from assessments.constants import Role
 from assessments.editing import Actor
 from assessments.forms import AssessmentSettingsForm
@@ -30,6 +31,8 @@ def detail(request: HttpRequest, access: Access) -> HttpResponse:
             "check": completeness.check(ws),
             "transitions": workflow.available(access.assessment, access.role),
             "chapters": instrument.CHAPTERS,
+            "open_points": review.open_points(access.assessment),
+            "review_round": review.open_round(access.assessment),
             "gross_map": heatmap.build(ws.risks, matrix=ws.matrix),
             "residual_map": heatmap.build(ws.risks, matrix=ws.matrix, residual=True),
         },
@@ -58,6 +61,7 @@ def change_status(request: HttpRequest, access: Access, action: str) -> HttpResp
     back = redirect("assessments:detail", slug=assessment.slug)
     asks = transition.needs_reason or transition.confirm is not None
     if request.method == "POST" and (not asks or "confirmed" in request.POST):
+        chosen = [int(pk) for pk in request.POST.getlist("reviewers") if pk.isdigit()]
         try:
             workflow.perform(
                 assessment,
@@ -65,33 +69,44 @@ def change_status(request: HttpRequest, access: Access, action: str) -> HttpResp
                 actor=Actor(request.user),
                 role=access.role,
                 reason=request.POST.get("reason", "")[:2000],
+                reviewers=list(get_user_model().objects.filter(pk__in=chosen)),
+                attested="attest" in request.POST,
             )
         except workflow.TransitionRefused as refused:
             if transition not in workflow.available(assessment, access.role):
                 messages.error(request, refused.message)
                 return back
-            return render(
-                request,
-                "assessments/confirm_status.html",
-                {
-                    "access": access,
-                    "assessment": assessment,
-                    "transition": transition,
-                    "error": refused.message,
-                    "reason": request.POST.get("reason", ""),
-                },
-                status=400,
-            )
+            context = _confirm_context(request, access, transition)
+            context.update(error=refused.message, reason=request.POST.get("reason", ""))
+            context["chosen"] = chosen
+            return render(request, "assessments/confirm_status.html", context, status=400)
         messages.success(request, str(transition.done))
         return back
     if transition not in workflow.available(assessment, access.role):
         messages.error(request, _("This is not possible now; nothing was changed."))
         return back
     return render(
-        request,
-        "assessments/confirm_status.html",
-        {"access": access, "assessment": assessment, "transition": transition},
+        request, "assessments/confirm_status.html", _confirm_context(request, access, transition)
     )
+
+
+def _confirm_context(request: HttpRequest, access: Access, transition) -> dict:
+    """What the confirm page of a transition shows besides the question: the reviewers to
+    choose from (submit), the open points (request changes), the attestation (finalise)."""
+    assessment = access.assessment
+    context: dict = {"access": access, "assessment": assessment, "transition": transition}
+    if transition.name == "submit":
+        context["reviewer_choices"] = review.eligible_reviewers(assessment, request.user)
+        context["chosen"] = []
+    elif transition.name == "request_changes":
+        found = review.open_round(assessment)
+        context["open_verdicts"] = (
+            [v for v in found.verdicts.all() if not v.approves] if found else []
+        )
+        context["open_threads"] = len(comments.index(assessment).open_threads)
+    elif transition.name == "finalise":
+        context["attestation"] = assessment.organisation.attestation_text()
+    return context
 
 
 urlpatterns = [

@@ -111,11 +111,14 @@ class Command(BaseCommand):
 
     def _settle(self, assessment: Assessment, status: str, *, user) -> None:
         """Imports are drafts; a demo meant to be final or published gets there the way a
-        team would: finalised and published by its owner, each recording a version."""
+        team would: finalised (signed off with the organisation's attestation) and published
+        by its owner, each recording a version."""
         steps = {"final": ["finalise"], "published": ["finalise", "publish"]}.get(status, [])
         for step in steps:
             try:
-                workflow.perform(assessment, step, actor=editing.Actor(user), role=Role.OWNER)
+                workflow.perform(
+                    assessment, step, actor=editing.Actor(user), role=Role.OWNER, attested=True
+                )
             except workflow.TransitionRefused as refused:
                 self.stderr.write(f"'{assessment.slug}' stays {assessment.status}: {refused}")
                 return
