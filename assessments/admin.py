@@ -50,13 +50,8 @@ class RecordedAdmin(admin.ModelAdmin):
         batch.finish()
 
 
-@admin.register(models.Change)
-class ChangeAdmin(admin.ModelAdmin):
-    """The history is written by the app only: read-only here."""
-
-    list_display = ["at", "assessment", "entity", "object_label", "field", "action", "user_name"]
-    list_filter = ["via", "action", "entity"]
-    search_fields = ["object_label", "field", "user_name"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the app writes (history, versions, review): read-only in the admin."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -68,8 +63,15 @@ class ChangeAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(models.Change)
+class ChangeAdmin(ReadOnlyAdmin):
+    list_display = ["at", "assessment", "entity", "object_label", "field", "action", "user_name"]
+    list_filter = ["via", "action", "entity"]
+    search_fields = ["object_label", "field", "user_name"]
+
+
 @admin.register(models.Version)
-class VersionAdmin(ChangeAdmin):
+class VersionAdmin(ReadOnlyAdmin):
     list_display = ["assessment", "number", "name", "reason", "status", "created_at"]
     list_filter = ["reason", "status"]
     search_fields = ["name", "assessment__title"]
@@ -78,28 +80,28 @@ class VersionAdmin(ChangeAdmin):
 # Review (comments, rounds, verdicts, sign-offs) is written by the app: read-only here, so
 # nobody edits someone else's comment or a recorded sign-off behind the app's rules.
 @admin.register(models.Comment)
-class CommentAdmin(ChangeAdmin):
+class CommentAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "assessment", "on", "chapter", "author_name", "resolved_at"]
     list_filter = ["on", "chapter"]
     search_fields = ["text", "author_name", "assessment__title"]
 
 
 @admin.register(models.ReviewRound)
-class ReviewRoundAdmin(ChangeAdmin):
+class ReviewRoundAdmin(ReadOnlyAdmin):
     list_display = ["assessment", "number", "submitted_by_name", "submitted_at", "outcome"]
     list_filter = ["outcome"]
     search_fields = ["assessment__title"]
 
 
 @admin.register(models.Verdict)
-class VerdictAdmin(ChangeAdmin):
+class VerdictAdmin(ReadOnlyAdmin):
     list_display = ["round", "chapter", "reviewer_name", "verdict", "given_at"]
     list_filter = ["verdict", "chapter"]
     search_fields = ["reviewer_name", "reason"]
 
 
 @admin.register(models.SignOff)
-class SignOffAdmin(ChangeAdmin):
+class SignOffAdmin(ReadOnlyAdmin):
     list_display = ["assessment", "version", "user_name", "role", "signed_at"]
     search_fields = ["user_name", "assessment__title"]
 

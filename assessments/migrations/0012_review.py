@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0011_initial_versions'),
+        ('assessments', '0018_editor'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
