@@ -143,6 +143,12 @@ def is_settled(assessment: Assessment) -> bool:
     return assessment.status in SETTLED
 
 
+def can_reassess(assessment: Assessment) -> bool:
+    """Whether a re-assessment may start from it: only from a final or published one (its
+    newest version is carried forward)."""
+    return is_settled(assessment)
+
+
 def published(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
     """The assessments of ``queryset`` that anyone may read."""
     return queryset.filter(status__in=PUBLIC)
@@ -207,9 +213,36 @@ def perform(
         elif transition.target == Status.PUBLISHED:
             values.update(published_at=now)
         editing.transition(locked, values, actor=actor, reason=reason, name=transition.name)
+        if transition.target == Status.PUBLISHED:
+            _supersede(locked, actor=actor)
         if transition.records is not None:
             version = versions.record(locked, actor=actor, reason=transition.records)
             # The PDF of the version is made (and kept) once the transition is committed.
             transaction.on_commit(lambda: tasks.request_version_render(version))
     assessment.refresh_from_db()
     return transition
+
+
+def _supersede(successor: Assessment, *, actor: editing.Actor) -> None:
+    """A published re-assessment replaces its predecessor on the public page: the
+    predecessor, if still published, is unpublished (back to final), recorded in its
+    history with the successor named as the reason. Runs inside ``perform``'s transaction."""
+    if successor.predecessor_id is None:
+        return
+    previous = (
+        Assessment.objects.select_for_update()
+        .filter(pk=successor.predecessor_id, status__in=PUBLIC)
+        .first()
+    )
+    if previous is None:
+        return
+    reason = str(_("Replaced by the published re-assessment “%(title)s”.")) % {
+        "title": successor.title
+    }
+    editing.transition(
+        previous,
+        {"status": TRANSITIONS["unpublish"].target, "published_at": None},
+        actor=actor,
+        reason=reason,
+        name="unpublish",
+    )

@@ -29,6 +29,8 @@ def detail(request: HttpRequest, access: Access) -> HttpResponse:
             "ws": ws,
             "check": completeness.check(ws),
             "transitions": workflow.available(access.assessment, access.role),
+            "can_reassess": access.role.includes(Role.EDITOR)
+            and workflow.can_reassess(access.assessment),
             "chapters": instrument.CHAPTERS,
             "gross_map": heatmap.build(ws.risks, matrix=ws.matrix),
             "residual_map": heatmap.build(ws.risks, matrix=ws.matrix, residual=True),
