@@ -349,6 +349,7 @@ class Batch:
                 }
             },
         )
+        self.changes.insert(0, self.changes.pop())  # first of the write, as the history shows it
 
     def finish(self) -> None:
         """Write the history and mark the assessment as changed by the actor."""
