@@ -30,7 +30,7 @@ from django.utils.translation import ngettext
 
 from assessments import heatmap, instrument, permissions, versions
 from assessments.constants import GoalKind, MeasureStatus, PrescanOutcome, ProportionalitySide
-from assessments.models import Assessment, Risk
+from assessments.models import Assessment, Risk, Version
 from assessments.scoring import RiskScore, Score, ScoreState
 from assessments.workspace import Workspace
 
@@ -138,6 +138,7 @@ def resolve(user, references: list[Reference]) -> list[Column]:
         readable = permissions.get_readable(user, reference.organisation, reference.slug)
         live = readable.assessment
         standing = versions.published_version(live)  # a settled assessment's newest version
+        version: Version | None
         if not readable.is_member:
             # Anyone else reads the published version only.
             if standing is None or reference.version not in (None, standing.number):
@@ -462,14 +463,14 @@ class Comparison:
                         % {"count": len(partial)},
                     )
                 )
-        for row in self.contributions:
-            if row.absent_in:
+        for contribution in self.contributions:
+            if contribution.absent_in:
                 found.append(
                     Highlight(
                         "contributions",
-                        f"{row.number} {row.title}",
+                        f"{contribution.number} {contribution.title}",
                         _("not answered in %(letters)s")
-                        % {"letters": ", ".join(letters[i] for i in row.absent_in)},
+                        % {"letters": ", ".join(letters[i] for i in contribution.absent_in)},
                     )
                 )
         return found
@@ -525,7 +526,12 @@ def _risk_line(risk: Risk, today: datetime.date) -> RiskLine:
         for m in risk.measures.all()
     ]
     return RiskLine(
-        risk.label, risk.topic, risk.gross_score, risk.residual_score, _reasons(risk), measures
+        risk.label,  # type: ignore[attr-defined]  # set by ``workspace._numbered``
+        risk.topic,
+        risk.gross_score,
+        risk.residual_score,
+        _reasons(risk),
+        measures,
     )
 
 
