@@ -73,7 +73,7 @@ def record(
 ) -> Version:
     """Record the assessment as it is now as its next version."""
     with transaction.atomic():
-        Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+        Assessment.objects.select_for_update().filter(pk=assessment.pk).values("pk").first()
         document, row_ids = snapshot(assessment)
         last = assessment.versions.aggregate(models.Max("number"))["number__max"] or 0
         return Version.objects.create(
