@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from assessments.crosscompare import CategoryCell, Comparison, RiskLine
 from assessments.exchange.csv_register import _HEX_COLOUR, CSV_DELIMITER, _csv_cell
-from assessments.scoring import RiskScore
+from assessments.scoring import RiskScore, Score
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,10 @@ class TableRow:
     scores: list[RiskScore | None] | None = None  # colours for the cells, if any
 
 
-def _score(score: RiskScore | None) -> str:
-    return score.label if score is not None else "—"
+def _score(score: RiskScore | None, cell: CategoryCell) -> str:
+    if score is not None:
+        return score.label
+    return str(Score.NOT_ASSESSABLE.label) if cell.not_assessable else "—"
 
 
 def _risk(line: RiskLine | None) -> str:
@@ -81,13 +83,13 @@ def table(comparison: Comparison) -> tuple[list[str], list[TableRow]]:
             TableRow(
                 section,
                 _("Highest gross risk"),
-                [_score(c.highest_gross) for c in cells],
+                [_score(c.highest_gross, c) for c in cells],
                 [c.highest_gross for c in cells],
             ),
             TableRow(
                 section,
                 _("Highest residual risk"),
-                [_score(c.highest_residual) for c in cells],
+                [_score(c.highest_residual, c) for c in cells],
                 [c.highest_residual for c in cells],
             ),
             TableRow(
