@@ -162,8 +162,10 @@ def test_member_sees_the_comparison_and_the_url_is_canonical(pair):
     assert "current content (draft)" in body and "high in one, low in another" in body
     assert "Harmful videos" in body and "not in this assessment" in body
     assert "No access to the algorithm." in body and "Ofcom 2024" in body
-    # The canonical URL stays where it is; the order is kept.
+    # The canonical URL stays where it is; a form's encoding of it is redirected to it.
     assert client.get(response["Location"]).status_code == 200
+    encoded = client.get("/compare/?a=ministerie%2Ftiktok%40v2&a=ministerie%2Fsnapchat")
+    assert encoded["Location"] == response["Location"]
     swapped = client.get("/compare/?a=ministerie/snapchat&a=ministerie/tiktok@v2")
     assert swapped.status_code == 200
     assert swapped.content.decode().index("KIA Snapchat") < swapped.content.decode().index(

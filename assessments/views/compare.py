@@ -33,8 +33,13 @@ from assessments.models import Assessment, Version
 COMPARISON_PDF_SECONDS = 20
 
 
+def _query(comparison: Comparison) -> str:
+    """The canonical query string: the columns in order, "/" and "@" as they are."""
+    return urlencode(comparison.query, safe="/@")
+
+
 def _url(name: str, comparison: Comparison) -> str:
-    return f"{reverse(name)}?{urlencode(comparison.query, safe='/@')}"
+    return f"{reverse(name)}?{_query(comparison)}"
 
 
 def _refused(request: HttpRequest, message: str) -> HttpResponse:
@@ -97,7 +102,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         comparison = _comparison(request)
     except BadComparison as refused:
         return _refused(request, refused.message)
-    if list(request.GET.lists()) != [("a", crosscompare.canonical(comparison.columns))]:
+    if request.META.get("QUERY_STRING", "") != _query(comparison):
         return redirect(_url("assessments:compare", comparison))
     return render(
         request,
