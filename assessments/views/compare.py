@@ -70,10 +70,15 @@ def _choices(request: HttpRequest) -> dict:
             .order_by("organisation__name", "title")
         ):
             name = f"{a.organisation.slug}/{a.slug}"
-            options = [(name, _("current content"), name in chosen)]
+            settled = workflow.is_settled(a)  # stands for its newest version: no "current"
+            options = [] if settled else [(name, _("current content"), name in chosen)]
             options += [
-                (f"{name}@v{v.number}", str(v.label), f"{name}@v{v.number}" in chosen)
-                for v in a.versions.all()
+                (
+                    f"{name}@v{v.number}",
+                    str(v.label),
+                    f"{name}@v{v.number}" in chosen or (settled and i == 0 and name in chosen),
+                )
+                for i, v in enumerate(a.versions.all())
             ]
             own.append(Choice(a, options))
     own_ids = {choice.assessment.pk for choice in own}
