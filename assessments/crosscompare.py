@@ -133,8 +133,9 @@ class Column:
 def resolve(user, references: list[Reference]) -> list[Column]:
     """Load every reference for ``user``; 404 when any of them may not be read (so the
     comparison reveals nothing about the one that is hidden)."""
-    columns = []
-    for letter, reference in zip(LETTERS, references, strict=False):
+    # Every permission is checked before any content is read.
+    chosen: list[tuple[Reference, Assessment, Version | None, bool]] = []
+    for reference in references:
         readable = permissions.get_readable(user, reference.organisation, reference.slug)
         live = readable.assessment
         standing = versions.published_version(live)  # a settled assessment's newest version
@@ -150,21 +151,19 @@ def resolve(user, references: list[Reference]) -> list[Column]:
                 raise Http404("No such version.")
         else:
             version = standing
-        snap = versions.of(version) if version is not None else versions.current(live)
         pinned = Reference(
             live.organisation.slug, live.slug, version.number if version is not None else None
         )
-        columns.append(
-            Column(letter, pinned, live, snap, versions.read(snap, live), readable.is_member)
-        )
-    seen: set[Reference] = set()
-    for column in columns:
-        if column.reference in seen:
+        if any(pinned == earlier for earlier, *_rest in chosen):
             raise BadComparison(
                 _("“%(value)s” is chosen twice; choose different assessments or versions.")
-                % {"value": str(column.reference)}
+                % {"value": str(pinned)}
             )
-        seen.add(column.reference)
+        chosen.append((pinned, live, version, readable.is_member))
+    columns = []
+    for letter, (pinned, live, version, is_member) in zip(LETTERS, chosen, strict=False):
+        snap = versions.of(version) if version is not None else versions.current(live)
+        columns.append(Column(letter, pinned, live, snap, versions.read(snap, live), is_member))
     return columns
 
 
