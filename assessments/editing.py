@@ -59,6 +59,7 @@ NOT_RECORDED = frozenset(
         "created_by",
         "assessment",
         "risk_matrix",
+        "predecessor",  # set once, by ``Batch.link_predecessor`` (recorded as "reassessment")
     }
 )
 CONTENT_MODELS: tuple[type[models.Model], ...] = (
@@ -327,6 +328,28 @@ class Batch:
                 type(row)._default_manager.filter(pk=row.pk).update(order=position)
                 cast(Any, row).order = position
                 self._record(row, ChangeAction.UPDATE, before, values_of(row))
+
+    def link_predecessor(
+        self, assessment: Assessment, predecessor: Assessment, *, version: int
+    ) -> None:
+        """Make ``assessment`` (created in this batch) the re-assessment of ``predecessor``,
+        carried forward from its version ``version``. Recorded as the pseudo-field
+        ``reassessment``, so the history says where the new draft came from."""
+        Assessment.objects.filter(pk=assessment.pk).update(predecessor=predecessor)
+        assessment.predecessor = predecessor
+        self._record(
+            assessment,
+            ChangeAction.UPDATE,
+            {"reassessment": None},
+            {
+                "reassessment": {
+                    "predecessor": predecessor.pk,
+                    "title": predecessor.title,
+                    "version": version,
+                }
+            },
+        )
+        self.changes.insert(0, self.changes.pop())  # first of the write, as the history shows it
 
     def finish(self) -> None:
         """Write the history and mark the assessment as changed by the actor."""

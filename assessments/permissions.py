@@ -110,3 +110,32 @@ def get_organisation(user, slug: str, required: Role = Role.VIEWER) -> tuple[Org
     if not role.includes(required):
         raise PermissionDenied(_("Only an owner can do this."))
     return organisation, role
+@dataclass(frozen=True)
+class Readable:
+    """An assessment someone may read, named by organisation and slug: ``role`` is the
+    reader's role when they are a member, None when they read it because it is published
+    (then only its published version)."""
+
+    assessment: Assessment
+    role: Role | None
+
+    @property
+    def is_member(self) -> bool:
+        return self.role is not None
+
+
+def get_readable(user, organisation: str, slug: str) -> Readable:
+    """Load ``organisation``/``slug`` for reading: a member reads any of the organisation's
+    assessments, anyone (also anonymous) a published one. 404 for anything else, so an
+    outsider cannot tell an unpublished assessment from one that does not exist."""
+    row = (
+        Assessment.objects.select_related("organisation")
+        .filter(organisation__slug=organisation, slug=slug)
+        .first()
+    )
+    if row is None:
+        raise Http404("No such assessment.")
+    role = role_in(user, row.organisation_id)
+    if role is None and row.status not in workflow.PUBLIC:
+        raise Http404("No such assessment.")
+    return Readable(row, role)

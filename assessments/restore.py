@@ -46,7 +46,7 @@ def row_of(change: Change) -> models.Model | None:
 def restorable(change: Change) -> bool:
     return (
         change.entity in MODELS
-        and change.field != "transition"
+        and change.field not in ("transition", "reassessment")
         and change.field
         not in (
             "status",

@@ -73,7 +73,7 @@ def record(
 ) -> Version:
     """Record the assessment as it is now as its next version."""
     with transaction.atomic():
-        Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+        Assessment.objects.select_for_update().filter(pk=assessment.pk).values("pk").first()
         document, row_ids = snapshot(assessment)
         last = assessment.versions.aggregate(models.Max("number"))["number__max"] or 0
         return Version.objects.create(
@@ -121,16 +121,23 @@ def standing_workspace(assessment: Assessment) -> Workspace | None:
 
 def workspace(version: Version) -> Workspace:
     """A ``Workspace`` over the version's rows, built in memory (nothing is saved)."""
-    live = version.assessment
+    return read(of(version), version.assessment)
+
+
+def read(snap: Snapshot, live: Assessment) -> Workspace:
+    """A ``Workspace`` over a snapshot's rows (a version, or the content as it is now from
+    ``current``), built in memory, so both are read back the same way."""
+    version = snap.version
     rows = Rows(batch=None)
-    assessment = rows.create(version.document, organisation=live.organisation, slug=live.slug)
+    assessment = rows.create(snap.document, organisation=live.organisation, slug=live.slug)
     assessment.pk = live.pk
-    assessment.status = version.status
-    assessment.risk_matrix = version.matrix
+    assessment.status = version.status if version is not None else live.status
+    assessment.risk_matrix = snap.matrix
+    assessment.predecessor_id = live.predecessor_id
     assessment.finalised_at = live.finalised_at
     assessment.published_at = live.published_at
-    assessment.created_at = version.created_at
-    assessment.updated_at = version.created_at
+    assessment.created_at = version.created_at if version is not None else live.created_at
+    assessment.updated_at = version.created_at if version is not None else live.updated_at
     built = rows.built
     ws = Workspace(assessment)
     measures_by_risk: dict[int, list[Measure]] = {}

@@ -155,6 +155,12 @@ def is_settled(assessment: Assessment) -> bool:
     return assessment.status in SETTLED
 
 
+def can_reassess(assessment: Assessment) -> bool:
+    """Whether a re-assessment may start from it: only from a final or published one (its
+    newest version is carried forward)."""
+    return is_settled(assessment)
+
+
 def published(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
     """The assessments of ``queryset`` that anyone may read."""
     return queryset.filter(status__in=PUBLIC)
@@ -256,6 +262,8 @@ def perform(
             values.update(published_at=now)
         editing.transition(locked, values, actor=actor, reason=reason, name=transition.name)
         version = None
+        if transition.target == Status.PUBLISHED:
+            _supersede(locked, actor=actor)
         if transition.records is not None:
             version = versions.record(locked, actor=actor, reason=transition.records)
             if transition.target in SETTLED:
@@ -286,3 +294,28 @@ def perform(
             )
     assessment.refresh_from_db()
     return transition
+
+
+def _supersede(successor: Assessment, *, actor: editing.Actor) -> None:
+    """A published re-assessment replaces its predecessor on the public page: the
+    predecessor, if still published, is unpublished (back to final), recorded in its
+    history with the successor named as the reason. Runs inside ``perform``'s transaction."""
+    if successor.predecessor_id is None:
+        return
+    previous = (
+        Assessment.objects.select_for_update()
+        .filter(pk=successor.predecessor_id, status__in=PUBLIC)
+        .first()
+    )
+    if previous is None:
+        return
+    reason = str(_("Replaced by the published re-assessment “%(title)s”.")) % {
+        "title": successor.title
+    }
+    editing.transition(
+        previous,
+        {"status": TRANSITIONS["unpublish"].target, "published_at": None},
+        actor=actor,
+        reason=reason,
+        name="unpublish",
+    )

@@ -54,6 +54,7 @@ EXCLUDED: dict[str, dict[str, str] | str] = {
         "finalised_at": "lifecycle of this copy: an import starts it again",
         "published_at": "lifecycle of this copy: an import starts it again",
         "risk_matrix": "an import is scored with the importing deployment's matrix",
+        "predecessor": "a link between two assessments of this deployment (re-assessment)",
     },
     # ``order`` is carried by the position of the row in its list, not as a number.
     "Goal": {"order": "position in 'goals'"},

@@ -458,6 +458,8 @@ PAGES = [
         Role.EDITOR,
         version_recorded,
     ),
+    # --- Comparison and re-assessment (issue 13 comparison, issue 9 item 7) ---
+    Page("reassess", "get", lambda w: url(w, "reassess"), None, Role.EDITOR, shows()),
 ]
 
 
@@ -566,3 +568,55 @@ def test_public_pages_need_no_login(client, world):
     assert client.get(reverse("login")).status_code == 200
     assert client.get(reverse("assessments:new")).status_code == 302
     assert client.get(reverse("assessments:new_organisation")).status_code == 302
+
+
+# --- Comparison and re-assessment (issue 13 comparison, issue 9 item 7) ---------------------
+
+
+def _compare_url(world: World, name: str = "compare") -> str:
+    org = world.assessment.organisation
+    other = factories.assessment(org)
+    query = f"a={org.slug}/{world.assessment.slug}&a={org.slug}/{other.slug}"
+    return f"{reverse(f'assessments:{name}')}?{query}"
+
+
+@pytest.mark.parametrize("name", ["compare", "compare_csv", "compare_xlsx", "compare_pdf"])
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_comparison_urls(client, world, role, name, monkeypatch):
+    from assessments.report import render as render_module
+    from assessments.report.render import RenderedPdf
+
+    monkeypatch.setattr(
+        render_module, "render_comparison_pdf", lambda c, **kw: RenderedPdf(b"%PDF-1.7", 1)
+    )
+    if role != ANONYMOUS:
+        client.force_login(world.users[role])
+    response = client.get(_compare_url(world, name))
+    if role in (ANONYMOUS, OUTSIDER):  # drafts: nobody outside the organisation reads them
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 200
+        assert world.assessment.title.encode() in response.content or name != "compare"
+
+
+def test_comparison_picker_needs_no_login(client, world):
+    assert client.get(reverse("assessments:compare")).status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_reassess_by_role(client, world, role):
+    Assessment.objects.filter(pk=world.assessment.pk).update(status=Status.FINAL)
+    if role != ANONYMOUS:
+        client.force_login(world.users[role])
+    response = client.post(url(world, "reassess"), {"confirmed": "1"})
+    successors = Assessment.objects.filter(predecessor=world.assessment)
+    if role == ANONYMOUS:
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    elif role == OUTSIDER:
+        assert response.status_code == 404
+    elif Role(role).includes(Role.EDITOR):
+        assert response.status_code == 302 and successors.count() == 1
+        return
+    else:
+        assert response.status_code == 403
+    assert not successors.exists()

@@ -38,7 +38,7 @@ from assessments.exchange.errors import InvalidAssessment, Problem, json_path, t
 from assessments.exchange.parsing import parse
 from assessments.exchange.rows import Rows
 from assessments.exchange.schema import FORMAT, VERSION, schema_problems
-from assessments.models import Assessment, Organisation
+from assessments.models import Assessment, Organisation, Version
 
 logger = logging.getLogger(__name__)
 
@@ -65,11 +65,16 @@ def import_document(
     organisation: Organisation,
     user=None,
     slug: str | None = None,
+    actor: editing.Actor | None = None,
+    predecessor: Version | None = None,
 ) -> Imported:
     """Create a new assessment in ``organisation`` from an exchange document.
 
     ``slug`` asks for that short name (an error if it is taken); without it the document's
     slug is used, or the first free one of ``<slug>-2``, ``<slug>-3``, ….
+    ``actor`` is who writes and through what (by default ``user`` through "import");
+    ``predecessor``: the new draft is a re-assessment carried forward from that version
+    (``assessments.reassessment``), linked to its assessment in the same write.
     """
     document = parse(data) if isinstance(data, bytes | bytearray | str) else data
     for check in (_format_problems, row_limit_problems, schema_problems, semantic_problems):
@@ -78,11 +83,15 @@ def import_document(
             raise InvalidAssessment(problems, document=document)
     try:
         with transaction.atomic():
-            batch = editing.Batch(editing.Actor(user, Channel.IMPORT))
+            batch = editing.Batch(actor or editing.Actor(user, Channel.IMPORT))
             rows = Rows(batch=batch)
             assessment = rows.create(document, organisation=organisation, slug=slug)
             if rows.problems:
                 raise InvalidAssessment(rows.problems, document=document)  # rolls back
+            if predecessor is not None:
+                batch.link_predecessor(
+                    assessment, predecessor.assessment, version=predecessor.number
+                )
             batch.finish()
     except DatabaseError as exc:
         if slug is not None and organisation.assessments.filter(slug=slug).exists():

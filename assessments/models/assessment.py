@@ -122,6 +122,17 @@ class Assessment(Tracked):
     # Chapter 5: when the KIA is to be carried out again (see 5.6).
     next_reassessment_on = models.DateField(_("next re-assessment"), null=True, blank=True)
 
+    # A re-assessment points at the assessment it carries forward (``reassessment``).
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name=_("re-assessment of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
+        editable=False,
+    )
+
     # The risk matrix the assessment is scored with (``scoring.matrix_to_data``), kept so a
     # new deployment matrix does not silently rescore it.
     risk_matrix = models.JSONField(

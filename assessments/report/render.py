@@ -96,3 +96,32 @@ def render_pdf(assessment: Assessment) -> bytes:
 
     ws = versions.standing_workspace(assessment)
     return render_pdf_document(ws.assessment if ws else assessment, workspace=ws).content
+
+
+COMPARISON_TEMPLATE = "report/comparison.html"
+COMPARISON_STYLESHEET = "report/comparison.css"
+
+
+def comparison_html(comparison, *, for_pdf: bool = True) -> str:
+    """The HTML of a comparison of assessments (``assessments.crosscompare``), in the
+    reader's language."""
+    stylesheet = (
+        fetchers.static_url(COMPARISON_STYLESHEET) if for_pdf else static(COMPARISON_STYLESHEET)
+    )
+    html = render_to_string(COMPARISON_TEMPLATE, {"c": comparison, "stylesheet_url": stylesheet})
+    return typeset(html, translation.get_language() or "nl")
+
+
+def render_comparison_pdf(comparison, *, seconds: int) -> RenderedPdf:
+    """The comparison as PDF, laid out in the limited child process (at most ``seconds``,
+    the memory limit of the settings); raises ``child.RenderFailed``."""
+    import weasyprint  # noqa: F401  (imported once here, so every child starts with it)
+    from django.conf import settings
+
+    from assessments.report.child import Limits, render_limited
+
+    html = comparison_html(comparison)
+    limits = Limits(
+        seconds=min(seconds, settings.KIA_RENDER_SECONDS), memory_mb=settings.KIA_RENDER_MEMORY_MB
+    )
+    return render_limited(weasyprint_document, html, limits)

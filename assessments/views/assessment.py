@@ -30,6 +30,8 @@ def detail(request: HttpRequest, access: Access) -> HttpResponse:
             "ws": ws,
             "check": completeness.check(ws),
             "transitions": workflow.available(access.assessment, access.role),
+            "can_reassess": access.role.includes(Role.EDITOR)
+            and workflow.can_reassess(access.assessment),
             "chapters": instrument.CHAPTERS,
             "open_points": review.open_points(access.assessment),
             "review_round": review.open_round(access.assessment),

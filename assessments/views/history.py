@@ -76,6 +76,11 @@ def _show(change: Change, value) -> str:
         label = str(found.label) if found else value.get("name", "")
         reason = value.get("reason", "")
         return f"{label}: {reason}" if reason else label
+    if change.field == "reassessment" and isinstance(value, dict):
+        return _("Re-assessment of “%(title)s”, carried forward from its version %(number)s") % {
+            "title": value.get("title", ""),
+            "number": value.get("version", ""),
+        }
     field = _model_field(change)
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
@@ -105,6 +110,8 @@ def _model_field(change: Change) -> models.Field | None:
 def _field_label(change: Change) -> str:
     if change.field == "transition":
         return _("status change")
+    if change.field == "reassessment":
+        return _("re-assessment")
     field = _model_field(change)
     return str(field.verbose_name) if field is not None else change.field
 
