@@ -110,6 +110,8 @@ def get_organisation(user, slug: str, required: Role = Role.VIEWER) -> tuple[Org
     if not role.includes(required):
         raise PermissionDenied(_("Only an owner can do this."))
     return organisation, role
+
+
 @dataclass(frozen=True)
 class Readable:
     """An assessment someone may read, named by organisation and slug: ``role`` is the
