@@ -6,6 +6,7 @@ from assessments.views import (
     exchange,
     history,
     presence,
+    profile,
     public,
     report,
     rows,
@@ -26,5 +27,6 @@ urlpatterns = [
     *history.urlpatterns,
     *versions.urlpatterns,
     *presence.urlpatterns,
+    *profile.urlpatterns,
     *public.urlpatterns,
 ]

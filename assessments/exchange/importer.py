@@ -64,11 +64,13 @@ def import_document(
     organisation: Organisation,
     user=None,
     slug: str | None = None,
+    channel: Channel = Channel.IMPORT,
 ) -> Imported:
     """Create a new assessment in ``organisation`` from an exchange document.
 
     ``slug`` asks for that short name (an error if it is taken); without it the document's
-    slug is used, or the first free one of ``<slug>-2``, ``<slug>-3``, ….
+    slug is used, or the first free one of ``<slug>-2``, ``<slug>-3``, …. ``channel`` is
+    what the history names (the REST API passes its own).
     """
     document = parse(data) if isinstance(data, bytes | bytearray | str) else data
     for check in (_format_problems, row_limit_problems, schema_problems, semantic_problems):
@@ -77,7 +79,7 @@ def import_document(
             raise InvalidAssessment(problems)
     try:
         with transaction.atomic():
-            batch = editing.Batch(editing.Actor(user, Channel.IMPORT))
+            batch = editing.Batch(editing.Actor(user, channel))
             rows = Rows(batch=batch)
             assessment = rows.create(document, organisation=organisation, slug=slug)
             if rows.problems:

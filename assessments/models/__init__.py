@@ -5,11 +5,13 @@ from assessments.models.organisation import Invitation, Membership, Organisation
 from assessments.models.report import ReportFile, ReportStatus
 from assessments.models.risks import Measure, Risk
 from assessments.models.sources import ServiceResponse, Source
+from assessments.models.tokens import ApiToken, TokenScope
 from assessments.models.versions import Version
 from assessments.models.weighing import ProportionalityItem
 
 __all__ = [
     "Answer",
+    "ApiToken",
     "Assessment",
     "Change",
     "Contribution",
@@ -24,5 +26,6 @@ __all__ = [
     "Risk",
     "ServiceResponse",
     "Source",
+    "TokenScope",
     "Version",
 ]

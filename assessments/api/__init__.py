@@ -1,0 +1,11 @@
+"""The REST API (``/api/v1/``), built with django-ninja.
+
+Modules: ``main`` (the API object, its OpenAPI document and the per-request language and
+headers), ``auth`` (tokens and the session, throttling), ``errors`` (problem+json),
+``locking`` (ETag / If-Match), ``pagination``, ``schemas``, ``writing`` (row edits through
+the forms and ``assessments.editing``) and ``routers/`` (one module per resource).
+
+Every read goes through ``assessments.permissions``, every write through
+``assessments.editing`` (as ``Channel.API``) and every lifecycle step through
+``assessments.workflow``: the API adds no rules of its own.
+"""

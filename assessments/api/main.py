@@ -1,0 +1,117 @@
+"""The API object: routers, error handling, language and headers, the OpenAPI document.
+
+django-ninja builds the OpenAPI 3.1 document from the typed views and schemas and serves
+interactive docs (Swagger UI) from its own static files (``ninja`` is an installed app), so
+nothing is loaded from a CDN. Every answer carries ``API-Version``; messages follow
+``Accept-Language`` (Dutch unless English is asked for first).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
+from ninja import NinjaAPI, Swagger
+
+from assessments.api import errors
+from assessments.api.auth import AUTH
+from assessments.api.routers import (
+    assessments,
+    organisations,
+    public,
+    rows,
+    versions,
+)
+from assessments.api.openapi import PROBLEM, exchange_schema
+
+VERSION = "1.0.0"
+LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+
+
+def language_of(request: HttpRequest) -> str:
+    """The first of our languages the client accepts; Dutch if none."""
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        base = code.split("-")[0].lower()
+        if base in LANGUAGES:
+            return base
+    return DEFAULT_LANGUAGE
+
+
+def per_request(run):
+    """Around every operation (also its authentication and errors): the language, and the
+    ``API-Version`` and ``Content-Language`` headers."""
+
+    @wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        language = language_of(request)
+        with translation.override(language):
+            response = run(request, *args, **kwargs)
+        response["API-Version"] = VERSION
+        response["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language", "Authorization", "Cookie"])
+        return response
+
+    return wrapper
+
+
+class KiaAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {})
+        schemas = components.setdefault("schemas", {})
+        schemas.update(exchange_schema())
+        from assessments.api.schemas import ProblemOut
+
+        problem = ProblemOut.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
+        for name, definition in problem.pop("$defs", {}).items():
+            schemas.setdefault(name, definition)
+        schemas["ProblemOut"] = problem
+        components["headers"] = {
+            "API-Version": {
+                "description": "The version of the API that answered.",
+                "schema": {"type": "string", "example": VERSION},
+            }
+        }
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                responses.setdefault(
+                    "default", {"description": "An error (problem+json).", "content": PROBLEM}
+                )
+                for response in responses.values():
+                    response.setdefault("headers", {})["API-Version"] = {
+                        "$ref": "#/components/headers/API-Version"
+                    }
+        return schema
+
+
+api = KiaAPI(
+    title="KIA API",
+    version=VERSION,
+    description=(
+        "The Kinderrechten Impact Assessment (KIA) app's REST API. Authenticate with a "
+        "personal API token (made on your profile page) as `Authorization: Bearer <token>`, "
+        "or with the browser's session. Errors are `application/problem+json`; messages "
+        "follow `Accept-Language` (Dutch by default). Writes need the row's `ETag` in "
+        "`If-Match`."
+    ),
+    urls_namespace="api",
+    auth=AUTH,
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+api.add_decorator(per_request, mode="view")
+errors.install(api)
+api.add_router("/organisations", organisations.router)
+api.add_router("/assessments", assessments.router)
+api.add_router("/assessments", rows.router)
+api.add_router("/assessments", versions.router)
+api.add_router("/public", public.router, auth=None)
+
+urls = api.urls
