@@ -7,7 +7,7 @@ import datetime
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from assessments import workflow
@@ -73,7 +73,7 @@ def assessment_create(
     request: HttpRequest,
     response: HttpResponse,
     organisation: str = Query(..., description="Organisation (short name) to create it in."),  # noqa: B008
-) -> tuple[int, dict]:
+) -> Status:
     who = writer(request)
     membership = (
         Membership.objects.filter(user=who.user, organisation__slug=organisation)
@@ -89,7 +89,7 @@ def assessment_create(
     )
     summary = assessment_summary(imported.assessment)
     response["Location"] = summary["_links"]["self"]["href"]  # type: ignore[index]
-    return 201, {"assessment": summary, "notices": imported.notices}
+    return Status(201, {"assessment": summary, "notices": imported.notices})
 
 
 @router.get(

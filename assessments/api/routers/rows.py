@@ -15,7 +15,7 @@ from typing import Any
 from django import forms as django_forms
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Status
 
 from assessments import editing, forms, instrument
 from assessments.api import schemas, writing
@@ -269,7 +269,7 @@ def _register(kind: Kind) -> None:
                 expected=None,
             )
             response["Location"] = f"{request.path.rstrip('/')}/{row.pk}"
-            return 201, _tagged(response, row)
+            return Status(201, _tagged(response, row))
 
     @router.get(
         one,
@@ -328,7 +328,7 @@ def _register(kind: Kind) -> None:
             expected=expected,
             assessment=found.assessment,
         )
-        return 204, None
+        return Status(204, None)
 
 
 for _kind in KINDS:
@@ -369,4 +369,4 @@ def measure_create(
         expected=None,
     )
     response["Location"] = f"{request.path.split('/risks/')[0]}/measures/{measure.pk}"
-    return 201, _tagged(response, measure)
+    return Status(201, _tagged(response, measure))

@@ -7,7 +7,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from assessments import comparison, tasks, versions
 from assessments.api.auth import access
@@ -136,12 +136,12 @@ def version_report(request: HttpRequest, organisation: str, slug: str, number: i
 )
 def version_render(
     request: HttpRequest, response: HttpResponse, organisation: str, slug: str, number: int
-) -> tuple[int, dict]:
+) -> Status:
     version = _version(access(request, organisation, slug), number)
     made = tasks.request_version_render(version)
     state = _report_state(request, version, made)
     response["Location"] = state["_links"]["self"]["href"]
-    return (200 if state["ready"] else 202), state
+    return Status(200 if state["ready"] else 202, state)
 
 
 @router.get(
@@ -161,18 +161,19 @@ def version_pdf(
 ):
     version = _version(access(request, organisation, slug), number)
     found = cache.version_file(version)
-    if found is not None and found.is_ready and recovery.ensure_stored(found):
+    if found is None or not found.is_ready or not recovery.ensure_stored(found):
+        found = tasks.request_version_render(version)  # ready at once only with "immediate"
+    if found.is_ready:
         return FileResponse(
             found.file.open("rb"),
             content_type="application/pdf",
             filename=f"{version.assessment.slug}-v{version.number}.pdf",
             as_attachment=True,
         )
-    made = tasks.request_version_render(version)
-    state = _report_state(request, version, made)
+    state = _report_state(request, version, found)
     response["Location"] = state["_links"]["self"]["href"]
     response["Retry-After"] = "5"
-    return 202, state
+    return Status(202, state)
 
 
 @router.get(
