@@ -112,6 +112,9 @@ class TransitionOut(Schema):
 
 
 class ChangeOut(ModelSchema):
+    old: Any = Field(default=None, description="The value before (any JSON value).")
+    new: Any = Field(default=None, description="The value after (any JSON value).")
+
     class Meta:
         model = Change
         fields = [
@@ -126,8 +129,6 @@ class ChangeOut(ModelSchema):
             "object_label",
             "chapter",
             "field",
-            "old",
-            "new",
         ]
 
 
