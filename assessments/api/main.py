@@ -59,6 +59,11 @@ def per_request(run):
     return wrapper
 
 
+# Writes of rows name the version they change (``locking``); for a first answer (PUT) it is
+# left out.
+IF_MATCH = {"patch": True, "delete": True, "put": False}
+
+
 class KiaAPI(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -78,8 +83,23 @@ class KiaAPI(NinjaAPI):
             }
         }
         for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
-                responses = operation.setdefault("responses", {})
+            for method, operation in operations.items():
+                if method in IF_MATCH:
+                    operation.setdefault("parameters", []).append(
+                        {
+                            "name": "If-Match",
+                            "in": "header",
+                            "required": IF_MATCH[method],
+                            "description": "The row's ETag as read (412 if it changed since; "
+                            "428 if missing). Not needed for a first answer to a question.",
+                            "schema": {"type": "string"},
+                        }
+                    )
+                # openapi_extra names statuses as strings, ninja as integers: one key each.
+                responses: dict[str, Any] = {}
+                for status, answer in operation.get("responses", {}).items():
+                    responses[str(status)] = {**responses.get(str(status), {}), **answer}
+                operation["responses"] = responses
                 responses.setdefault(
                     "default", {"description": "An error (problem+json).", "content": PROBLEM}
                 )
