@@ -81,8 +81,7 @@ def get_assessment(
     if organisation_slug is not None:
         rows = rows.filter(organisation__slug=organisation_slug)
     row = (
-        rows
-        .annotate(member_role=F("organisation__memberships__role"))
+        rows.annotate(member_role=F("organisation__memberships__role"))
         .order_by(
             Case(When(organisation_id=organisation_id, then=0), default=1),
             "organisation__name",

@@ -51,7 +51,9 @@ def test_risk_edit_with_if_match_and_stale_etag(team):
     assert saved.status_code == 200, saved.content
     assert saved.json()["gross"]["state"] == "scored"
     assert saved["ETag"] == f'"risk-{risk.pk}-2"'
-    stale = client.patch(url, {"topic": "Ander"}, content_type="application/json", HTTP_IF_MATCH=etag)
+    stale = client.patch(
+        url, {"topic": "Ander"}, content_type="application/json", HTTP_IF_MATCH=etag
+    )
     assert stale.status_code == 412
     assert stale["ETag"] == saved["ETag"]
     risk.refresh_from_db()
@@ -79,7 +81,9 @@ def test_validation_errors_name_the_field_in_the_chosen_language(team):
     )
     assert "Give a reason" in english.content.decode()
     assert english["Content-Language"] == "en"
-    unknown = client.patch(url, {"colour": "red"}, content_type="application/json", HTTP_IF_MATCH=etag)
+    unknown = client.patch(
+        url, {"colour": "red"}, content_type="application/json", HTTP_IF_MATCH=etag
+    )
     assert unknown.status_code == 400
     assert unknown.json()["invalid-params"][0]["name"] == "colour"
     risk.refresh_from_db()
@@ -91,7 +95,9 @@ def test_import_create_and_import_errors(team):
     org = assessment.organisation
     client = bearer(editor)
     raw = DEMO.read_bytes()
-    created = client.post(f"{API}/assessments?organisation={org.slug}", raw, content_type="application/json")
+    created = client.post(
+        f"{API}/assessments?organisation={org.slug}", raw, content_type="application/json"
+    )
     assert created.status_code == 201, created.content
     made = Assessment.objects.get(organisation=org, slug=created.json()["assessment"]["slug"])
     assert made.status == Status.DRAFT and made.risks.exists()
@@ -106,7 +112,12 @@ def test_import_create_and_import_errors(team):
     assert any(p["name"].startswith("$.risks[0]") for p in refused.json()["invalid-params"])
     assert Assessment.objects.filter(organisation=org).count() == 2
     other = factories.organisation()
-    assert client.post(f"{API}/assessments?organisation={other.slug}", raw, content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            f"{API}/assessments?organisation={other.slug}", raw, content_type="application/json"
+        ).status_code
+        == 404
+    )
 
 
 def test_create_and_delete_rows_with_if_match(team):
@@ -137,9 +148,16 @@ def test_answer_put_creates_then_needs_if_match(team):
     first = client.put(url, {"text": "Een app."}, content_type="application/json")
     assert first.status_code == 200
     assert client.put(url, {"text": "Weer"}, content_type="application/json").status_code == 428
-    again = client.put(url, {"text": "Weer"}, content_type="application/json", HTTP_IF_MATCH=first["ETag"])
+    again = client.put(
+        url, {"text": "Weer"}, content_type="application/json", HTTP_IF_MATCH=first["ETag"]
+    )
     assert again.status_code == 200 and again.json()["text"] == "Weer"
-    assert client.put(f"{where(assessment)}/answers/9.9", {"text": "x"}, content_type="application/json").status_code == 404
+    assert (
+        client.put(
+            f"{where(assessment)}/answers/9.9", {"text": "x"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
 
 
 def test_read_token_cannot_write_and_revoked_or_expired_tokens_fail(team):
@@ -147,17 +165,25 @@ def test_read_token_cannot_write_and_revoked_or_expired_tokens_fail(team):
     token, secret = tokens.issue(editor, name="r", scope="read")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert client.get(where(assessment)).status_code == 200
-    refused = client.post(f"{where(assessment)}/goals", {"title": "x", "kind": "main"}, content_type="application/json")
+    refused = client.post(
+        f"{where(assessment)}/goals",
+        {"title": "x", "kind": "main"},
+        content_type="application/json",
+    )
     assert refused.status_code == 403
     tokens.revoke(editor, token.pk)
     gone = client.get(where(assessment))
     assert gone.status_code == 401 and gone["WWW-Authenticate"].startswith("Bearer")
     token.refresh_from_db()
-    assert token.last_used_at is not None and token.digest != secret and secret.startswith(token.prefix)
+    assert (
+        token.last_used_at is not None
+        and token.digest != secret
+        and secret.startswith(token.prefix)
+    )
 
 
 def test_throttled_per_token(team, settings):
-    assessment, editor, _owner = team
+    _assessment, editor, _owner = team
     settings.KIA_API_REQUESTS_PER_MINUTE = 2
     client = bearer(editor)
     assert client.get(f"{API}/organisations").status_code == 200
@@ -173,7 +199,9 @@ def test_session_needs_csrf_for_writes(team):
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
     assert client.get(where(assessment)).status_code == 200
-    refused = client.post(f"{where(assessment)}/goals", {"title": "x"}, content_type="application/json")
+    refused = client.post(
+        f"{where(assessment)}/goals", {"title": "x"}, content_type="application/json"
+    )
     assert refused.status_code == 403
     assert not assessment.goals.exists()
 
@@ -196,7 +224,11 @@ def test_finalise_pdf_publish_and_public_read(client, media, renders):
     org = factories.organisation()
     owner = factories.member(org, Role.OWNER)
     api = bearer(owner)
-    made = api.post(f"{API}/assessments?organisation={org.slug}", DEMO.read_bytes(), content_type="application/json")
+    made = api.post(
+        f"{API}/assessments?organisation={org.slug}",
+        DEMO.read_bytes(),
+        content_type="application/json",
+    )
     assessment = Assessment.objects.get(slug=made.json()["assessment"]["slug"])
     url = where(assessment)
     assert client.get(f"{API}/public/assessments/{org.slug}/{assessment.slug}").status_code == 404
@@ -210,7 +242,10 @@ def test_finalise_pdf_publish_and_public_read(client, media, renders):
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
     pdf.close()
     assert api.get(f"{url}/versions/1/report").json()["ready"] is True
-    assert api.post(f"{url}/transitions/publish", {}, content_type="application/json").status_code == 200
+    assert (
+        api.post(f"{url}/transitions/publish", {}, content_type="application/json").status_code
+        == 200
+    )
     public = client.get(f"{API}/public/assessments/{org.slug}/{assessment.slug}")
     assert public.status_code == 200
     assert public.json()["version"]["document"]["assessment"]["title"] == assessment.title

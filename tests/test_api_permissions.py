@@ -262,7 +262,9 @@ def test_api_writes_refused_unless_draft(world, status):
 PUBLIC = [
     lambda w: "/api/v1/public/assessments",
     lambda w: f"/api/v1/public/assessments/{w.assessment.organisation.slug}/{w.assessment.slug}",
-    lambda w: f"/api/v1/public/assessments/{w.assessment.organisation.slug}/{w.assessment.slug}/versions",
+    lambda w: (
+        f"/api/v1/public/assessments/{w.assessment.organisation.slug}/{w.assessment.slug}/versions"
+    ),
 ]
 
 

@@ -19,6 +19,7 @@ from ninja import NinjaAPI, Swagger
 
 from assessments.api import errors
 from assessments.api.auth import AUTH
+from assessments.api.openapi import PROBLEM, exchange_schema
 from assessments.api.routers import (
     assessments,
     organisations,
@@ -26,7 +27,6 @@ from assessments.api.routers import (
     rows,
     versions,
 )
-from assessments.api.openapi import PROBLEM, exchange_schema
 
 VERSION = "1.0.0"
 LANGUAGES = ("nl", "en")
@@ -72,7 +72,9 @@ class KiaAPI(NinjaAPI):
         schemas.update(exchange_schema())
         from assessments.api.schemas import ProblemOut
 
-        problem = ProblemOut.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
+        problem = ProblemOut.model_json_schema(
+            by_alias=True, ref_template="#/components/schemas/{model}"
+        )
         for name, definition in problem.pop("$defs", {}).items():
             schemas.setdefault(name, definition)
         schemas["ProblemOut"] = problem

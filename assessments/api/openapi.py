@@ -8,6 +8,7 @@ from typing import Any
 
 from assessments.exchange.schema import load_schema
 
+
 def exchange_schema() -> dict[str, dict[str, Any]]:
     """The exchange format's JSON Schema as OpenAPI components (its ``$defs`` beside it)."""
     schema = copy.deepcopy(load_schema())
@@ -37,5 +38,3 @@ def exchange_schema() -> dict[str, dict[str, Any]]:
 
 PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemOut"}}}
 DOCUMENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ExchangeDocument"}}}
-
-

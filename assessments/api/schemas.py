@@ -58,7 +58,7 @@ class PageLinks(Schema):
 
 class PageMeta(Schema):
     page: int
-    pageSize: int  # noqa: N815 - the name the NL GOV rules use
+    pageSize: int
     total: int
     links: PageLinks = Field(alias="_links")
 
@@ -221,13 +221,13 @@ class RegisterRiskOut(Schema):
 
 # --- Rows --------------------------------------------------------------------------------------
 
-ANSWER_FIELDS = list(forms.AnswerForm._meta.fields)
-CONTRIBUTION_FIELDS = list(forms.ContributionForm._meta.fields)
-GOAL_FIELDS = list(forms.GoalForm._meta.fields)
-RISK_FIELDS = [*forms.RiskForm._meta.fields, *forms.ResidualRiskForm._meta.fields]
-MEASURE_FIELDS = list(forms.MeasureForm._meta.fields)
-SOURCE_FIELDS = list(forms.SourceForm._meta.fields)
-ITEM_FIELDS = list(forms.ProportionalityItemForm._meta.fields)
+ANSWER_FIELDS = list(forms.AnswerForm.Meta.fields)
+CONTRIBUTION_FIELDS = list(forms.ContributionForm.Meta.fields)
+GOAL_FIELDS = list(forms.GoalForm.Meta.fields)
+RISK_FIELDS = [*forms.RiskForm.Meta.fields, *forms.ResidualRiskForm.Meta.fields]
+MEASURE_FIELDS = list(forms.MeasureForm.Meta.fields)
+SOURCE_FIELDS = list(forms.SourceForm.Meta.fields)
+ITEM_FIELDS = list(forms.ProportionalityItemForm.Meta.fields)
 READ_ONLY = ["id", "lock_version", "updated_at"]
 
 

@@ -30,7 +30,7 @@ def _form_name(model: type[models.Model], key: str) -> str:
     if key.endswith("_id"):
         try:
             field = model._meta.get_field(key.removesuffix("_id"))
-        except Exception:  # noqa: BLE001 - not a link: keep the name
+        except Exception:
             return key
         if isinstance(field, models.ForeignKey):
             return field.name
@@ -74,7 +74,9 @@ def validated(
                         }
                     )
     if problems:
-        raise Problem(400, _("Some fields are not valid; see invalid-params."), invalid_params=problems)
+        raise Problem(
+            400, _("Some fields are not valid; see invalid-params."), invalid_params=problems
+        )
     return obj  # the forms have set the cleaned values on it
 
 

@@ -29,9 +29,7 @@ class PublicAssessmentOut(AssessmentOut):
     version: VersionDocumentOut
 
 
-@router.get(
-    "/assessments", response=AssessmentPage, by_alias=True, summary="Published assessments"
-)
+@router.get("/assessments", response=AssessmentPage, by_alias=True, summary="Published assessments")
 def public_list(request: HttpRequest, filters: Query[PublicFilter]) -> dict:
     rows = workflow.published(Assessment.objects.select_related("organisation"))
     if filters.service:

@@ -316,9 +316,7 @@ def _register(kind: Kind) -> None:
         summary=f"Delete a {kind.label} (If-Match with its ETag)",
         operation_id=f"{key}_delete",
     )
-    def row_delete(
-        request: HttpRequest, organisation: str, slug: str, pk: int
-    ) -> Any:
+    def row_delete(request: HttpRequest, organisation: str, slug: str, pk: int) -> Any:
         found = access(request, organisation, slug, Role.EDITOR, write=True)
         row = _row(kind, found.assessment, pk)
         expected = expected_version(request, row)
@@ -335,14 +333,20 @@ for _kind in KINDS:
     _register(_kind)
 
 
+def _risk(assessment: Assessment, pk: int) -> Risk:
+    found = Risk.objects.filter(assessment=assessment, pk=pk).first()
+    if found is None:
+        raise Http404("No such risk.")
+    return found
+
+
 @router.get(
     WHERE + "/risks/{pk}/measures",
     response=list[schemas.MeasureOut],
     summary="The measures against one risk",
 )
 def risk_measures(request: HttpRequest, organisation: str, slug: str, pk: int) -> Any:
-    risk = _row(KINDS[1], access(request, organisation, slug).assessment, pk)
-    return Measure.objects.filter(risk=risk)
+    return Measure.objects.filter(risk=_risk(access(request, organisation, slug).assessment, pk))
 
 
 @router.post(
@@ -359,9 +363,9 @@ def measure_create(
     body: schemas.MeasureIn,
 ) -> Any:
     found = access(request, organisation, slug, Role.EDITOR, write=True)
-    risk = _row(KINDS[1], found.assessment, pk)
+    risk = _risk(found.assessment, pk)
     measure = writing.save(
-        Measure(risk=risk, order=_next(risk.measures.all())),  # type: ignore[attr-defined]
+        Measure(risk=risk, order=_next(risk.measures.all())),
         body.model_dump(exclude_unset=True),
         [forms.MeasureForm],
         user=request.auth.user,  # type: ignore[attr-defined]

@@ -73,8 +73,7 @@ def version_compare(
                         "label": str(row.label),
                         "scores": list(row.scores) if row.scores else None,
                         "fields": [
-                            {"label": str(f.label), "old": f.old, "new": f.new}
-                            for f in row.fields
+                            {"label": str(f.label), "old": f.old, "new": f.new} for f in row.fields
                         ],
                     }
                     for row in section.rows
@@ -151,7 +150,10 @@ def version_render(
     summary="The version's PDF; 202 with the status URL while it is being made",
     openapi_extra={
         "responses": {
-            "200": {"description": "The PDF", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
+            "200": {
+                "description": "The PDF",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
         }
     },
     url_name="version_pdf",
@@ -204,6 +206,3 @@ def version_docx(request: HttpRequest, organisation: str, slug: str, number: int
     name = f"{version.assessment.slug}-v{version.number}.docx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-

@@ -1,6 +1,6 @@
 """Make a personal API token for a user and print its secret (shown only this once).
 
-    manage.py create_api_token demo --scope write --name e2e --days 1
+manage.py create_api_token demo --scope write --name e2e --days 1
 """
 
 from __future__ import annotations
