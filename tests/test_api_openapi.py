@@ -44,6 +44,13 @@ def test_the_document_is_valid_openapi(document):
     assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
 
 
+def test_the_document_is_english_whatever_language_was_chosen(client, document):
+    client.cookies["django_language"] = "en"
+    assert client.get("/api/v1/openapi.json").json() == document
+    topic = document["components"]["schemas"]["RiskOut"]["properties"]["topic"]
+    assert topic["title"] == "Topic"
+
+
 def _schema(document: dict, path: str, method: str, status: int, content: str) -> dict:
     responses = document["paths"][path][method]["responses"]
     answer = responses.get(str(status)) or responses["default"]

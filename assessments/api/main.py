@@ -8,9 +8,11 @@ nothing is loaded from a CDN. Every answer carries ``API-Version``; messages fol
 
 from __future__ import annotations
 
+import json
 from functools import wraps
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -66,7 +68,9 @@ IF_MATCH = {"patch": True, "delete": True, "put": False}
 
 class KiaAPI(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
-        schema = super().get_openapi_schema(*args, **kwargs)
+        with translation.override("en"):  # one document, whatever the visitor's language
+            built = super().get_openapi_schema(*args, **kwargs)
+            schema = json.loads(json.dumps(built, cls=DjangoJSONEncoder))  # lazy texts, now
         components = schema.setdefault("components", {})
         schemas = components.setdefault("schemas", {})
         schemas.update(exchange_schema())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.utils import translation
 from ninja import ModelSchema, Schema
 from pydantic import ConfigDict, Field
 
@@ -111,31 +112,6 @@ class TransitionOut(Schema):
 # --- History, versions, comparison, reports ------------------------------------------------------
 
 
-class ChangeOut(ModelSchema):
-    old: Any = Field(default=None, description="The value before (any JSON value).")
-    new: Any = Field(default=None, description="The value after (any JSON value).")
-
-    class Meta:
-        model = Change
-        fields = [
-            "id",
-            "batch",
-            "at",
-            "user_name",
-            "via",
-            "action",
-            "entity",
-            "object_id",
-            "object_label",
-            "chapter",
-            "field",
-        ]
-
-
-class ChangePage(PageMeta):
-    items: list[ChangeOut]
-
-
 class VersionOut(Schema):
     number: int
     name: str
@@ -231,120 +207,135 @@ ITEM_FIELDS = list(forms.ProportionalityItemForm.Meta.fields)
 READ_ONLY = ["id", "lock_version", "updated_at"]
 
 
-class AnswerOut(ModelSchema):
-    class Meta:
-        model = Answer
-        fields = ["question", *READ_ONLY, *ANSWER_FIELDS]
+# Model schemas take their titles from the models' verbose names when the class is made:
+# in English, so the OpenAPI document does not depend on the language of the request that
+# happened to load it first.
+with translation.override("en"):
 
+    class ChangeOut(ModelSchema):
+        old: Any = Field(default=None, description="The value before (any JSON value).")
+        new: Any = Field(default=None, description="The value after (any JSON value).")
 
-class AnswerIn(ModelSchema):
-    model_config = ConfigDict(extra="forbid")
+        class Meta:
+            model = Change
+            fields = [
+                "id",
+                "batch",
+                "at",
+                "user_name",
+                "via",
+                "action",
+                "entity",
+                "object_id",
+                "object_label",
+                "chapter",
+                "field",
+            ]
 
-    class Meta:
-        model = Answer
-        fields = ANSWER_FIELDS
-        fields_optional = "__all__"
+    class ChangePage(PageMeta):
+        items: list[ChangeOut]
 
+    class AnswerOut(ModelSchema):
+        class Meta:
+            model = Answer
+            fields = ["question", *READ_ONLY, *ANSWER_FIELDS]
 
-class ContributionOut(ModelSchema):
-    class Meta:
-        model = Contribution
-        fields = ["question", *READ_ONLY, *CONTRIBUTION_FIELDS]
+    class AnswerIn(ModelSchema):
+        model_config = ConfigDict(extra="forbid")
 
+        class Meta:
+            model = Answer
+            fields = ANSWER_FIELDS
+            fields_optional = "__all__"
 
-class ContributionIn(ModelSchema):
-    model_config = ConfigDict(extra="forbid")
+    class ContributionOut(ModelSchema):
+        class Meta:
+            model = Contribution
+            fields = ["question", *READ_ONLY, *CONTRIBUTION_FIELDS]
 
-    class Meta:
-        model = Contribution
-        fields = CONTRIBUTION_FIELDS
-        fields_optional = "__all__"
+    class ContributionIn(ModelSchema):
+        model_config = ConfigDict(extra="forbid")
 
+        class Meta:
+            model = Contribution
+            fields = CONTRIBUTION_FIELDS
+            fields_optional = "__all__"
 
-class GoalOut(ModelSchema):
-    class Meta:
-        model = Goal
-        fields = [*READ_ONLY, *GOAL_FIELDS, "order"]
+    class GoalOut(ModelSchema):
+        class Meta:
+            model = Goal
+            fields = [*READ_ONLY, *GOAL_FIELDS, "order"]
 
+    class GoalIn(ModelSchema):
+        model_config = ConfigDict(extra="forbid")
 
-class GoalIn(ModelSchema):
-    model_config = ConfigDict(extra="forbid")
+        class Meta:
+            model = Goal
+            fields = GOAL_FIELDS
+            fields_optional = "__all__"
 
-    class Meta:
-        model = Goal
-        fields = GOAL_FIELDS
-        fields_optional = "__all__"
+    class RiskOut(ModelSchema):
+        gross: ScoreOut
+        residual: ScoreOut
 
+        class Meta:
+            model = Risk
+            fields = [*READ_ONLY, *RISK_FIELDS, "order"]
 
-class RiskOut(ModelSchema):
-    gross: ScoreOut
-    residual: ScoreOut
+        @staticmethod
+        def resolve_gross(obj: Risk) -> dict[str, Any]:
+            return score_of(obj.gross_score)
 
-    class Meta:
-        model = Risk
-        fields = [*READ_ONLY, *RISK_FIELDS, "order"]
+        @staticmethod
+        def resolve_residual(obj: Risk) -> dict[str, Any]:
+            return score_of(obj.residual_score)
 
-    @staticmethod
-    def resolve_gross(obj: Risk) -> dict[str, Any]:
-        return score_of(obj.gross_score)
+    class RiskIn(ModelSchema):
+        model_config = ConfigDict(extra="forbid")
 
-    @staticmethod
-    def resolve_residual(obj: Risk) -> dict[str, Any]:
-        return score_of(obj.residual_score)
+        class Meta:
+            model = Risk
+            fields = RISK_FIELDS
+            fields_optional = "__all__"
 
+    class MeasureOut(ModelSchema):
+        class Meta:
+            model = Measure
+            fields = [*READ_ONLY, "risk", *MEASURE_FIELDS, "order"]
 
-class RiskIn(ModelSchema):
-    model_config = ConfigDict(extra="forbid")
+    class MeasureIn(ModelSchema):
+        model_config = ConfigDict(extra="forbid")
 
-    class Meta:
-        model = Risk
-        fields = RISK_FIELDS
-        fields_optional = "__all__"
+        class Meta:
+            model = Measure
+            fields = MEASURE_FIELDS
+            fields_optional = "__all__"
 
+    class SourceOut(ModelSchema):
+        class Meta:
+            model = Source
+            fields = [*READ_ONLY, *SOURCE_FIELDS]
 
-class MeasureOut(ModelSchema):
-    class Meta:
-        model = Measure
-        fields = [*READ_ONLY, "risk", *MEASURE_FIELDS, "order"]
+    class SourceIn(ModelSchema):
+        model_config = ConfigDict(extra="forbid")
 
+        class Meta:
+            model = Source
+            fields = SOURCE_FIELDS
+            fields_optional = "__all__"
 
-class MeasureIn(ModelSchema):
-    model_config = ConfigDict(extra="forbid")
+    class ItemOut(ModelSchema):
+        class Meta:
+            model = ProportionalityItem
+            fields = [*READ_ONLY, *ITEM_FIELDS, "order"]
 
-    class Meta:
-        model = Measure
-        fields = MEASURE_FIELDS
-        fields_optional = "__all__"
+    class ItemIn(ModelSchema):
+        model_config = ConfigDict(extra="forbid")
 
-
-class SourceOut(ModelSchema):
-    class Meta:
-        model = Source
-        fields = [*READ_ONLY, *SOURCE_FIELDS]
-
-
-class SourceIn(ModelSchema):
-    model_config = ConfigDict(extra="forbid")
-
-    class Meta:
-        model = Source
-        fields = SOURCE_FIELDS
-        fields_optional = "__all__"
-
-
-class ItemOut(ModelSchema):
-    class Meta:
-        model = ProportionalityItem
-        fields = [*READ_ONLY, *ITEM_FIELDS, "order"]
-
-
-class ItemIn(ModelSchema):
-    model_config = ConfigDict(extra="forbid")
-
-    class Meta:
-        model = ProportionalityItem
-        fields = ITEM_FIELDS
-        fields_optional = "__all__"
+        class Meta:
+            model = ProportionalityItem
+            fields = ITEM_FIELDS
+            fields_optional = "__all__"
 
 
 def score_of(score: scoring.RiskScore) -> dict[str, Any]:
