@@ -278,3 +278,11 @@ def test_comparison_of_two_versions(team):
     assert result["has_changes"]
     rows = [r for s in result["sections"] for r in s["rows"]]
     assert any(r["kind"] == "added" and "Tracking" in r["label"] for r in rows)
+
+
+def test_unknown_api_paths_are_problems_too():
+    response = Client().get(f"{API}/nothing-here", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "There is nothing here, or not for you."
+    assert response["API-Version"] == "1.0.0"

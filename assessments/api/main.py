@@ -16,6 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import NinjaAPI, Swagger
 
@@ -141,3 +142,10 @@ api.add_router("/assessments", versions.router)
 api.add_router("/public", public.router, auth=None)
 
 urls = api.urls
+
+
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other path under ``/api/``: 404 as problem+json, like the API's own."""
+    return per_request(
+        lambda req: errors.problem_response(req, 404, _("There is nothing here, or not for you."))
+    )(request)
