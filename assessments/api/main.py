@@ -98,7 +98,8 @@ class KiaAPI(NinjaAPI):
                             "in": "header",
                             "required": IF_MATCH[method],
                             "description": "The row's ETag as read (412 if it changed since; "
-                            "428 if missing). Not needed for a first answer to a question.",
+                            "428 if missing)."
+                            + (" Not needed for a first answer." if method == "put" else ""),
                             "schema": {"type": "string"},
                         }
                     )
