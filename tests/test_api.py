@@ -286,3 +286,27 @@ def test_unknown_api_paths_are_problems_too():
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["detail"] == "There is nothing here, or not for you."
     assert response["API-Version"] == "1.0.0"
+
+
+def test_transitions_follow_the_lifecycle_and_roles(team):
+    assessment, editor, owner = team
+    url = f"{where(assessment)}/transitions"
+    as_editor, as_owner = bearer(editor), bearer(owner)
+    publish = as_editor.post(f"{url}/publish", {}, content_type="application/json")
+    assert publish.status_code == 403
+    submitted = as_editor.post(f"{url}/submit", {}, content_type="application/json")
+    assert submitted.json()["status"] == Status.IN_REVIEW
+    no_reason = as_owner.post(f"{url}/request_changes", {}, content_type="application/json")
+    assert no_reason.status_code == 400
+    assert no_reason.json()["invalid-params"][0]["name"] == "reason"
+    back = as_owner.post(
+        f"{url}/request_changes",
+        {"reason": "Graag 3.2 aanvullen."},
+        content_type="application/json",
+    )
+    assert back.status_code == 200 and back.json()["status"] == Status.DRAFT
+    change = Change.objects.get(
+        assessment=assessment, field="transition", new__name="request_changes"
+    )
+    assert change.new["reason"] == "Graag 3.2 aanvullen." and change.via == Channel.API
+    assert as_owner.post(f"{url}/fly", {}, content_type="application/json").status_code == 404

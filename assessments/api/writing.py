@@ -56,7 +56,7 @@ def validated(
     cleaned: list[django_forms.ModelForm] = []
     for form_class in form_classes:
         names = list(form_class._meta.fields or [])
-        data = {name: value for name, value in model_to_dict(obj, fields=names).items()}
+        data = model_to_dict(obj, fields=names)
         data.update({k: v for k, v in wanted.items() if k in names})
         data = {k: "" if v is None else v for k, v in data.items()}
         form = form_class(data, instance=obj, assessment=assessment)  # type: ignore[call-arg]

@@ -189,7 +189,13 @@ def transition(
     if step is None:
         raise Problem(404, _("Unknown action."))
     if not found.role.includes(step.role):
-        raise Problem(403, _("Only an owner can do this.") if step.role == Role.OWNER else "")
+        refusal = _("Only an owner can do this.") if step.role == Role.OWNER else ""
+        raise Problem(403, refusal or _("Your role does not allow this."))
+    if step.needs_reason and not body.reason.strip():
+        message = _("Give a reason; it is kept in the history.")
+        raise Problem(
+            400, message, invalid_params=[{"name": "reason", "code": "required", "reason": message}]
+        )
     try:
         workflow.perform(
             found.assessment,

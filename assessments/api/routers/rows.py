@@ -175,7 +175,7 @@ class Kind:
     schema_out: Any
     schema_in: Any
     rows: Callable[[Assessment], models.QuerySet[Any]]
-    new: Callable[[Assessment], models.Model]
+    new: Callable[[Assessment], models.Model] | None  # None: made elsewhere (measures)
 
 
 def _next(rows: models.QuerySet[Any]) -> int:
@@ -204,7 +204,7 @@ KINDS = [
     Kind(
         "measures", "measure", Measure, [forms.MeasureForm], schemas.MeasureOut,
         schemas.MeasureIn, lambda a: Measure.objects.filter(risk__assessment=a),
-        lambda a: Measure(),  # made under its risk (see measure_create)
+        None,  # made under its risk (see measure_create)
     ),
     Kind(
         "sources", "source", Source, [forms.SourceForm], schemas.SourceOut, schemas.SourceIn,
@@ -244,7 +244,8 @@ def _register(kind: Kind) -> None:
     def row_list(request: HttpRequest, organisation: str, slug: str) -> Any:
         return kind.rows(access(request, organisation, slug).assessment)
 
-    if kind.model is not Measure:  # measures are created under their risk
+    new = kind.new
+    if new is not None:
 
         @router.post(
             many,
@@ -261,7 +262,7 @@ def _register(kind: Kind) -> None:
         ) -> Any:
             found = access(request, organisation, slug, Role.EDITOR, write=True)
             row = writing.save(
-                kind.new(found.assessment),
+                new(found.assessment),
                 body.model_dump(exclude_unset=True),
                 kind.form_classes,
                 user=request.auth.user,  # type: ignore[attr-defined]
