@@ -70,16 +70,18 @@ def get_assessment(
     *,
     allow_locked: bool = False,
     organisation_id: int | None = None,
+    organisation_slug: str | None = None,
 ) -> Access:
     """Load the assessment ``slug`` for ``user`` with at least ``required`` role; when the
-    user's organisations have several, the one of ``organisation_id`` (see above)."""
+    user's organisations have several, the one of ``organisation_id`` (see above). With
+    ``organisation_slug`` (the API's links name the organisation) only that organisation's."""
     if not user.is_authenticated:
         raise Http404("No such assessment.")
+    rows = Assessment.objects.for_member(user).select_related("organisation").filter(slug=slug)
+    if organisation_slug is not None:
+        rows = rows.filter(organisation__slug=organisation_slug)
     row = (
-        Assessment.objects.for_member(user)
-        .select_related("organisation")
-        .filter(slug=slug)
-        .annotate(member_role=F("organisation__memberships__role"))
+        rows.annotate(member_role=F("organisation__memberships__role"))
         .order_by(
             Case(When(organisation_id=organisation_id, then=0), default=1),
             "organisation__name",

@@ -216,3 +216,25 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
             return self.form_invalid(form)
         reset_requested(self.request, email)
         return super().form_valid(form)
+
+
+# --- API requests -----------------------------------------------------------------------------
+
+API_WINDOW = 60
+
+
+def api_wait(identity: str, limit: int) -> int:
+    """Count one API request of ``identity`` (a token or a user) in this minute's window;
+    the seconds until the next window when it went over ``limit`` (0: go ahead)."""
+    now = _now()
+    window = int(now // API_WINDOW)
+    key = f"kia:throttle:api:{hashlib.sha256(identity.encode()).hexdigest()[:40]}:{window}"
+    cache.add(key, 0, API_WINDOW * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, API_WINDOW * 2)
+        count = 1
+    if count <= limit:
+        return 0
+    return max(1, int((window + 1) * API_WINDOW - now + 0.999))

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    # The REST API; listed so its docs page uses the Swagger UI files it ships (static
+    # files) instead of loading them from a CDN, which our CSP (and no-CDN rule) forbid.
+    "ninja",
     "assessments",
 ]
 
@@ -162,6 +165,8 @@ KIA_MAX_UPLOAD_BYTES = env_int("KIA_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 KIA_MAX_TEXT_CHARS = env_int("KIA_MAX_TEXT_CHARS", default=20_000)
 # Most rows an import accepts in one list (sources, risks, …), checked before validation.
 KIA_IMPORT_MAX_ROWS = env_int("KIA_IMPORT_MAX_ROWS", default=2_000)
+# Requests per minute that one API token (or one logged-in user) may make (assessments/api).
+KIA_API_REQUESTS_PER_MINUTE = env_int("KIA_API_REQUESTS_PER_MINUTE", default=300)
 # Upper bound for any other request body (forms); anonymous requests always get this one.
 KIA_MAX_REQUEST_BYTES = env_int("KIA_MAX_REQUEST_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = KIA_MAX_UPLOAD_BYTES

@@ -1,6 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from assessments.api.main import api, not_found
 from assessments.throttle import ThrottledPasswordResetView
 from assessments.views.accounts import LoginView
 from kia import health
@@ -18,5 +19,8 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    # The REST API (assessments/api): its OpenAPI document and docs under /api/v1/.
+    path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", not_found),
     path("", include("assessments.urls")),
 ]

@@ -36,6 +36,8 @@ EXCLUDED: dict[str, dict[str, str] | str] = {
     "Organisation": ALL,
     "Membership": ALL,
     "Invitation": ALL,
+    # A user's personal API tokens (REST API) belong to the account, not to an assessment.
+    "ApiToken": ALL,
     # Generated PDFs are derived from the content (and made again after an import).
     "ReportFile": ALL,
     # The history and the versions belong to this copy: an import starts its own (recorded

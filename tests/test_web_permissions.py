@@ -620,3 +620,28 @@ def test_reassess_by_role(client, world, role):
     else:
         assert response.status_code == 403
     assert not successors.exists()
+
+
+# --- REST API area: the profile page with personal API tokens (the API's own matrix is in
+# tests/test_api_permissions.py) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_profile_pages(client, world, role):
+    from assessments import tokens
+
+    owner = world.users[Role.OWNER]
+    token, secret = tokens.issue(owner, name="owner's")
+    profile = reverse("assessments:profile")
+    revoke = reverse("assessments:revoke_token", args=[token.pk])
+    if role == ANONYMOUS:
+        assert client.get(profile).status_code == 302
+        assert client.post(revoke).status_code == 302
+        assert tokens.authenticate(secret) is not None
+        return
+    client.force_login(world.users[role])
+    page = client.get(profile)
+    assert page.status_code == 200
+    assert ("owner&#x27;s" in page.content.decode()) == (role == Role.OWNER)  # only your own
+    client.post(revoke)
+    assert (tokens.authenticate(secret) is None) == (role == Role.OWNER)

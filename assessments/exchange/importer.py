@@ -67,12 +67,14 @@ def import_document(
     slug: str | None = None,
     actor: editing.Actor | None = None,
     predecessor: Version | None = None,
+    channel: Channel = Channel.IMPORT,
 ) -> Imported:
     """Create a new assessment in ``organisation`` from an exchange document.
 
     ``slug`` asks for that short name (an error if it is taken); without it the document's
     slug is used, or the first free one of ``<slug>-2``, ``<slug>-3``, ….
-    ``actor`` is who writes and through what (by default ``user`` through "import");
+    ``actor`` is who writes and through what (by default ``user`` through ``channel``, which
+    is "import" unless the REST API passes its own);
     ``predecessor``: the new draft is a re-assessment carried forward from that version
     (``assessments.reassessment``), linked to its assessment in the same write.
     """
@@ -83,7 +85,7 @@ def import_document(
             raise InvalidAssessment(problems, document=document)
     try:
         with transaction.atomic():
-            batch = editing.Batch(actor or editing.Actor(user, Channel.IMPORT))
+            batch = editing.Batch(actor or editing.Actor(user, channel))
             rows = Rows(batch=batch)
             assessment = rows.create(document, organisation=organisation, slug=slug)
             if rows.problems:

@@ -6,11 +6,13 @@ from assessments.models.report import ReportFile, ReportStatus
 from assessments.models.review import Comment, ReviewRound, SignOff, Verdict
 from assessments.models.risks import Measure, Risk
 from assessments.models.sources import ServiceResponse, Source
+from assessments.models.tokens import ApiToken, TokenScope
 from assessments.models.versions import Version
 from assessments.models.weighing import ProportionalityItem
 
 __all__ = [
     "Answer",
+    "ApiToken",
     "Assessment",
     "Change",
     "Comment",
@@ -29,5 +31,6 @@ __all__ = [
     "SignOff",
     "Source",
     "Verdict",
+    "TokenScope",
     "Version",
 ]

@@ -1,0 +1,152 @@
+"""The API object: routers, error handling, language and headers, the OpenAPI document.
+
+django-ninja builds the OpenAPI 3.1 document from the typed views and schemas and serves
+interactive docs (Swagger UI) from its own static files (``ninja`` is an installed app), so
+nothing is loaded from a CDN. Every answer carries ``API-Version``; messages follow
+``Accept-Language`` (Dutch unless English is asked for first).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import wraps
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
+from ninja import NinjaAPI, Swagger
+
+from assessments.api import errors
+from assessments.api.auth import AUTH
+from assessments.api.openapi import PROBLEM, exchange_schema
+from assessments.api.routers import (
+    assessments,
+    organisations,
+    public,
+    rows,
+    versions,
+)
+
+VERSION = "1.0.0"
+LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+
+
+def language_of(request: HttpRequest) -> str:
+    """The first of our languages the client accepts; Dutch if none."""
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        base = code.split("-")[0].lower()
+        if base in LANGUAGES:
+            return base
+    return DEFAULT_LANGUAGE
+
+
+def per_request(run):
+    """Around every operation (also its authentication and errors): the language, and the
+    ``API-Version`` and ``Content-Language`` headers."""
+
+    @wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        language = language_of(request)
+        with translation.override(language):
+            response = run(request, *args, **kwargs)
+        response["API-Version"] = VERSION
+        response["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language", "Authorization", "Cookie"])
+        return response
+
+    return wrapper
+
+
+# Writes of rows name the version they change (``locking``); for a first answer (PUT) it is
+# left out.
+IF_MATCH = {"patch": True, "delete": True, "put": False}
+
+
+class KiaAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        with translation.override("en"):  # one document, whatever the visitor's language
+            built = super().get_openapi_schema(*args, **kwargs)
+            schema = json.loads(json.dumps(built, cls=DjangoJSONEncoder))  # lazy texts, now
+        components = schema.setdefault("components", {})
+        schemas = components.setdefault("schemas", {})
+        schemas.update(exchange_schema())
+        from assessments.api.schemas import ProblemOut
+
+        problem = ProblemOut.model_json_schema(
+            by_alias=True, ref_template="#/components/schemas/{model}"
+        )
+        for name, definition in problem.pop("$defs", {}).items():
+            schemas.setdefault(name, definition)
+        schemas["ProblemOut"] = problem
+        components["headers"] = {
+            "API-Version": {
+                "description": "The version of the API that answered.",
+                "schema": {"type": "string", "example": VERSION},
+            }
+        }
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                if method in IF_MATCH:
+                    operation.setdefault("parameters", []).append(
+                        {
+                            "name": "If-Match",
+                            "in": "header",
+                            "required": IF_MATCH[method],
+                            "description": "The row's ETag as read (412 if it changed since; "
+                            "428 if missing)."
+                            + (" Not needed for a first answer." if method == "put" else ""),
+                            "schema": {"type": "string"},
+                        }
+                    )
+                # openapi_extra names statuses as strings, ninja as integers: one key each.
+                responses: dict[str, Any] = {}
+                for status, answer in operation.get("responses", {}).items():
+                    responses[str(status)] = {**responses.get(str(status), {}), **answer}
+                operation["responses"] = responses
+                responses.setdefault(
+                    "default", {"description": "An error (problem+json).", "content": PROBLEM}
+                )
+                for response in responses.values():
+                    response.setdefault("headers", {})["API-Version"] = {
+                        "$ref": "#/components/headers/API-Version"
+                    }
+        return schema
+
+
+api = KiaAPI(
+    title="KIA API",
+    version=VERSION,
+    description=(
+        "The Kinderrechten Impact Assessment (KIA) app's REST API. Authenticate with a "
+        "personal API token (made on your profile page) as `Authorization: Bearer <token>`, "
+        "or with the browser's session. Errors are `application/problem+json`; messages "
+        "follow `Accept-Language` (Dutch by default). Writes need the row's `ETag` in "
+        "`If-Match`."
+    ),
+    urls_namespace="api",
+    auth=AUTH,
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+api.add_decorator(per_request, mode="view")
+errors.install(api)
+api.add_router("/organisations", organisations.router)
+api.add_router("/assessments", assessments.router)
+api.add_router("/assessments", rows.router)
+api.add_router("/assessments", versions.router)
+api.add_router("/public", public.router, auth=None)
+
+urls = api.urls
+
+
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other path under ``/api/``: 404 as problem+json, like the API's own."""
+    return per_request(
+        lambda req: errors.problem_response(req, 404, _("There is nothing here, or not for you."))
+    )(request)

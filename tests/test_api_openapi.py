@@ -1,0 +1,129 @@
+"""The OpenAPI document builds and is valid, and real answers match its schemas."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
+
+from assessments import editing, tokens, versions, workflow
+from assessments.constants import Role, VersionReason
+from assessments.exchange.importer import import_assessment
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+DEMO = Path(__file__).resolve().parents[1] / "assessments" / "demo" / "voorbeeld-huiswerkapp.json"
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _value in pairs]
+    assert len(keys) == len(set(keys)), f"duplicate keys: {keys}"  # Swagger UI refuses them
+    return dict(pairs)
+
+
+@pytest.fixture
+def document(client) -> dict[str, Any]:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return json.loads(response.content, object_pairs_hook=_no_duplicate_keys)
+
+
+def test_the_document_is_valid_openapi(document):
+    validate(document)
+    assert document["openapi"].startswith("3.")
+    paths = document["paths"]
+    assert "/api/v1/assessments/{organisation}/{slug}/transitions/{name}" in paths
+    assert "/api/v1/public/assessments" in paths
+    schemes = document["components"]["securitySchemes"]
+    assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
+
+
+def test_the_document_is_english_whatever_language_was_chosen(client, document):
+    client.cookies["django_language"] = "en"
+    assert client.get("/api/v1/openapi.json").json() == document
+    topic = document["components"]["schemas"]["RiskOut"]["properties"]["topic"]
+    assert topic["title"] == "Topic"
+
+
+def _schema(document: dict, path: str, method: str, status: int, content: str) -> dict:
+    responses = document["paths"][path][method]["responses"]
+    answer = responses.get(str(status)) or responses["default"]
+    schema = dict(answer["content"][content]["schema"])
+    schema["components"] = document["components"]  # so "#/components/…" resolves
+    return schema
+
+
+def check(document: dict, path: str, response, method: str = "get") -> None:
+    content = response["Content-Type"].split(";")[0]
+    schema = _schema(document, path, method, response.status_code, content)
+    errors = sorted(Draft202012Validator(schema).iter_errors(response.json()), key=str)
+    assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors[:5]]
+
+
+def test_real_answers_match_the_document(document, media, monkeypatch):
+    from assessments.report import render as render_module
+    from assessments.report.render import RenderedPdf
+
+    monkeypatch.setattr(
+        render_module, "render_pdf_document", lambda a, **kw: RenderedPdf(b"%PDF-1.7", 1)
+    )
+    cache.clear()
+    org = factories.organisation()
+    owner = factories.member(org, Role.OWNER)
+    assessment = import_assessment(DEMO.read_bytes(), organisation=org, user=owner)
+    versions.record(assessment, actor=editing.Actor(owner), reason=VersionReason.MANUAL)
+    _t, secret = tokens.issue(owner, name="t", scope="write")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    base = "/api/v1/assessments/{organisation}/{slug}"
+    here = base.format(organisation=org.slug, slug=assessment.slug)
+    risk = assessment.risks.first()
+    samples = {
+        "/api/v1/organisations": "/api/v1/organisations",
+        "/api/v1/assessments": "/api/v1/assessments?pageSize=1",
+        base: here,
+        base + "/risk-register": here + "/risk-register",
+        base + "/changes": here + "/changes?pageSize=5",
+        base + "/versions": here + "/versions",
+        base + "/versions/{number}": here + "/versions/1",
+        base + "/versions/compare": here + "/versions/compare?old=1",
+        base + "/versions/{number}/report": here + "/versions/1/report",
+        base + "/answers": here + "/answers",
+        base + "/goals": here + "/goals",
+        base + "/risks": here + "/risks",
+        base + "/risks/{pk}": here + f"/risks/{risk.pk}",
+        base + "/measures": here + "/measures",
+        base + "/sources": here + "/sources",
+        base + "/proportionality-items": here + "/proportionality-items",
+    }
+    for path, url in samples.items():
+        response = api.get(url)
+        assert response.status_code == 200, (url, response.content[:200])
+        check(document, path, response)
+    # Errors are problem+json as documented.
+    stale = api.patch(
+        here + f"/risks/{risk.pk}", {"topic": "x"}, content_type="application/json",
+        HTTP_IF_MATCH='"risk-0-0"',
+    )  # fmt: skip
+    assert stale.status_code == 412
+    check(document, base + "/risks/{pk}", stale, "patch")
+    invalid = api.patch(
+        here + f"/risks/{risk.pk}", {"likelihood": "enormous"}, content_type="application/json",
+        HTTP_IF_MATCH=f'"risk-{risk.pk}-{risk.lock_version}"',
+    )  # fmt: skip
+    assert invalid.status_code == 400 and invalid.json()["invalid-params"]
+    check(document, base + "/risks/{pk}", invalid, "patch")
+    # The public part, once published.
+    workflow.perform(assessment, "finalise", actor=editing.Actor(owner), role=Role.OWNER)
+    workflow.perform(assessment, "publish", actor=editing.Actor(owner), role=Role.OWNER)
+    public = "/api/v1/public/assessments"
+    anyone = Client()
+    check(document, public, anyone.get(public))
+    one = f"{public}/{org.slug}/{assessment.slug}"
+    check(document, public + "/{organisation}/{slug}", anyone.get(one))
+    check(document, public + "/{organisation}/{slug}/versions", anyone.get(one + "/versions"))
