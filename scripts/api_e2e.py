@@ -72,7 +72,9 @@ def main() -> None:
         expect(client.patch(risk_url, json=changed), 428)
         step("no If-Match refused: 428")
 
-        final = expect(client.post(f"{here}/transitions/finalise", json={}), 200).json()
+        final = expect(
+            client.post(f"{here}/transitions/finalise", json={"attested": True}), 200
+        ).json()
         step(f"finalised: status {final['status']}, version {final['version']}")
 
         pdf_url = f"{here}/versions/{final['version']}/report.pdf"

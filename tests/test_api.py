@@ -232,10 +232,13 @@ def test_finalise_pdf_publish_and_public_read(client, media, renders):
     assessment = Assessment.objects.get(slug=made.json()["assessment"]["slug"])
     url = where(assessment)
     assert client.get(f"{API}/public/assessments/{org.slug}/{assessment.slug}").status_code == 404
-    final = api.post(f"{url}/transitions/finalise", {}, content_type="application/json")
+    unsigned = api.post(f"{url}/transitions/finalise", {}, content_type="application/json")
+    assert unsigned.status_code == 409  # the owner signs off with the attestation
+    signed = {"attested": True}
+    final = api.post(f"{url}/transitions/finalise", signed, content_type="application/json")
     assert final.status_code == 200, final.content
     assert final.json()["version"] == 1
-    again = api.post(f"{url}/transitions/finalise", {}, content_type="application/json")
+    again = api.post(f"{url}/transitions/finalise", signed, content_type="application/json")
     assert again.status_code == 409
     pdf = api.get(f"{url}/versions/1/report.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
@@ -294,7 +297,14 @@ def test_transitions_follow_the_lifecycle_and_roles(team):
     as_editor, as_owner = bearer(editor), bearer(owner)
     publish = as_editor.post(f"{url}/publish", {}, content_type="application/json")
     assert publish.status_code == 403
-    submitted = as_editor.post(f"{url}/submit", {}, content_type="application/json")
+    nobody = as_editor.post(f"{url}/submit", {}, content_type="application/json")
+    assert nobody.status_code == 409  # a submission asks someone for a review
+    unknown = {"reviewers": ["no-such-user"]}
+    assert (
+        as_editor.post(f"{url}/submit", unknown, content_type="application/json").status_code == 400
+    )
+    asked = {"reviewers": [owner.username]}
+    submitted = as_editor.post(f"{url}/submit", asked, content_type="application/json")
     assert submitted.json()["status"] == Status.IN_REVIEW
     no_reason = as_owner.post(f"{url}/request_changes", {}, content_type="application/json")
     assert no_reason.status_code == 400

@@ -119,7 +119,9 @@ def test_real_answers_match_the_document(document, media, monkeypatch):
     assert invalid.status_code == 400 and invalid.json()["invalid-params"]
     check(document, base + "/risks/{pk}", invalid, "patch")
     # The public part, once published.
-    workflow.perform(assessment, "finalise", actor=editing.Actor(owner), role=Role.OWNER)
+    workflow.perform(
+        assessment, "finalise", actor=editing.Actor(owner), role=Role.OWNER, attested=True
+    )
     workflow.perform(assessment, "publish", actor=editing.Actor(owner), role=Role.OWNER)
     public = "/api/v1/public/assessments"
     anyone = Client()

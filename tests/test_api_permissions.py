@@ -167,7 +167,7 @@ ENDPOINTS = [
     ),
     Endpoint(
         "transition submit", "post", lambda w: f"{w.base}/transitions/submit", Role.EDITOR,
-        True, lambda w: {},
+        True, lambda w: {"reviewers": [w.users[Role.REVIEWER].username]},
     ),
 ]  # fmt: skip
 NEW_ROWS = {

@@ -18,7 +18,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from assessments.editing import EditConflict
-from assessments.exchange.errors import InvalidAssessment
+from assessments.exchange.errors import InvalidAssessment, describe
 
 CONTENT_TYPE = "application/problem+json"
 
@@ -177,9 +177,15 @@ def install(api) -> None:
             request,
             400,
             _("The document cannot be imported; nothing was saved. See invalid-params."),
+            # The import page's own descriptions: the app's names for places ("Risico R2,
+            # kans") in the request's language, with the JSON path as the name.
             invalid_params=[
-                {"name": path, "code": "invalid", "reason": message}
-                for path, message in exc.problems
+                {
+                    "name": found["path"],
+                    "code": "invalid",
+                    "reason": f"{found['location']}: {found['message']}",
+                }
+                for found in describe(exc)
             ],
         )
 

@@ -100,6 +100,15 @@ class TransitionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(default="", max_length=2000)
+    reviewers: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="submit: user names of the members asked to review (at least one).",
+    )
+    attested: bool = Field(
+        default=False,
+        description="finalise: the owner signs off with the organisation's attestation.",
+    )
 
 
 class TransitionOut(Schema):

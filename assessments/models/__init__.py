@@ -30,7 +30,7 @@ __all__ = [
     "ServiceResponse",
     "SignOff",
     "Source",
-    "Verdict",
     "TokenScope",
+    "Verdict",
     "Version",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -196,6 +197,16 @@ def transition(
         raise Problem(
             400, message, invalid_params=[{"name": "reason", "code": "required", "reason": message}]
         )
+    reviewers = list(get_user_model().objects.filter(username__in=body.reviewers))
+    if len(reviewers) != len(set(body.reviewers)):
+        message = _(
+            "Reviewers must be members of the organisation with the role reviewer or higher."
+        )
+        raise Problem(
+            400,
+            message,
+            invalid_params=[{"name": "reviewers", "code": "invalid", "reason": message}],
+        )
     try:
         workflow.perform(
             found.assessment,
@@ -203,6 +214,8 @@ def transition(
             actor=actor(caller(request).user),
             role=found.role,
             reason=body.reason,
+            reviewers=reviewers,
+            attested=body.attested,
         )
     except workflow.TransitionRefused as refused:
         raise Problem(409, refused.message) from None
