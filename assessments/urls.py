@@ -7,6 +7,7 @@ from assessments.views import (
     history,
     presence,
     public,
+    replies,
     report,
     rows,
     versions,
@@ -27,4 +28,5 @@ urlpatterns = [
     *versions.urlpatterns,
     *presence.urlpatterns,
     *public.urlpatterns,
+    *replies.urlpatterns,
 ]

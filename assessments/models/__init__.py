@@ -2,6 +2,7 @@ from assessments.models.answers import Answer, Contribution, Goal
 from assessments.models.assessment import Assessment
 from assessments.models.history import Change
 from assessments.models.organisation import Invitation, Membership, Organisation
+from assessments.models.replies import ReplyInvitation, ReplyStatus, ResponseAttachment
 from assessments.models.report import ReportFile, ReportStatus
 from assessments.models.risks import Measure, Risk
 from assessments.models.sources import ServiceResponse, Source
@@ -19,8 +20,11 @@ __all__ = [
     "Membership",
     "Organisation",
     "ProportionalityItem",
+    "ReplyInvitation",
+    "ReplyStatus",
     "ReportFile",
     "ReportStatus",
+    "ResponseAttachment",
     "Risk",
     "ServiceResponse",
     "Source",

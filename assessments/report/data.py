@@ -328,6 +328,8 @@ class Response:
     reply_author: str
     replied_on: str
     reply: SafeString
+    version_number: int | None = None
+    from_service: bool = False  # the service's own text, printed verbatim in a marked box
 
 
 @dataclass
@@ -862,6 +864,8 @@ class _Builder:
                     reply_author=row.reply_author,
                     replied_on=long_date(row.replied_on),
                     reply=self.md(row.reply, heading_offset=3),
+                    version_number=row.version_number,
+                    from_service=row.submitted_by_service,
                 )
             )
         if responses:
