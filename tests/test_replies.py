@@ -179,6 +179,7 @@ def test_the_link_opens_the_version_its_pdf_and_the_form(invited, renders):
     assert "Tekst van versie één." in html and "Later veranderd." not in html
     pdf = client.get(invited.page("reply_pdf"))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    pdf.close()
     assert renders == [invited.assessment.slug]
 
 
@@ -295,6 +296,7 @@ def test_a_response_lands_in_the_appendix_verbatim_with_its_attachment(invited):
     own = client.get(invited.page("reply_attachment", attachment.key))
     assert own.status_code == 200 and own["Content-Type"] == "application/pdf"
     assert own["Content-Disposition"].startswith("attachment")
+    own.close()
     assert Client().get(invited.page("reply_attachment", attachment.key)).status_code == 404
     assert Client().get(response["Location"]).status_code == 404
     # Members download it as a file.
@@ -302,6 +304,7 @@ def test_a_response_lands_in_the_appendix_verbatim_with_its_attachment(invited):
     download = member.get(factories.u(invited.assessment, "response_attachment", attachment.key))
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
+    download.close()
 
 
 def test_the_inviter_is_told_when_still_a_member(invited):
@@ -388,7 +391,8 @@ def test_a_link_answered_in_the_meantime_saves_nothing(invited):
 def test_guessing_links_is_made_to_wait(invited):
     client = Client()
     for _ in range(20):
-        assert client.get(reverse("assessments:reply", args=[replies.new_token()])).status_code == 404
+        guess = reverse("assessments:reply", args=[replies.new_token()])
+        assert client.get(guess).status_code == 404
     response = client.get(invited.url)  # even the right link waits now, from this address
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
     assert invited.assessment.title not in response.content.decode()
@@ -498,7 +502,7 @@ def test_several_rounds_are_listed_in_order(invited):
     first = ServiceResponse.objects.get()
     first.reply, first.replied_on = "Ons antwoord.", timezone.localdate()
     first.save()
-    second, token = invite(invited.assessment, invited.owner)
+    _second, token = invite(invited.assessment, invited.owner)
     Client().post(reverse("assessments:reply", args=[token]), {"text": "Een nadere brief."})
     texts = [r.text for r in ServiceResponse.objects.order_by("order")]
     assert texts == [TEXT, "Een nadere brief."]
