@@ -170,7 +170,7 @@ def test_the_link_opens_the_version_its_pdf_and_the_form(invited, renders):
     body = page.content.decode()
     assert page.status_code == 200
     assert invited.assessment.title in body and "versie 1" in body
-    assert page["Referrer-Policy"] == "no-referrer" and "no-store" in page["Cache-Control"]
+    assert page["Referrer-Policy"] == "same-origin" and "no-store" in page["Cache-Control"]
     # The version as it was recorded, not the draft as it is now.
     answer = Answer.objects.get(assessment=invited.assessment, question="2.1")
     answer.text = "Later veranderd."
@@ -568,3 +568,21 @@ def test_a_version_recorded_after_the_response_keeps_it_marked(invited):
     [row] = versions.workspace(version).responses
     assert row.submitted_by_service and row.version_number == 1 and row.text == TEXT
     Assessment.objects.filter(pk=invited.assessment.pk).update(status=Status.FINAL)
+
+
+def test_the_word_document_quotes_the_response_under_its_label(invited):
+    import re
+    import zipfile
+
+    from assessments.report.data import build_report
+    from assessments.report.docx import report_docx
+
+    send(Client(), invited)
+    ServiceResponse.objects.update(reply="Wij danken TikTok.")
+    report = build_report(Assessment.objects.get(pk=invited.assessment.pk))
+    with zipfile.ZipFile(io.BytesIO(report_docx(report))) as docx:
+        document = docx.read("word/document.xml").decode()
+    text = re.sub(r"<[^>]+>", "", document)
+    assert "Zienswijze van TikTok, ontvangen" in text and "over versie 1" in text
+    assert text.index("over versie 1") < text.index("niet eens") < text.index("Wij danken")
+    assert '<w:pStyle w:val="BlockText" />' in document  # the service's words, quoted

@@ -136,10 +136,11 @@ def _download(found: ResponseAttachment) -> HttpResponse:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """Nothing of a reply page is cached, indexed or passed on in a Referer header (the
-    link itself is the key)."""
+    """Nothing of a reply page is cached or indexed, and its address (the link is the key)
+    never goes to another site in a Referer header. Not "no-referrer": browsers then send
+    ``Origin: null`` with the form, which the CSRF check rightly refuses."""
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
