@@ -586,3 +586,16 @@ def test_the_word_document_quotes_the_response_under_its_label(invited):
     assert "Zienswijze van TikTok, ontvangen" in text and "over versie 1" in text
     assert text.index("over versie 1") < text.index("niet eens") < text.index("Wij danken")
     assert '<w:pStyle w:val="BlockText" />' in document  # the service's words, quoted
+
+
+def test_the_services_footnote_marks_are_its_own_text_not_citations(invited):
+    from assessments.report.render import render_html
+    from assessments.workspace import Workspace
+
+    send(Client(), invited, text="Zie onze noot [^1] en [^bron].")
+    assessment = Assessment.objects.get(pk=invited.assessment.pk)
+    html = render_html(assessment, for_pdf=False)
+    assert "Zie onze noot [^1] en [^bron]." in html and "citation-missing" not in html
+    assert Workspace(assessment).citations == []
+    page = factories.logged_in(invited.owner).get(factories.u(assessment, "appendix"))
+    assert "Zie onze noot [^1] en [^bron]." in page.content.decode()

@@ -860,7 +860,12 @@ class _Builder:
                     anchor=f"response-{index}",
                     author=row.author,
                     received_on=long_date(row.received_on),
-                    html=self.md(row.text, heading_offset=2),
+                    html=self.md(
+                        markdown.without_citations(row.text)
+                        if row.submitted_by_service
+                        else row.text,
+                        heading_offset=2,
+                    ),
                     reply_author=row.reply_author,
                     replied_on=long_date(row.replied_on),
                     reply=self.md(row.reply, heading_offset=3),

@@ -26,6 +26,7 @@ from assessments import replies, tasks, throttle, versions
 from assessments.constants import Role
 from assessments.forms import ReplyInvitationForm, ReplyResendForm, ServiceReplyForm
 from assessments.markdown import render as render_markdown
+from assessments.markdown import without_citations
 from assessments.models import ReplyInvitation, ResponseAttachment
 from assessments.permissions import Access
 from assessments.report import cache, recovery
@@ -200,7 +201,7 @@ def reply(request: HttpRequest, invitation: ReplyInvitation, token: str) -> Http
     preview = ""
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
-            preview = render_markdown(form.cleaned_data["text"])
+            preview = render_markdown(without_citations(form.cleaned_data["text"]))
         else:
             uploads = [
                 replies.Upload(name=f.name or "bijlage.pdf", content=f.read())
