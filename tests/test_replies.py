@@ -599,3 +599,12 @@ def test_the_services_footnote_marks_are_its_own_text_not_citations(invited):
     assert Workspace(assessment).citations == []
     page = factories.logged_in(invited.owner).get(factories.u(assessment, "appendix"))
     assert "Zie onze noot [^1] en [^bron]." in page.content.decode()
+
+
+def test_the_pages_speak_the_assessments_language_unless_the_visitor_chose(invited):
+    Assessment.objects.filter(pk=invited.assessment.pk).update(language="en")
+    page = Client().get(invited.url).content.decode()
+    assert "Your response to" in page
+    chosen = Client()
+    chosen.cookies["django_language"] = "nl"
+    assert "Uw zienswijze op" in chosen.get(invited.url).content.decode()

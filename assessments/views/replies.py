@@ -19,6 +19,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import ResolverMatch, path, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -174,7 +175,10 @@ def reply_link(*, open_only: bool = True):
             if invitation is None:
                 throttle.reply_failed(request)
                 return closed(request)
-            return _private(view(request, invitation, token, *args, **kwargs))
+            # The service reads in the assessment's language unless it chose one itself.
+            language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            with translation.override(language or invitation.assessment.language):
+                return _private(view(request, invitation, token, *args, **kwargs))
 
         return wrapper
 
