@@ -23,7 +23,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -57,27 +56,21 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()
 
 
-def find_open(raw: str) -> ReplyInvitation | None:
-    """The invitation whose link is ``raw``, if that link still opens (else None)."""
-    if not raw or len(raw) > 100:
-        return None
-    invitation = (
-        ReplyInvitation.objects.select_related("assessment", "version")
-        .filter(token_hash=hash_token(raw))
-        .first()
-    )
-    return invitation if invitation is not None and invitation.is_open else None
-
-
 def find(raw: str) -> ReplyInvitation | None:
     """The invitation whose link is ``raw``, whatever its state (for its receipt)."""
     if not raw or len(raw) > 100:
         return None
     return (
-        ReplyInvitation.objects.select_related("assessment", "version")
+        ReplyInvitation.objects.select_related("assessment__organisation", "version")
         .filter(token_hash=hash_token(raw))
         .first()
     )
+
+
+def find_open(raw: str) -> ReplyInvitation | None:
+    """The invitation whose link is ``raw``, if that link still opens (else None)."""
+    invitation = find(raw)
+    return invitation if invitation is not None and invitation.is_open else None
 
 
 # --- The owner's side -----------------------------------------------------------------------
@@ -330,11 +323,3 @@ def invitations_of(assessment: Assessment) -> list[ReplyInvitation]:
         .select_related("version", "created_by")
         .order_by("-created_at")
     )
-
-
-def max_file_bytes() -> int:
-    return int(settings.KIA_REPLY_MAX_FILE_BYTES)
-
-
-def max_files() -> int:
-    return int(settings.KIA_REPLY_MAX_FILES)

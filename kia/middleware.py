@@ -45,7 +45,7 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return HttpResponse(_("Bad Content-Length."), status=400, content_type="text/plain")
-        if length > settings.KIA_MAX_REQUEST_BYTES:
+        if length:
             limit, upload = self.limit_for(request)
             if length > limit:
                 return self.refuse(request, length, limit, upload)
