@@ -123,7 +123,7 @@ def test_the_service_responds_through_its_link_and_the_pdf_prints_it(
     writer.add_blank_page(width=595, height=842)
     with letter.open("wb") as handle:
         writer.write(handle)
-    visitor.get_by_label("Uw zienswijze").fill(RESPONSE)
+    visitor.get_by_role("textbox", name="Uw zienswijze").fill(RESPONSE)
     visitor.get_by_label("Bijlagen (pdf)").set_input_files(str(letter))
     visitor.get_by_role("button", name="Zienswijze versturen").click()
     visitor.get_by_role("heading", name="Uw zienswijze is ontvangen").wait_for()

@@ -506,6 +506,13 @@ def test_several_rounds_are_listed_in_order(invited):
     Client().post(reverse("assessments:reply", args=[token]), {"text": "Een nadere brief."})
     texts = [r.text for r in ServiceResponse.objects.order_by("order")]
     assert texts == [TEXT, "Een nadere brief."]
+    from assessments.report.render import render_html
+
+    html = render_html(Assessment.objects.get(pk=invited.assessment.pk), for_pdf=False)
+    appendix = html.split('id="appendix"', 1)[1]
+    assert appendix.index("niet eens") < appendix.index("Ons antwoord.")
+    assert appendix.index("Ons antwoord.") < appendix.index("Een nadere brief.")
+    assert appendix.count('class="service-text"') == 2
 
 
 # --- Reminders ------------------------------------------------------------------------------------
