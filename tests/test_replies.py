@@ -615,3 +615,10 @@ def test_the_pages_speak_the_assessments_language_unless_the_visitor_chose(invit
     chosen = Client()
     chosen.cookies["django_language"] = "nl"
     assert "Uw zienswijze op" in chosen.get(invited.url).content.decode()
+
+
+def test_the_history_names_the_services_contact_and_the_channel(invited):
+    send(Client(), invited)
+    client = factories.logged_in(invited.owner)
+    page = client.get(factories.u(invited.assessment, "history")).content.decode()
+    assert "Jan Jansen (TikTok)" in page and "(right of reply)" in page
