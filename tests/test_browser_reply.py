@@ -117,6 +117,20 @@ def test_the_service_responds_through_its_link_and_the_pdf_prints_it(
     shot(version_page, "4-service-reads-version")
     version_page.close()
 
+    # A PDF behind a password is refused at the field; the text stays in the form.
+    locked = tmp_path / "Beveiligd.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt("geheim")
+    with locked.open("wb") as handle:
+        writer.write(handle)
+    visitor.get_by_role("textbox", name="Uw zienswijze").fill(RESPONSE)
+    visitor.get_by_label("Bijlagen (pdf)").set_input_files(str(locked))
+    visitor.get_by_role("button", name="Zienswijze versturen").click()
+    assert "is beveiligd met een wachtwoord" in visitor.locator("main form").inner_text()
+    shot(visitor, "5a-service-encrypted-pdf-refused")
+    assert not ServiceResponse.objects.exists()
+
     # … and sends its response with a PDF attachment.
     letter = tmp_path / "Brief van TikTok.pdf"
     writer = PdfWriter()
