@@ -147,6 +147,8 @@ class RiskInline(admin.TabularInline):
 class ServiceResponseInline(admin.StackedInline):
     model = models.ServiceResponse
     extra = 0
+    # Whether the service sent a response itself is set by the reply workflow only.
+    readonly_fields = ["submitted_by_service", "invitation"]
 
 
 @admin.register(models.Assessment)
@@ -266,7 +268,54 @@ class SourceAdmin(RecordedAdmin):
 
 @admin.register(models.ServiceResponse)
 class ServiceResponseAdmin(RecordedAdmin):
-    list_display = ["author", "assessment", "received_on"]
+    list_display = ["author", "assessment", "received_on", "submitted_by_service"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """The service's own response is verbatim: only the reply can be changed here."""
+        if obj is not None and obj.is_verbatim:
+            return [*models.ServiceResponse.SERVICE_FIELDS, "invitation"]
+        return ["submitted_by_service", "invitation"]
+
+
+@admin.register(models.ReplyInvitation)
+class ReplyInvitationAdmin(admin.ModelAdmin):
+    """Invitations to respond are made, sent and closed from the appendix page."""
+
+    list_display = ["contact_organisation", "email", "assessment", "deadline", "status"]
+    list_filter = ["assessment__organisation"]
+    search_fields = ["email", "contact_name", "contact_organisation"]
+    exclude = ["token_hash"]
+    readonly_fields = [
+        "assessment",
+        "version",
+        "contact_name",
+        "contact_organisation",
+        "email",
+        "deadline",
+        "note",
+        "created_by",
+        "created_at",
+        "sent_at",
+        "revoked_at",
+        "responded_at",
+        "reminded_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(models.ResponseAttachment)
+class ResponseAttachmentAdmin(admin.ModelAdmin):
+    """The service's attachments: listed only (members download them from the appendix;
+    the private storage is never linked directly)."""
+
+    list_display = ["name", "response", "size", "created_at"]
+    fields = ("response", "name", "size", "created_at")
+    readonly_fields = ("response", "name", "size", "created_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 @admin.register(models.Invitation)

@@ -155,6 +155,7 @@ _RESPONSE: list[tuple[str, Label, Callable[[Any], str]]] = [
     ("reply", gettext_lazy("reply"), _text),
     ("reply_author", gettext_lazy("reply by"), _text),
     ("replied_on", gettext_lazy("replied on"), _text),
+    ("version_number", gettext_lazy("about version"), _text),
 ]
 
 

@@ -77,6 +77,7 @@ class Channel(models.TextChoices):
     ADMIN = "admin", _("admin")
     SYSTEM = "system", _("system")
     API = "api", _("API")
+    REPLY = "reply", _("right of reply")
 
 
 class ChangeAction(models.TextChoices):

@@ -89,6 +89,7 @@ class Actor:
 
     user: Any = None  # a User, or None for the system
     via: Channel = Channel.WEB
+    label: str = ""  # the name shown for someone without an account (the service's contact)
 
     @property
     def account(self) -> Any:
@@ -99,7 +100,7 @@ class Actor:
     def name(self) -> str:
         user = self.account
         if user is None:
-            return ""
+            return self.label[:150]
         return str(user.get_full_name() or user.get_username())[:150]
 
 

@@ -183,6 +183,12 @@ def _build() -> MarkdownIt:
 _MD = _parser()
 
 
+def without_citations(text: str) -> str:
+    """``text`` with each ``[^key]`` kept as written: the service's own words (its
+    response) cite none of the assessment's sources, so ``[^1]`` there is just text."""
+    return (text or "").replace("[^", "\\[^")
+
+
 def render(text: str, cite: Cite | None = None, heading_offset: int = 3) -> SafeString:
     """Markdown → sanitised HTML. ``cite(key)`` renders each ``[^key]`` citation."""
     if not text or not text.strip():

@@ -68,6 +68,13 @@ def restore_field(
     obj = row_of(change)
     if obj is None:
         raise RestoreRefused(_("The row has been deleted since; its values are in the history."))
+    verbatim = (*ServiceResponse.SERVICE_FIELDS, "invitation")
+    if (
+        isinstance(obj, ServiceResponse)
+        and obj.is_verbatim
+        and change.field.removesuffix("_id") in verbatim
+    ):
+        raise RestoreRefused(_("The service's own response is kept as it was sent."))
     field = obj._meta.get_field(change.field.removesuffix("_id"))
     if not isinstance(field, models.Field):
         raise RestoreRefused(_("This change cannot be undone from the history."))
@@ -142,8 +149,23 @@ def restore_version(version: Version, *, actor: editing.Actor) -> int:
             links={"goal": goals, "contribution": contributions, "risk": risks},
         )
         _sync(batch, live, Source, target.sources, key=by_value[Source])
+        # Responses the service submitted itself stay as they are, received before or
+        # after the version: a restore changes the team's content, not the service's.
         responses = sorted(target.responses, key=lambda r: r.pk)
-        _sync(batch, live, ServiceResponse, responses, key=_by_id(responses, ids.get("responses")))
+        by_id = _by_id(responses, ids.get("responses"))
+        kept = set(
+            ServiceResponse.objects.filter(assessment=live, submitted_by_service=True).values_list(
+                "pk", flat=True
+            )
+        )
+        _sync(
+            batch,
+            live,
+            ServiceResponse,
+            [r for r in responses if by_id(r) not in kept],
+            key=by_id,
+            only={"submitted_by_service": False},
+        )
         batch.finish()
         return len(batch.changes)
 
@@ -182,12 +204,15 @@ def _sync(
     key,
     links: dict[str, dict[int, models.Model]] | None = None,
     lookup: str = "assessment",
+    only: dict[str, Any] | None = None,
 ) -> dict[int, models.Model]:
     """Make the live rows of ``model`` equal ``wanted`` (snapshot rows). Returns the live row
     for each snapshot row (by ``id()`` of the snapshot row), for the rows that link to them."""
     links = links or {}
     live_key = key.live if isinstance(key, _ById) else key
-    live_rows = {live_key(r): r for r in model._default_manager.filter(**{lookup: live})}
+    live_rows = {
+        live_key(r): r for r in model._default_manager.filter(**{lookup: live}, **(only or {}))
+    }
     wanted_keys = {key(row) for row in wanted}
     for k, stale in list(live_rows.items()):
         if k not in wanted_keys and model._default_manager.filter(pk=stale.pk).exists():
@@ -200,6 +225,8 @@ def _sync(
             existing = None  # deleted with its parent just now
         row: Any = existing if existing is not None else model()
         for f in editing.recorded_fields(model):
+            if f.name == "invitation":
+                continue  # not in a version's document; a restored row keeps its own
             if f.name in links:
                 linked = getattr(snap_row, f.name)
                 setattr(row, f.name, links[f.name].get(id(linked)) if linked else None)

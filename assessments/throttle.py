@@ -19,6 +19,10 @@ a browser keeps its own account + address count, and otherwise that count is onl
 address's own. Someone behind the same office NAT as an attacker is thus only held up on a
 browser that never logged in before.
 
+Links to respond to an assessment (the service's right of reply, no account): a client
+address that opened 20 links that do not open (unknown, expired, revoked or used) must wait
+before the next one is looked at, with the same growing wait.
+
 Password-reset mails: at most 3 an hour for one e-mail address and 10 an hour from one
 client address; the form then says to wait (whether or not the address has an account).
 
@@ -61,6 +65,7 @@ ADDRESS = Rule("address", 50)
 ACCOUNT = Rule("account", 100)
 RESET_EMAIL = Rule("reset-email", 3)
 RESET_ADDRESS = Rule("reset-address", 10)
+REPLY_ADDRESS = Rule("reply-address", 20)
 
 
 def _now() -> float:
@@ -238,3 +243,16 @@ def api_wait(identity: str, limit: int) -> int:
     if count <= limit:
         return 0
     return max(1, int((window + 1) * API_WINDOW - now + 0.999))
+
+
+# --- reply links --------------------------------------------------------------------------------
+
+
+def reply_wait(request: HttpRequest) -> int:
+    """Seconds this client must wait before another reply link is looked up (0: go ahead)."""
+    return _wait(REPLY_ADDRESS, client_address(request))
+
+
+def reply_failed(request: HttpRequest) -> None:
+    """A reply link that does not open was tried from this client's address."""
+    _count(REPLY_ADDRESS, client_address(request))

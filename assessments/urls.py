@@ -11,6 +11,7 @@ from assessments.views import (
     profile,
     public,
     reassessment,
+    replies,
     report,
     review,
     rows,
@@ -37,4 +38,5 @@ urlpatterns = [
     *public.urlpatterns,
     *compare.urlpatterns,
     *reassessment.urlpatterns,
+    *replies.urlpatterns,
 ]

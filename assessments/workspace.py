@@ -154,7 +154,8 @@ class Workspace:
         for item in self.proportionality_items:
             yield "5.3", item.text
         for response in self.responses:
-            yield "appendix", response.text
+            if not response.submitted_by_service:  # the service's own words cite nothing
+                yield "appendix", response.text
             yield "appendix", response.reply
 
     @cached_property

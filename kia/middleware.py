@@ -29,7 +29,9 @@ class RequestSizeLimitMiddleware:
     Runs first, so neither the CSRF check (which parses forms) nor a view reads a byte
     of it. Anonymous requests, and every view not marked with ``allows_large_body``,
     get ``KIA_MAX_REQUEST_BYTES``; upload views get ``KIA_MAX_UPLOAD_BYTES`` (plus room
-    for the form around the file). A body without a length (chunked) is not read at all
+    for the form around the file). A view with a ``kia_body_limit(request, match)``
+    function decides itself (the service's reply page: its attachments, for a valid link
+    only, also without an account). A body without a length (chunked) is not read at all
     by Django's WSGI request, so it needs no check here.
     """
 
@@ -43,9 +45,10 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return HttpResponse(_("Bad Content-Length."), status=400, content_type="text/plain")
-        limit, upload = self.limit_for(request)
-        if length > limit:
-            return self.refuse(request, length, limit, upload)
+        if length:
+            limit, upload = self.limit_for(request)
+            if length > limit:
+                return self.refuse(request, length, limit, upload)
         return self.get_response(request)
 
     @staticmethod
@@ -67,12 +70,16 @@ class RequestSizeLimitMiddleware:
     def limit_for(self, request: HttpRequest) -> tuple[int, bool]:
         """The largest body accepted, and whether the view takes uploads."""
         small = settings.KIA_MAX_REQUEST_BYTES
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-            return small, False  # anonymous: nobody uploads before logging in
         try:
             match = resolve(request.path_info)
         except Resolver404:
             return small, False
+        own_limit = getattr(match.func, "kia_body_limit", None)
+        if own_limit is not None:  # e.g. the reply page: only for a link that opens
+            limit = own_limit(request, match)
+            return (limit + self.FORM_OVERHEAD, True) if limit else (small, False)
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return small, False  # anonymous: nobody else uploads before logging in
         if getattr(match.func, "kia_large_body", False):
             return settings.KIA_MAX_UPLOAD_BYTES + self.FORM_OVERHEAD, True
         return small, False

@@ -168,6 +168,12 @@ KIA_IMPORT_MAX_ROWS = env_int("KIA_IMPORT_MAX_ROWS", default=2_000)
 # Requests per minute that one API token (or one logged-in user) may make (assessments/api).
 KIA_API_REQUESTS_PER_MINUTE = env_int("KIA_API_REQUESTS_PER_MINUTE", default=300)
 # Upper bound for any other request body (forms); anonymous requests always get this one.
+# The service's response to an invitation (no account): at most this many PDF attachments
+# of at most this size each; the reply page accepts a body of their sum (plus the form).
+KIA_REPLY_MAX_FILE_BYTES = env_int("KIA_REPLY_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+KIA_REPLY_MAX_FILES = env_int("KIA_REPLY_MAX_FILES", default=5)
+# Upper bound for any other request body (forms); anonymous requests get this one, except
+# on the reply page of a link that opens.
 KIA_MAX_REQUEST_BYTES = env_int("KIA_MAX_REQUEST_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = KIA_MAX_UPLOAD_BYTES
 # Uploads up to the limit stay in memory: nothing is spooled to disk.

@@ -62,7 +62,15 @@ EXCLUDED: dict[str, dict[str, str] | str] = {
     "Goal": {"order": "position in 'goals'"},
     "Risk": {"order": "position in 'risks' within the category"},
     "Measure": {"order": "position in 'measures' after the risk"},
-    "ServiceResponse": {"order": "position in 'responses'"},
+    "ServiceResponse": {
+        "order": "position in 'responses'",
+        "invitation": "the invitation and its link belong to this deployment",
+    },
+    # The right of reply's invitations (links, tokens, contacts) belong to this deployment;
+    # the response itself is exported with its version number and who submitted it.
+    "ReplyInvitation": ALL,
+    # Attachments are files in this deployment's storage; the JSON format carries text.
+    "ResponseAttachment": ALL,
     "ProportionalityItem": {"order": "position in 'proportionality' within the side"},
 }
 

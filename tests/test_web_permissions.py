@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from assessments.constants import GoalKind, ProportionalitySide, Role, Status
+from assessments import editing, replies, versions
+from assessments.constants import GoalKind, ProportionalitySide, Role, Status, VersionReason
 from assessments.models import (
     Answer,
     Assessment,
@@ -16,7 +19,9 @@ from assessments.models import (
     Goal,
     Measure,
     ProportionalityItem,
+    ReplyInvitation,
     ReportFile,
+    ResponseAttachment,
     ServiceResponse,
     Source,
 )
@@ -56,6 +61,22 @@ def world():
         ),
     }
     Answer.objects.create(assessment=assessment, question="2.1", text="Een app.")
+    # The right of reply: a version, an invitation to respond to it, an attachment.
+    version = versions.record(assessment, actor=editing.SYSTEM, reason=VersionReason.MANUAL)
+    objects["invitation"] = ReplyInvitation.objects.create(
+        assessment=assessment,
+        version=version,
+        contact_name="Jan",
+        contact_organisation="Aanbieder",
+        email="jan@example.org",
+        deadline=datetime.date.today() + datetime.timedelta(days=14),
+        token_hash=replies.hash_token("world"),
+    )
+    attachment = ResponseAttachment(
+        response=objects["response"], key="a" * 32, name="brief.pdf", size=8
+    )
+    attachment.file.save("x.pdf", ContentFile(b"%PDF-1.7"), save=True)
+    objects["attachment"] = attachment
     users = {role: factories.member(org, role) for role in Role}
     users[OUTSIDER] = factories.member(factories.organisation(), Role.OWNER)
     return World(assessment, risk, objects, users)
@@ -87,6 +108,7 @@ def form_page(world: World, response) -> None:
 def download(content_type: str):
     def check(world: World, response) -> None:
         assert response.status_code == 200 and response["Content-Type"].startswith(content_type)
+        response.close()  # a file download holds its file open until closed
 
     return check
 
@@ -139,6 +161,17 @@ def submitted(world: World, response) -> None:
     assert response.status_code == 302
     world.assessment.refresh_from_db()
     assert world.assessment.status == Status.IN_REVIEW
+
+
+def invitation_sent(world: World, response) -> None:
+    assert response.status_code == 302
+    assert world.assessment.reply_invitations.filter(email="nieuw@example.org").exists()
+
+
+def invitation_revoked(world: World, response) -> None:
+    assert response.status_code == 302
+    world.objects["invitation"].refresh_from_db()
+    assert world.objects["invitation"].revoked_at is not None
 
 
 def version_recorded(world: World, response) -> None:
@@ -460,6 +493,46 @@ PAGES = [
     ),
     # --- Comparison and re-assessment (issue 13 comparison, issue 9 item 7) ---
     Page("reassess", "get", lambda w: url(w, "reassess"), None, Role.EDITOR, shows()),
+    # The service's right of reply (owners invite; members download attachments). The
+    # pages a reply link opens need no account: tests/test_replies.py tests them.
+    Page(
+        "reply invite",
+        "get",
+        lambda w: url(w, "reply_invite"),
+        None,
+        Role.OWNER,
+        form_page,
+    ),
+    Page(
+        "reply invite (post)",
+        "post",
+        lambda w: url(w, "reply_invite"),
+        lambda w: {
+            "version": 1,
+            "contact_name": "Jan",
+            "contact_organisation": "Aanbieder",
+            "email": "nieuw@example.org",
+            "deadline": (datetime.date.today() + datetime.timedelta(days=7)).isoformat(),
+        },
+        Role.OWNER,
+        invitation_sent,
+    ),
+    Page(
+        "reply invitation revoke",
+        "post",
+        lambda w: url(w, "reply_invitation_change", w.objects["invitation"].pk),
+        lambda w: {"action": "revoke"},
+        Role.OWNER,
+        invitation_revoked,
+    ),
+    Page(
+        "response attachment",
+        "get",
+        lambda w: url(w, "response_attachment", w.objects["attachment"].key),
+        None,
+        Role.VIEWER,
+        download("application/pdf"),
+    ),
 ]
 
 

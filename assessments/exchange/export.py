@@ -147,6 +147,8 @@ def snapshot(
                 "reply": response.reply,
                 "reply_author": response.reply_author,
                 "replied_on": _date(response.replied_on),
+                "version_number": response.version_number,
+                "submitted_by_service": response.submitted_by_service,
             }
             for response in responses
         ],

@@ -2,6 +2,7 @@ from assessments.models.answers import Answer, Contribution, Goal
 from assessments.models.assessment import Assessment
 from assessments.models.history import Change
 from assessments.models.organisation import Invitation, Membership, Organisation
+from assessments.models.replies import ReplyInvitation, ReplyStatus, ResponseAttachment
 from assessments.models.report import ReportFile, ReportStatus
 from assessments.models.review import Comment, ReviewRound, SignOff, Verdict
 from assessments.models.risks import Measure, Risk
@@ -23,8 +24,11 @@ __all__ = [
     "Membership",
     "Organisation",
     "ProportionalityItem",
+    "ReplyInvitation",
+    "ReplyStatus",
     "ReportFile",
     "ReportStatus",
+    "ResponseAttachment",
     "ReviewRound",
     "Risk",
     "ServiceResponse",

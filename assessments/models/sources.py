@@ -41,7 +41,13 @@ class Source(Tracked):
 
 class ServiceResponse(Tracked):
     """The right of reply: the assessed service's written response (zienswijze) and the
-    assessor's reply to it, printed as the report's appendix."""
+    assessor's reply to it, printed as the report's appendix.
+
+    A response the service submitted itself through an invitation
+    (``submitted_by_service``) is verbatim: members write the reply, never its text."""
+
+    # What the service wrote; fixed once it submitted it (see ``is_verbatim``).
+    SERVICE_FIELDS = ("author", "received_on", "text", "version_number", "submitted_by_service")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
     author = models.CharField(
@@ -53,6 +59,21 @@ class ServiceResponse(Tracked):
     reply_author = models.CharField(_("reply by"), max_length=200, blank=True)
     replied_on = models.DateField(_("replied on"), null=True, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+    version_number = models.PositiveIntegerField(
+        _("about version"),
+        null=True,
+        blank=True,
+        help_text=_("The number of the version of the assessment this response is about."),
+    )
+    submitted_by_service = models.BooleanField(_("submitted by the service itself"), default=False)
+    invitation = models.ForeignKey(
+        "assessments.ReplyInvitation",
+        verbose_name=_("invitation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responses",
+    )
 
     class Meta:
         ordering = ["assessment", "order", "pk"]
@@ -61,3 +82,7 @@ class ServiceResponse(Tracked):
 
     def __str__(self) -> str:
         return f"{self.author} ({self.received_on or '?'})"
+
+    @property
+    def is_verbatim(self) -> bool:
+        return self.submitted_by_service

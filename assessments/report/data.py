@@ -332,6 +332,8 @@ class Response:
     reply_author: str
     replied_on: str
     reply: SafeString
+    version_number: int | None = None
+    from_service: bool = False  # the service's own text, printed verbatim in a marked box
 
 
 @dataclass
@@ -911,10 +913,17 @@ class _Builder:
                     anchor=f"response-{index}",
                     author=row.author,
                     received_on=long_date(row.received_on),
-                    html=self.md(row.text, heading_offset=2),
+                    html=self.md(
+                        markdown.without_citations(row.text)
+                        if row.submitted_by_service
+                        else row.text,
+                        heading_offset=2,
+                    ),
                     reply_author=row.reply_author,
                     replied_on=long_date(row.replied_on),
                     reply=self.md(row.reply, heading_offset=3),
+                    version_number=row.version_number,
+                    from_service=row.submitted_by_service,
                 )
             )
         if responses:

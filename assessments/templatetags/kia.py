@@ -11,7 +11,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from assessments import instrument
-from assessments.markdown import render
+from assessments.markdown import render, without_citations
 from assessments.scoring import RiskScore
 
 register = template.Library()
@@ -95,6 +95,12 @@ def markdown(text: str, ws=None, under: int = 3):
             (signature, offset, text), lambda: render(text, cite=cite, heading_offset=offset)
         )
     )
+
+
+@register.filter
+def verbatim(text: str) -> str:
+    """The service's own words: a ``[^key]`` in them is text, not a citation."""
+    return without_citations(text)
 
 
 @register.filter

@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from assessments import editing, instrument, weighing
+from assessments import editing, instrument, replies, weighing
 from assessments.constants import GoalKind, ProportionalitySide, Role
 from assessments.editing import EditConflict
 from assessments.forms import (
@@ -30,6 +31,7 @@ from assessments.models import (
     Goal,
     Measure,
     ProportionalityItem,
+    ResponseAttachment,
     Risk,
     ServiceResponse,
     Source,
@@ -327,6 +329,9 @@ def source_edit(request: HttpRequest, access: Access, pk: int | None = None) -> 
 @assessment_view()
 def appendix(request: HttpRequest, access: Access) -> HttpResponse:
     ws = Workspace(access.assessment)
+    attachments: dict[int, list[ResponseAttachment]] = {}
+    for found in ResponseAttachment.objects.filter(response__assessment=access.assessment):
+        attachments.setdefault(found.response_id, []).append(found)
     return render(
         request,
         "assessments/appendix.html",
@@ -335,6 +340,10 @@ def appendix(request: HttpRequest, access: Access) -> HttpResponse:
             "assessment": access.assessment,
             "ws": ws,
             "chapters": instrument.CHAPTERS,
+            "attachments": attachments,
+            "invitations": replies.invitations_of(access.assessment) if access.is_owner else [],
+            "today": timezone.localdate(),
+            "is_editor": access.role.includes(Role.EDITOR),
         },
     )
 
@@ -357,6 +366,9 @@ def response_edit(request: HttpRequest, access: Access, pk: int | None = None) -
     }
     if response is None:
         return row_gone(request, access, **where)
+    if response.is_verbatim:  # the service's own text: shown, not editable; only the reply
+        where["title"] = _("Reply to the response of %(who)s") % {"who": response.author}
+        where["extra"] = {"verbatim": response}
     return edit_row(request, access, instance=response, **where)
 
 
@@ -414,6 +426,12 @@ def _row(access: Access, kind: str, pk: int):
 @assessment_view(Role.EDITOR)
 def delete_row(request: HttpRequest, access: Access, kind: str, pk: int) -> HttpResponse:
     obj, back, _siblings = _row(access, kind, pk)
+    if isinstance(obj, ServiceResponse) and obj.is_verbatim:
+        messages.error(
+            request,
+            _("A response the service submitted itself stays in the appendix as it was sent."),
+        )
+        return redirect(back)
     if request.method == "POST":
         try:
             seen = int(request.POST.get("lock_version", ""))

@@ -1,0 +1,19 @@
+"""Remind the services whose invitation to respond closes within three days (once each).
+
+Run it from cron, e.g. every hour: ``python manage.py send_reply_reminders``. It is
+idempotent: an invitation is reminded once (``reminded_at``), also when two runs overlap.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from assessments import replies
+
+
+class Command(BaseCommand):
+    help = "E-mail a reminder to each open invitation to respond whose deadline is near (once)."
+
+    def handle(self, *args, **options) -> None:
+        count = replies.send_reminders()
+        self.stdout.write(f"{count} reminder(s) queued.")
