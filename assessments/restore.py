@@ -16,6 +16,7 @@ from assessments.models import (
     Answer,
     Assessment,
     Contribution,
+    Figure,
     Goal,
     Measure,
     ProportionalityItem,
@@ -141,7 +142,15 @@ def restore_version(version: Version, *, actor: editing.Actor) -> int:
             key=_by_id(items, ids.get("proportionality")),
             links={"goal": goals, "contribution": contributions, "risk": risks},
         )
-        _sync(batch, live, Source, target.sources, key=by_value[Source])
+        sources = _sync(batch, live, Source, target.sources, key=by_value[Source])
+        _sync(
+            batch,
+            live,
+            Figure,
+            target.figures,
+            key=lambda row: row.key,
+            links={"source": sources},
+        )
         responses = sorted(target.responses, key=lambda r: r.pk)
         _sync(batch, live, ServiceResponse, responses, key=_by_id(responses, ids.get("responses")))
         batch.finish()

@@ -1,5 +1,6 @@
 from assessments.models.answers import Answer, Contribution, Goal
 from assessments.models.assessment import Assessment
+from assessments.models.figures import Figure
 from assessments.models.history import Change
 from assessments.models.organisation import Invitation, Membership, Organisation
 from assessments.models.report import ReportFile, ReportStatus
@@ -13,6 +14,7 @@ __all__ = [
     "Assessment",
     "Change",
     "Contribution",
+    "Figure",
     "Goal",
     "Invitation",
     "Measure",

@@ -27,6 +27,7 @@ from assessments.forms import (
     SourceForm,
 )
 from assessments.models import (
+    Figure,
     Goal,
     Measure,
     ProportionalityItem,
@@ -363,6 +364,12 @@ def response_edit(request: HttpRequest, access: Access, pk: int | None = None) -
 
 # kind -> (model, how to find the row within the assessment, where to go back, siblings)
 ROWS = {
+    "figure": (
+        Figure,
+        "assessment",
+        lambda a, o: reverse("assessments:figures", args=[a.assessment.slug]),
+        lambda o: Figure.objects.filter(assessment=o.assessment),
+    ),
     "goal": (
         Goal,
         "assessment",
