@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -111,10 +111,11 @@ def figure_image(request: HttpRequest, access: Access, sha256: str, extension: s
     if not figures.belongs_to(name, access.assessment.pk):
         raise Http404("No such image.")
     try:
-        handle = default_storage.open(name, "rb")
+        with default_storage.open(name, "rb") as handle:  # at most MAX_BYTES (checked)
+            body = handle.read()
     except OSError:
         raise Http404("No such image.") from None
-    response = FileResponse(handle, content_type=figures.content_type(name))
+    response = HttpResponse(body, content_type=figures.content_type(name))
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Disposition"] = "inline"
