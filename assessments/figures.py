@@ -74,6 +74,7 @@ def check(data: bytes) -> CheckedImage:
             with Image.open(io.BytesIO(data), formats=list(FORMATS)) as image:
                 image.load()
                 image = ImageOps.exif_transpose(image)
+                image.info = {}  # Pillow writes some of it back (a JPEG's comment, DPI)
                 extension = FORMATS[str(fmt)]
                 out = io.BytesIO()
                 if extension == "png":

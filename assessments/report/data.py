@@ -136,10 +136,8 @@ class Citations:
         figure = self.figures.get(key)
         if figure is None:
             self.missing_figures.append(key)
-            return (
-                f'<span class="citation-missing">[{escape(_("figure missing"))}: '
-                f"{escape(key)}]</span>"
-            )
+            missing = _("figure missing")
+            return f'<span class="citation-missing">[{escape(missing)}: {escape(key)}]</span>'
         number = self.figure_number(key)
         if block and key not in self.placed:
             self.placed.add(key)
