@@ -71,9 +71,9 @@ def check(data: bytes) -> CheckedImage:
                 fmt, (width, height) = probe.format, probe.size
                 _check_pixels(width, height)
                 probe.verify()
-            with Image.open(io.BytesIO(data), formats=list(FORMATS)) as image:
-                image.load()
-                image = ImageOps.exif_transpose(image)
+            with Image.open(io.BytesIO(data), formats=list(FORMATS)) as opened:
+                opened.load()
+                image: Image.Image = ImageOps.exif_transpose(opened)
                 image.info = {}  # Pillow writes some of it back (a JPEG's comment, DPI)
                 extension = FORMATS[str(fmt)]
                 out = io.BytesIO()
@@ -119,7 +119,7 @@ def store(image: CheckedImage, assessment_id: int) -> str:
 def belongs_to(name: str, assessment_id: int) -> bool:
     """Whether ``name`` is an image name this module gives, for this assessment."""
     match = NAME_RE.match(name or "")
-    return bool(match) and int(match.group(1)) == assessment_id
+    return match is not None and int(match.group(1)) == assessment_id
 
 
 def content_type(name: str) -> str:

@@ -374,8 +374,8 @@ class FigureForm(VersionedForm):
         self.fields["alt_text"].required = True
         self.fields["source_url"].assume_scheme = "https"
         source = self.fields["source"]
-        source.queryset = Source.objects.filter(assessment=self.assessment)  # type: ignore[attr-defined]
-        source.label_from_instance = lambda s: f"[^{s.key}] {s.citation[:100]}"  # type: ignore[attr-defined]
+        source.queryset = Source.objects.filter(assessment=self.assessment)
+        source.label_from_instance = lambda s: f"[^{s.key}] {s.citation[:100]}"
 
     @property
     def markdown_fields(self) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from threading import Lock
+from typing import TYPE_CHECKING
 
 from django import template
 from django.urls import reverse
@@ -13,6 +14,9 @@ from django.utils.safestring import mark_safe
 from assessments import instrument
 from assessments.markdown import render
 from assessments.scoring import RiskScore
+
+if TYPE_CHECKING:
+    from assessments.report.data import Numbering
 
 register = template.Library()
 
@@ -58,7 +62,7 @@ class _RenderCache:
 _cache = _RenderCache()
 
 
-def _citations(ws) -> tuple[dict, str, int, object, dict]:
+def _citations(ws) -> tuple[dict, str, int, Numbering, dict]:
     """Sources, the sources URL, the report's numbering, the figures and a signature of all
     of them (computed once per page)."""
     cached = getattr(ws, "_citation_setup", None)

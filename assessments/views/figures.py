@@ -27,7 +27,7 @@ from kia.middleware import allows_large_body
 
 def image_url(figure: Figure, slug: str) -> str:
     """Where a page shows the figure's image (members only; never ``MEDIA_URL``)."""
-    match = figures.NAME_RE.match(figure.image.name)
+    match = figures.NAME_RE.match(figure.image.name or "")
     if match is None:
         return ""
     return reverse("assessments:figure_image", args=[slug, match.group(2), match.group(3)])
