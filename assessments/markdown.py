@@ -10,6 +10,9 @@
   ``block`` says the reference stands alone in its paragraph (place the figure there) rather
   than inside a sentence (refer to it). Its HTML (an ``<img>`` the page or the report
   controls) is put in after sanitising, in place of a marker no user text can forge.
+* A passage in another language is marked ``[text]{lang=en}`` (mdit-py-plugins' attributes
+  on a span, ``lang`` only, a language tag only): pages, screen readers, the PDF's structure
+  tree (``/Lang``, see ``report.artifacts``) and Word then know its language.
 * The result passes through nh3 with a small allow-list (no scripts, styles or event
   handlers), as a second line of defence.
 * Headings in answers are shifted down (``#`` becomes ``<h4>`` by default) so they sit
@@ -24,6 +27,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from functools import cache
@@ -33,6 +37,7 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from mdit_py_plugins.attrs import attrs_plugin
 
 from assessments.citations import CITATION_RE, FIGURE_RE
 
@@ -70,11 +75,12 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "id", "class"},
     "sup": {"id", "class"},
-    "span": {"class"},
+    "span": {"class", "lang"},
     "ol": {"start"},
     "th": {"scope"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}\Z")
 
 # Cost limits (see the module's docstring). Each is far above what a real answer holds:
 # the Berenschot report's longest answer is about 5,000 characters with no table.
@@ -137,7 +143,7 @@ def cost_plan(text: str) -> frozenset[str]:
     if text.count("|") > MAX_TABLE_PIPES:
         off.add("table")
     if text.count("[") > MAX_BRACKETS:
-        off.update({"link", "image", "reference"})
+        off.update({"link", "image", "reference", "span"})
     if text.count("*") + text.count("_") + text.count("~") > MAX_EMPHASIS:
         off.update({"emphasis", "strikethrough"})
     return frozenset(off)
@@ -175,6 +181,7 @@ def _build() -> MarkdownIt:
         {"html": False, "linkify": False, "typographer": False, "maxNesting": MAX_NESTING},
     )
     md.enable(["table", "strikethrough"])
+    md.use(attrs_plugin, spans=True, after=("span_close",), allowed=["lang"])
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.before("link", "figure", _figure_rule)
     md.core.ruler.after("inline", "citation_spacing", _citation_spacing)
@@ -236,6 +243,12 @@ def _build() -> MarkdownIt:
 _MD = _parser()
 
 
+def _attribute_filter(tag: str, name: str, value: str) -> str | None:
+    if name == "lang":
+        return value if LANGUAGE_TAG.match(value) else None
+    return value
+
+
 def render(
     text: str, cite: Cite | None = None, heading_offset: int = 3, figure: Place | None = None
 ) -> SafeString:
@@ -257,6 +270,7 @@ def render(
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        attribute_filter=_attribute_filter,
     )
     for index, placed in enumerate(env["figures"]):
         clean = clean.replace(f"\ue000{env['nonce']}-{index}\ue001", placed, 1)
