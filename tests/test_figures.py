@@ -320,3 +320,35 @@ def test_export_describes_figures_and_an_import_says_they_stay_behind(team):
     )
     assert not Figure.objects.filter(assessment__organisation=other).exists()
     assert any("3" in notice and "figu" in notice for notice in imported.notices)
+
+
+# --- Footnote numbers: the web pages equal the PDF (TikTok demo) ------------------------------
+
+WEB_CITATION = re.compile(
+    r'<sup class="citation"><a href="[^"]*#source-([^"]+)" title="[^"]*"[^>]*>\[(\d+)\]</a></sup>'
+)
+
+
+def test_web_pages_number_footnotes_as_the_pdf_does_for_the_tiktok_demo():
+    from assessments.management.commands.kia_demo import DEMO_DIR
+
+    org = factories.organisation()
+    editor = factories.member(org, Role.EDITOR)
+    raw = (DEMO_DIR / "tiktok-2025.json").read_bytes()
+    assessment = import_document(raw, organisation=org, user=editor).assessment
+    report = build_report(assessment)
+    printed = {(str(f.number), f.key) for f in report.footnotes}
+    assert len(printed) > 350
+    client = factories.logged_in(editor)
+    pages = [reverse("assessments:chapter", args=[assessment.slug, n]) for n in range(1, 6)]
+    pages.append(reverse("assessments:appendix", args=[assessment.slug]))
+    shown = []
+    for page in pages:
+        body = client.get(page).content.decode()
+        shown += [(number, key) for key, number in WEB_CITATION.findall(body)]
+    assert set(shown) <= printed, sorted(set(shown) - printed)[:5]
+    numbers = [int(number) for number, _key in shown]
+    assert len(numbers) == len(set(numbers))  # every citation its own number, as in the PDF
+    # All the PDF's footnotes that stand in chapters 1-5 and the appendix are on the pages.
+    front = {f.number for f in report.footnotes} - set(numbers)
+    assert len(front) < 10, sorted(front)

@@ -74,7 +74,8 @@ class Citations:
         self.figure_notes: dict[str, int] = {}  # key -> the footnote of its source
         self.placed: set[str] = set()  # figures printed in the text
         self.missing_figures: list[str] = []
-        self.by_text: dict[str, tuple[int, ...]] = {}  # Markdown text -> its citations' numbers
+        # Markdown text -> its citations' numbers, per occurrence in print order
+        self.by_text: dict[str, list[tuple[int, ...]]] = defaultdict(list)
         self._calls: list[int] = []
 
     def render(self, text: str, heading_offset: int) -> SafeString:
@@ -83,7 +84,7 @@ class Citations:
             text, cite=self.cite, figure=self.figure, heading_offset=heading_offset
         )
         if len(self._calls) > start:
-            self.by_text.setdefault(text, tuple(self._calls[start:]))
+            self.by_text[text].append(tuple(self._calls[start:]))
         return html
 
     def cite(self, key: str) -> str:
@@ -1023,10 +1024,11 @@ def build_report(assessment: Assessment, workspace: Workspace | None = None) -> 
 @dataclass(frozen=True)
 class Numbering:
     """What the PDF numbered, for the web pages: each Markdown text's footnote numbers (in
-    the order of its citations), each figure's number and its source's footnote."""
+    the order of its citations; one tuple per place the text is printed, in print order),
+    each figure's number and its source's footnote."""
 
     token: str  # changes whenever the numbers may
-    notes: dict[str, tuple[int, ...]]
+    notes: dict[str, tuple[tuple[int, ...], ...]]
     figures: dict[str, int]
     figure_notes: dict[str, int]
     by_source: dict[str, tuple[int, ...]]  # source key -> the footnotes that cite it
@@ -1066,7 +1068,7 @@ def numbering(ws: Workspace) -> Numbering:
             by_source[note.key].append(note.number)
     found = Numbering(
         token=str(hash(state)),
-        notes=dict(citations.by_text),
+        notes={text: tuple(places) for text, places in citations.by_text.items()},
         figures=dict(citations.figure_numbers),
         figure_notes=dict(citations.figure_notes),
         by_source={key: tuple(numbers) for key, numbers in by_source.items()},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from threading import Lock
 from typing import TYPE_CHECKING
 
@@ -117,9 +117,15 @@ def markdown(text: str, ws=None, under: int = 3):
     if ws is None:
         return render(text, heading_offset=offset)
     sources, sources_url, signature, numbering, figures = _citations(ws)
+    # The same text printed in several places (e.g. two residual risks described alike) has
+    # other footnote numbers in each: the n-th time a page shows it, the PDF's n-th place.
+    places = numbering.notes.get(text, ())
+    seen = ws.__dict__.setdefault("_citing_texts_seen", defaultdict(int))
+    place = min(seen[text], len(places) - 1) if places else 0
+    seen[text] += 1
 
     def make() -> str:
-        numbers = iter(numbering.notes.get(text, ()))
+        numbers = iter(places[place] if places else ())
 
         def cite(key: str) -> str:
             if key in sources:
@@ -143,7 +149,7 @@ def markdown(text: str, ws=None, under: int = 3):
 
         return render(text, cite=cite, figure=figure, heading_offset=offset)
 
-    return mark_safe(_cache.get((signature, offset, text), make))
+    return mark_safe(_cache.get((signature, offset, place, text), make))
 
 
 @register.filter
