@@ -352,3 +352,18 @@ def test_web_pages_number_footnotes_as_the_pdf_does_for_the_tiktok_demo():
     # All the PDF's footnotes that stand in chapters 1-5 and the appendix are on the pages.
     front = {f.number for f in report.footnotes} - set(numbers)
     assert len(front) < 10, sorted(front)
+
+
+def test_the_word_document_embeds_the_figures_with_their_alt_text(team):
+    import zipfile
+
+    from assessments.report.docx import report_docx
+
+    assessment = _numbered_assessment(team)
+    with zipfile.ZipFile(io.BytesIO(report_docx(build_report(assessment)))) as docx:
+        media = [name for name in docx.namelist() if name.startswith("word/media/")]
+        document = docx.read("word/document.xml").decode()
+    assert len(media) == 3
+    assert 'descr="Alt text of feed"' in document
+    text = re.sub(r"<[^>]+>", "", document)
+    assert "Figuur 1. Schermtijd" in text and "Figuur 3. Nooit genoemd" in text
