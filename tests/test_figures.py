@@ -367,3 +367,14 @@ def test_the_word_document_embeds_the_figures_with_their_alt_text(team):
     assert 'descr="Alt text of feed"' in document
     text = re.sub(r"<[^>]+>", "", document)
     assert "Figuur 1. Schermtijd" in text and "Figuur 3. Nooit genoemd" in text
+
+
+def test_the_figures_page_flags_references_to_missing_figures(team):
+    assessment, editor, _owner = team
+    Answer.objects.create(assessment=assessment, question="2.2", text="[[fig:nergens]]")
+    page = factories.logged_in(editor).get(reverse("assessments:figures", args=[assessment.slug]))
+    body = page.content.decode()
+    assert "References to figures that do not exist" in body
+    assert "[[fig:nergens]]</code> in 2.2" in body
+    html = render_html(assessment)
+    assert "[figuur ontbreekt: nergens]" in html

@@ -37,7 +37,10 @@ def image_url(figure: Figure, slug: str) -> str:
 def figure_list(request: HttpRequest, access: Access) -> HttpResponse:
     ws = Workspace(access.assessment)
     numbers = numbering(ws).figures
-    cited = {key for _where, text in ws.texts() for key in figure_keys(text)}
+    references = [(key, where) for where, text in ws.texts() for key in figure_keys(text)]
+    cited = {key for key, _where in references}
+    known = {figure.key for figure in ws.figures}
+    missing = [(key, where) for key, where in references if key not in known]
     rows = [
         {
             "figure": figure,
@@ -47,7 +50,7 @@ def figure_list(request: HttpRequest, access: Access) -> HttpResponse:
         }
         for figure in ws.figures
     ]
-    context = {"access": access, "assessment": access.assessment, "rows": rows}
+    context = {"access": access, "assessment": access.assessment, "rows": rows, "missing": missing}
     return render(request, "assessments/figures.html", context)
 
 
