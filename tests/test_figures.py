@@ -378,3 +378,19 @@ def test_the_figures_page_flags_references_to_missing_figures(team):
     assert "[[fig:nergens]]</code> in 2.2" in body
     html = render_html(assessment)
     assert "[figuur ontbreekt: nergens]" in html
+
+
+def test_comparing_versions_shows_figure_changes(team):
+    from assessments.comparison import compare
+
+    assessment = _numbered_assessment(team)
+    first = versions.record(assessment, actor=SYSTEM, reason=VersionReason.MANUAL)
+    Figure.objects.filter(key="plot").update(caption="Schermtijd per dag")
+    Figure.objects.filter(key="unused").delete()
+    section = next(
+        s
+        for s in compare(versions.of(first), versions.current(assessment)).sections
+        if s.key == "figures"
+    )
+    changes = {(row.kind, row.label) for row in section.rows}
+    assert changes == {("changed", "plot"), ("removed", "unused")}
