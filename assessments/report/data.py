@@ -22,6 +22,7 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape
+from threading import Lock
 
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -1035,6 +1036,7 @@ class Numbering:
 
 
 _numberings: OrderedDict[tuple, Numbering] = OrderedDict()
+_numberings_lock = Lock()  # gunicorn's threads share it
 _NUMBERINGS_KEPT = 32
 
 
@@ -1054,10 +1056,11 @@ def numbering(ws: Workspace) -> Numbering:
         tuple(s.key for s in ws.sources),
         tuple((f.key, f.pk) for f in ws.figures),
     )
-    found = _numberings.get(state)
-    if found is not None:
-        _numberings.move_to_end(state)
-        return found
+    with _numberings_lock:
+        found = _numberings.get(state)
+        if found is not None:
+            _numberings.move_to_end(state)
+            return found
     with translation.override(a.language):
         builder = _Builder(a, ws)
         builder.build()
@@ -1073,7 +1076,8 @@ def numbering(ws: Workspace) -> Numbering:
         figure_notes=dict(citations.figure_notes),
         by_source={key: tuple(numbers) for key, numbers in by_source.items()},
     )
-    _numberings[state] = found
-    while len(_numberings) > _NUMBERINGS_KEPT:
-        _numberings.popitem(last=False)
+    with _numberings_lock:
+        _numberings[state] = found
+        while len(_numberings) > _NUMBERINGS_KEPT:
+            _numberings.popitem(last=False)
     return found
