@@ -266,6 +266,20 @@ class SourceAdmin(RecordedAdmin):
     search_fields = ["key", "citation", "url"]
 
 
+@admin.register(models.Figure)
+class FigureAdmin(RecordedAdmin):
+    """Caption, alt text and source can be corrected here; images are only added on the
+    figures page, where they are checked and cleaned (``assessments.figures``)."""
+
+    list_display = ["key", "caption", "assessment"]
+    list_filter = ["assessment"]
+    search_fields = ["key", "caption", "alt_text"]
+    readonly_fields = ["image", "width", "height"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(models.ServiceResponse)
 class ServiceResponseAdmin(RecordedAdmin):
     list_display = ["author", "assessment", "received_on", "submitted_by_service"]

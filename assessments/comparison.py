@@ -148,6 +148,15 @@ _SOURCE: list[tuple[str, Label, Callable[[Any], str]]] = [
     ("accessed_on", gettext_lazy("consulted on"), _text),
     ("note", gettext_lazy("note"), _text),
 ]
+_FIGURE: list[tuple[str, Label, Callable[[Any], str]]] = [
+    ("key", gettext_lazy("key"), _text),
+    ("caption", gettext_lazy("caption"), _text),
+    ("alt_text", gettext_lazy("alt text"), _text),
+    ("source", gettext_lazy("source"), _text),
+    ("source_text", gettext_lazy("source (text)"), _text),
+    ("source_url", gettext_lazy("source URL"), _text),
+    ("image", gettext_lazy("image"), _text),
+]
 _RESPONSE: list[tuple[str, Label, Callable[[Any], str]]] = [
     ("author", gettext_lazy("author"), _text),
     ("received_on", gettext_lazy("received on"), _text),
@@ -305,6 +314,12 @@ def sections_of(snap: Snapshot) -> dict[str, list[_Row]]:
             _ids(snap, "responses", len(doc["responses"])), doc["responses"], strict=True
         )
     ]
+    figures = [
+        _Row(rid, figure["key"], _fields(figure, _FIGURE))
+        for rid, figure in zip(
+            _ids(snap, "figures", len(doc.get("figures", []))), doc.get("figures", []), strict=True
+        )
+    ]
     return {
         "front": [front, pre],
         "answers": answers,
@@ -315,6 +330,7 @@ def sections_of(snap: Snapshot) -> dict[str, list[_Row]]:
         "proportionality": items,
         "sources": sources,
         "responses": responses,
+        "figures": figures,
     }
 
 
@@ -336,6 +352,7 @@ SECTION_TITLES: dict[str, Label] = {
     "proportionality": gettext_lazy("Benefits and harms (5.3)"),
     "sources": gettext_lazy("Sources"),
     "responses": gettext_lazy("Responses of the service"),
+    "figures": gettext_lazy("Figures"),
 }
 
 

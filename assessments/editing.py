@@ -27,6 +27,7 @@ from typing import Any, cast
 
 from django.db import IntegrityError, models, router, transaction
 from django.db.models.deletion import Collector
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from assessments import instrument
@@ -35,6 +36,7 @@ from assessments.models import (
     Answer,
     Assessment,
     Contribution,
+    Figure,
     Goal,
     Measure,
     ProportionalityItem,
@@ -72,6 +74,7 @@ CONTENT_MODELS: tuple[type[models.Model], ...] = (
     ProportionalityItem,
     Source,
     ServiceResponse,
+    Figure,
 )
 
 
@@ -118,6 +121,8 @@ def _json(value: Any) -> Any:
         return str(value)
     if isinstance(value, str):
         return str(value)  # TextChoices members as plain strings
+    if isinstance(value, FieldFile):
+        return value.name or ""  # a figure's image: its storage name
     return value
 
 
@@ -142,7 +147,7 @@ def label_of(obj: models.Model) -> str:
         return obj.title
     if isinstance(obj, Risk):
         return obj.topic
-    if isinstance(obj, Source):
+    if isinstance(obj, Source | Figure):
         return obj.key
     if isinstance(obj, ProportionalityItem):
         return obj.text[:120]
@@ -176,6 +181,8 @@ def chapter_of(obj: models.Model, field_name: str) -> str:
         return "5"
     if isinstance(obj, Source):
         return "sources"
+    if isinstance(obj, Figure):
+        return "figures"
     return "appendix"
 
 

@@ -16,6 +16,7 @@ from assessments.models import (
     Answer,
     Assessment,
     Contribution,
+    Figure,
     Goal,
     Measure,
     ProportionalityItem,
@@ -148,7 +149,15 @@ def restore_version(version: Version, *, actor: editing.Actor) -> int:
             key=_by_id(items, ids.get("proportionality")),
             links={"goal": goals, "contribution": contributions, "risk": risks},
         )
-        _sync(batch, live, Source, target.sources, key=by_value[Source])
+        sources = _sync(batch, live, Source, target.sources, key=by_value[Source])
+        _sync(
+            batch,
+            live,
+            Figure,
+            target.figures,
+            key=lambda row: row.key,
+            links={"source": sources},
+        )
         # Responses the service submitted itself stay as they are, received before or
         # after the version: a restore changes the team's content, not the service's.
         responses = sorted(target.responses, key=lambda r: r.pk)

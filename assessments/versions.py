@@ -24,6 +24,7 @@ from assessments.models import (
     Answer,
     Assessment,
     Contribution,
+    Figure,
     Goal,
     Measure,
     ProportionalityItem,
@@ -156,6 +157,7 @@ def read(snap: Snapshot, live: Assessment) -> Workspace:
     ws.__dict__["proportionality_items"] = list(built.get(ProportionalityItem, []))
     ws.__dict__["sources"] = sorted(built.get(Source, []), key=lambda s: s.key)
     ws.__dict__["responses"] = list(built.get(ServiceResponse, []))
+    ws.__dict__["figures"] = list(built.get(Figure, []))
     ws.version = version
     return ws
 

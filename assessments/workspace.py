@@ -21,6 +21,7 @@ from assessments.models import (
     Answer,
     Assessment,
     Contribution,
+    Figure,
     Goal,
     Measure,
     ProportionalityItem,
@@ -121,6 +122,10 @@ class Workspace:
     def responses(self) -> list[ServiceResponse]:
         return list(ServiceResponse.objects.filter(assessment=self.assessment))
 
+    @cached_property
+    def figures(self) -> list[Figure]:
+        return list(Figure.objects.filter(assessment=self.assessment).select_related("source"))
+
     # --- Citations ----------------------------------------------------------------------------
 
     def texts(self):
@@ -202,6 +207,7 @@ def load_many(assessments: list[Assessment]) -> list[Workspace]:
     group("proportionality_items", ProportionalityItem.objects.all())
     group("sources", Source.objects.all())
     group("responses", ServiceResponse.objects.all())
+    group("figures", Figure.objects.select_related("source"))
     for pk, ws in spaces.items():
         ws.__dict__["answers"] = {a.question: a for a in collections["answers"][pk]}
         ws.__dict__["goals"] = collections["goals"][pk]
@@ -210,4 +216,5 @@ def load_many(assessments: list[Assessment]) -> list[Workspace]:
         ws.__dict__["proportionality_items"] = collections["proportionality_items"][pk]
         ws.__dict__["sources"] = collections["sources"][pk]
         ws.__dict__["responses"] = collections["responses"][pk]
+        ws.__dict__["figures"] = collections["figures"][pk]
     return [spaces[a.pk] for a in assessments]

@@ -11,6 +11,7 @@ from assessments.models import (
     Answer,
     Assessment,
     Contribution,
+    Figure,
     Goal,
     Measure,
     Membership,
@@ -166,6 +167,29 @@ def rich_assessment(org: Organisation | None = None, **kwargs) -> Assessment:
         accessed_on=datetime.date(2024, 11, 4),
     )
     Source.objects.create(assessment=parent, key="a.b:c_d", citation="Boek.", note="p. 12")
+    # Figures are described in the document; their image files are not (no file needed here).
+    Figure.objects.create(
+        assessment=parent,
+        key="feed",
+        image=f"figures/{parent.pk}/{'a' * 64}.png",
+        width=1170,
+        height=2532,
+        caption="De feed van een testaccount",
+        alt_text="Schermafbeelding van de feed.",
+        source=parent.sources.get(key="ofcom-2024"),
+        order=0,
+    )
+    Figure.objects.create(
+        assessment=parent,
+        key="grafiek",
+        image=f"figures/{parent.pk}/{'b' * 64}.jpg",
+        width=800,
+        height=600,
+        alt_text="Staafdiagram van de schermtijd.",
+        source_text="Eigen meting",
+        source_url="https://example.org/meting",
+        order=1,
+    )
     ServiceResponse.objects.create(
         assessment=parent,
         author="Video B.V.",

@@ -62,6 +62,8 @@ def full_assessment(*, language: str = "en", status: str = Status.DRAFT, **kwarg
         text = f"Answer to {key}."
         if key == "2.4":  # headings in an answer sit below the question, closed up
             text = "### Who\n\nAnswer to 2.4.\n\n##### Young children\n\nFrom 8."
+        if key == "2.2":  # a passage in another language, marked for the tag tree
+            text = "Answer to 2.2. The provider writes: [Kinderen zijn welkom]{lang=nl}."
         if key == "2.1":
             text = "A video app.[^ofcom-2024] Also used at school.[^ofcom-2024] See [^no-such-key]."
         Answer.objects.create(assessment=a, question=key, text=text)

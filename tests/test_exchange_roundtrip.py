@@ -16,11 +16,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def without_slug(document: dict) -> dict:
-    """The document without what an import does not take over: the slug (it may be taken)
-    and the status (an import is always a draft)."""
+    """The document without what an import does not take over: the slug (it may be taken),
+    the status (an import is always a draft) and the figures (the file has no images)."""
     document = copy.deepcopy(document)
     document["assessment"].pop("slug")
     document["assessment"].pop("status")
+    document.pop("figures")
     return document
 
 

@@ -72,6 +72,8 @@ EXCLUDED: dict[str, dict[str, str] | str] = {
     # Attachments are files in this deployment's storage; the JSON format carries text.
     "ResponseAttachment": ALL,
     "ProportionalityItem": {"order": "position in 'proportionality' within the side"},
+    # The image's bytes are not in the JSON (FORMAT.md); its storage name is ("image").
+    "Figure": {"order": "position in 'figures'"},
 }
 
 
@@ -99,6 +101,8 @@ def _other_values(field: models.Field, row: models.Model, assessment: Assessment
         return [(current or datetime.date(2020, 1, 1)) + datetime.timedelta(days=1)]
     if isinstance(field, models.IntegerField):
         return [(current or 0) + 1]
+    if isinstance(field, models.FileField):  # a figure's image: another stored file
+        return [current.name.replace("a" * 64, "c" * 64)]
     if isinstance(field, models.CharField | models.TextField):
         text = current or ""
         return [text[: (field.max_length or 1000) - 1] + "z"]

@@ -193,3 +193,35 @@ def test_bookmarks_name_every_section_in_words(draft):
                  "Response of ClipShare Ltd.", "List of sources"):  # fmt: skip
         assert name in names
     assert not any(name.startswith(("q-", "chapter-", "risk-")) for name in names)
+
+
+def test_footnotes_are_notes_and_passages_in_another_language_carry_it(draft):
+    """Every footnote is a Note with a unique ID (PDF/UA-1 7.9) holding the link back to
+    its call; the call is a Link to the note. ``[text]{lang=nl}`` gives its Span /Lang."""
+    _, reader, _ = draft
+    order, _ = structure(reader)
+    notes = [element for tag, element in order if tag == "/Note"]
+    calls = [
+        a.get_object()["/Dest"]
+        for page in reader.pages
+        for a in page.get("/Annots", [])
+        if str(a.get_object().get("/Dest", "")).startswith("fn-")
+    ]
+    assert len(calls) >= 2 and len(notes) >= len(calls)
+    ids = [str(note["/ID"]) for note in notes]
+    assert len(set(ids)) == len(ids)
+
+    def links_in(node) -> list[str]:
+        found = []
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict) and kid.get("/S") == "/Link":
+                found.append("link")
+            if isinstance(kid, dict) and "/S" in kid:
+                found += links_in(kid)
+        return found
+
+    assert all(links_in(note) for note in notes)  # the number links back to the call
+    langs = [(tag, str(element["/Lang"])) for tag, element in order if "/Lang" in element]
+    assert langs == [("/Span", "nl")]

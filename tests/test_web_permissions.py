@@ -42,7 +42,7 @@ class World:
 
 
 @pytest.fixture
-def world():
+def world(media):
     org = factories.organisation()
     assessment = factories.assessment(org)
     risk = factories.risk(assessment, likelihood="high", impact="high")
@@ -77,9 +77,48 @@ def world():
     )
     attachment.file.save("x.pdf", ContentFile(b"%PDF-1.7"), save=True)
     objects["attachment"] = attachment
+    objects["figure"] = _figure(assessment)
     users = {role: factories.member(org, role) for role in Role}
     users[OUTSIDER] = factories.member(factories.organisation(), Role.OWNER)
     return World(assessment, risk, objects, users)
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (21, 66, 115)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _figure(assessment):
+    from assessments import figures
+    from assessments.models import Figure
+
+    checked = figures.check(_png())
+    return Figure.objects.create(
+        assessment=assessment,
+        key="grafiek",
+        image=figures.store(checked, assessment.pk),
+        width=checked.width,
+        height=checked.height,
+        alt_text="Een blauw vlak.",
+    )
+
+
+def _upload() -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("plot.png", _png(), content_type="image/png")
+    return {"upload": upload, "key": "plot", "alt_text": "Een blauw vlak."}
+
+
+def _image_url(world: World) -> str:
+    from assessments.views.figures import image_url
+
+    return image_url(world.objects["figure"], world.assessment.slug)
 
 
 def url(world: World, name: str, *extra) -> str:
@@ -350,7 +389,7 @@ PAGES = [
             shows(),
             True,
         )
-        for kind in ("risk", "goal", "measure", "item", "source", "response")
+        for kind in ("risk", "goal", "measure", "item", "source", "response", "figure")
     ],
     *[
         Page(
@@ -362,8 +401,44 @@ PAGES = [
             gone(kind),
             True,
         )
-        for kind in ("risk", "measure", "source")
+        for kind in ("risk", "measure", "source", "figure")
     ],
+    # Figures (area: report): the list and the image for every member, changes for editors.
+    Page("figures", "get", lambda w: url(w, "figures"), None, Role.VIEWER, shows("grafiek")),
+    Page("figure image", "get", _image_url, None, Role.VIEWER, download("image/png")),
+    Page("figure new", "get", lambda w: url(w, "figure_new"), None, Role.EDITOR, form_page, True),
+    Page(
+        "figure new save",
+        "post",
+        lambda w: url(w, "figure_new"),
+        lambda w: _upload(),
+        Role.EDITOR,
+        recorded("figure", "key", "plot"),
+        True,
+    ),
+    Page(
+        "figure edit",
+        "get",
+        lambda w: url(w, "figure_edit", w.objects["figure"].pk),
+        None,
+        Role.EDITOR,
+        form_page,
+        True,
+    ),
+    Page(
+        "figure edit save",
+        "post",
+        lambda w: url(w, "figure_edit", w.objects["figure"].pk),
+        lambda w: {
+            "key": "grafiek",
+            "caption": "Nieuw onderschrift",
+            "alt_text": "Een blauw vlak.",
+            "lock_version": w.objects["figure"].lock_version,
+        },
+        Role.EDITOR,
+        recorded("figure", "caption", "Nieuw onderschrift"),
+        True,
+    ),
     Page(
         "move risk",
         "post",

@@ -3,7 +3,8 @@
 Goals and risks get the ids goal-1, goal-2, … and risk-1, risk-2, … in document order.
 Order: the main goal first, then the sub-goals; risks by category (3.1-3.8) and their
 order; measures after their risk's place; the 5.3 items by column; sources by key (they
-have no order of their own); answers and contributions keyed in the instrument's order.
+have no order of their own); answers and contributions keyed in the instrument's order;
+figures in their order, described only (see FORMAT.md: the image files stay behind).
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ def snapshot(
     )
 
     sources = list(assessment.sources.order_by("key"))
+    figures = list(assessment.figures.select_related("source").order_by("order", "pk"))
     responses = list(assessment.responses.order_by("order", "pk"))
 
     document: dict[str, Any] = {"format": FORMAT, "version": VERSION}
@@ -152,6 +154,20 @@ def snapshot(
             }
             for response in responses
         ],
+        figures=[
+            {
+                "key": figure.key,
+                "caption": figure.caption,
+                "alt_text": figure.alt_text,
+                "source": figure.source.key if figure.source else None,
+                "source_text": figure.source_text,
+                "source_url": figure.source_url,
+                "image": figure.image.name,
+                "width": figure.width,
+                "height": figure.height,
+            }
+            for figure in figures
+        ],
     )
     row_ids = {
         "answers": {answer.question: answer.pk for answer in answers},
@@ -162,6 +178,7 @@ def snapshot(
         "proportionality": [item.pk for item in items],
         "sources": [source.pk for source in sources],
         "responses": [response.pk for response in responses],
+        "figures": [figure.pk for figure in figures],
     }
     return document, row_ids
 

@@ -123,6 +123,14 @@ def import_document(
             )
             % {"status": Status(status).label}
         )
+    if document.get("figures"):
+        notices.append(
+            _(
+                "The file describes %(count)d figure(s), but a JSON file holds no images: "
+                "upload them again on the figures page."
+            )
+            % {"count": len(document["figures"])}
+        )
     return Imported(assessment, notices)
 
 

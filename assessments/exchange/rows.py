@@ -26,6 +26,7 @@ from assessments.models import (
     Answer,
     Assessment,
     Contribution,
+    Figure,
     Goal,
     Measure,
     Organisation,
@@ -136,8 +137,10 @@ class Rows:
         risks = self._risks(assessment, document["risks"])
         self._measures(document["measures"], risks)
         self._proportionality(assessment, document["proportionality"], goals, contributions, risks)
-        self._sources(assessment, document["sources"])
+        sources = self._sources(assessment, document["sources"])
         self._responses(assessment, document["responses"])
+        if self.batch is None:  # a version read back: its figures' images are in the storage
+            self._figures(assessment, document.get("figures", []), sources)
         return assessment
 
     def _assessment(
@@ -276,12 +279,28 @@ class Rows:
             )
             self.save(item, ("proportionality", index))
 
-    def _sources(self, assessment: Assessment, sources: list[dict[str, Any]]) -> None:
+    def _sources(self, assessment: Assessment, sources: list[dict[str, Any]]) -> dict[str, Source]:
+        built = {}
         for index, data in enumerate(sources):
             source = Source(
                 assessment=assessment, **{**data, "accessed_on": _date(data["accessed_on"])}
             )
             self.save(source, ("sources", index))
+            built[source.key] = source
+        return built
+
+    def _figures(
+        self, assessment: Assessment, figures: list[dict[str, Any]], sources: dict[str, Source]
+    ) -> None:
+        """Figures in memory only (a version): an import has no image files to give them."""
+        for index, data in enumerate(figures):
+            figure = Figure(
+                assessment=assessment,
+                order=index,
+                source=sources.get(data["source"]) if data["source"] else None,
+                **{k: v for k, v in data.items() if k != "source"},
+            )
+            self.save(figure, ("figures", index))
 
     def _responses(self, assessment: Assessment, responses: list[dict[str, Any]]) -> None:
         for index, data in enumerate(responses):

@@ -1,5 +1,6 @@
 from assessments.models.answers import Answer, Contribution, Goal
 from assessments.models.assessment import Assessment
+from assessments.models.figures import Figure
 from assessments.models.history import Change
 from assessments.models.organisation import Invitation, Membership, Organisation
 from assessments.models.replies import ReplyInvitation, ReplyStatus, ResponseAttachment
@@ -18,6 +19,7 @@ __all__ = [
     "Change",
     "Comment",
     "Contribution",
+    "Figure",
     "Goal",
     "Invitation",
     "Measure",

@@ -13,6 +13,14 @@ structure tree.
   ``pdf-artifact`` inside ``/Artifact`` marked content, with tagging switched off for them;
 * ``pdf.tags._build_box_tree`` skips the same boxes, so they get no structure element.
 
+The same wrapper adds what WeasyPrint 70's tagging leaves out (``_get_pdf_tag`` maps every
+``span`` to ``Span`` and never reads ``lang``):
+
+* footnotes (``span.footnote``, floated to the foot of the page) become ``Note`` elements with
+  a unique ``ID`` (PDF/UA-1, 7.9); their calls are already ``Link`` elements with a link
+  annotation to the note's destination, and the note's number links back;
+* an element with a ``lang`` attribute (``[text]{lang=en}`` in Markdown) carries ``/Lang``.
+
 Everything else is WeasyPrint's own code. ``tests/test_report_pdf.py`` walks the structure
 tree to check the result, so a WeasyPrint upgrade that changes these functions is noticed.
 """
@@ -20,6 +28,7 @@ tree to check the result, so a WeasyPrint upgrade that changes these functions i
 from __future__ import annotations
 
 ARTIFACT_CLASS = "pdf-artifact"
+NOTE_CLASS = "footnote"
 _installed = False
 
 
@@ -35,11 +44,30 @@ def _is_artifact(box) -> bool:
     return ARTIFACT_CLASS in (element.get("class") or "").split()
 
 
+def _annotate(element, box) -> None:
+    """Note and Lang for the structure element WeasyPrint made for ``box``."""
+    import pydyf
+
+    html = getattr(box, "element", None)
+    if html is None or getattr(box, "element_tag", None) in (None, "html", "body"):
+        return
+    if element["S"] in ("/LI", "/NonStruct"):
+        return
+    classes = (html.get("class") or "").split()
+    if NOTE_CLASS in classes and element["S"] == "/Span":
+        element["S"] = "/Note"
+        element["ID"] = pydyf.String(f"note-{element.number}")  # unique, also when split
+    lang = html.get("lang")
+    if lang:
+        element["Lang"] = pydyf.String(lang)
+
+
 def install() -> None:
     global _installed
     if _installed:
         return
     from weasyprint import draw
+    from weasyprint.formatting_structure import boxes
     from weasyprint.pdf import tags
 
     draw_stacking_context = draw.draw_stacking_context
@@ -58,7 +86,13 @@ def install() -> None:
     def build_without_artifacts(box, *args, **kwargs):
         if _is_artifact(box):
             return
-        yield from build_box_tree(box, *args, **kwargs)
+        inner = getattr(box, "_box", box)  # an AbsolutePlaceholder's box
+        # Page, html and body boxes yield their children's elements (annotated already).
+        own = not isinstance(inner, boxes.PageBox)
+        for element in build_box_tree(box, *args, **kwargs):
+            if own:
+                _annotate(element, inner)
+            yield element
 
     draw.draw_stacking_context = draw_as_artifact
     tags._build_box_tree = build_without_artifacts

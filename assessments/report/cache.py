@@ -30,6 +30,7 @@ from assessments.models import (
     Answer,
     Assessment,
     Contribution,
+    Figure,
     Goal,
     Measure,
     ProportionalityItem,
@@ -56,6 +57,7 @@ ROWS = (
     (ProportionalityItem, "assessment"),
     (Source, "assessment"),
     (ServiceResponse, "assessment"),
+    (Figure, "assessment"),
 )
 # How many earlier PDFs of a draft are kept (the PDFs of versions are always kept).
 KEEP = 3

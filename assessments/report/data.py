@@ -4,7 +4,13 @@
 renders every Markdown text through ``assessments.markdown.render`` and numbers the
 citations as footnotes while it goes. It walks the document in the order the template
 prints it, so footnote *n* is the *n*-th citation a reader meets; every occurrence gets
-its own number (as in the Berenschot report, which repeats sources in full).
+its own number (as in the Berenschot report, which repeats sources in full). Figures
+(``[[fig:key]]``) are numbered the same way, in order of first reference; a figure is
+printed where a reference stands alone in its paragraph, the others (referred to in a
+sentence only, or not at all) in a "Figures" section after the chapters.
+
+The web pages show the same numbers: ``numbering(ws)`` builds the report once per content
+state and hands out what it numbered (``Numbering``), so a reader can match page and PDF.
 
 Build it inside ``translation.override(assessment.language)``; ``build_report`` does so
 itself, so labels (scores, statuses, dates) follow the assessment's language.
@@ -12,10 +18,11 @@ itself, so labels (scores, statuses, dates) follow the assessment's language.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape
+from threading import Lock
 
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -28,17 +35,20 @@ from assessments.constants import MeasureStatus, PrescanOutcome, Proportionality
 from assessments.instrument import AnswerKind
 from assessments.models import (
     Assessment,
+    Figure,
     Measure,
     ProportionalityItem,
     SignOff,
     Source,
 )
+from assessments.report import fetcher as fetchers
 from assessments.scoring import Score, ScoreState
 from assessments.workspace import Workspace
 
 # Bump when the report's data or layout changes in a way the templates don't show, so
 # cached PDFs are made again (the templates and stylesheet are hashed anyway).
 REPORT_FORMAT_VERSION = "3"  # 3: the colophon
+REPORT_FORMAT_VERSION = "3"
 
 EMPTY = mark_safe("")
 
@@ -54,13 +64,31 @@ class Footnote:
 
 
 class Citations:
-    """The ``cite`` callback for ``markdown.render``: numbers citations through the document."""
+    """The ``cite`` and ``figure`` callbacks for ``markdown.render``: numbers citations
+    (footnotes) and figures through the document, and remembers which numbers each text got."""
 
-    def __init__(self, sources: list[Source]):
+    def __init__(self, sources: list[Source], figures: list[Figure] | None = None):
         self.by_key = {source.key: source for source in sources}
         self.footnotes: list[Footnote] = []
         self.missing: list[str] = []  # unknown keys, in order of appearance (with repeats)
         self._texts: dict[str, str] = {}
+        self.figures = {figure.key: figure for figure in figures or []}
+        self.figure_numbers: dict[str, int] = {}  # key -> "Figuur n", in order of reference
+        self.figure_notes: dict[str, int] = {}  # key -> the footnote of its source
+        self.placed: set[str] = set()  # figures printed in the text
+        self.missing_figures: list[str] = []
+        # Markdown text -> its citations' numbers, per occurrence in print order
+        self.by_text: dict[str, list[tuple[int, ...]]] = defaultdict(list)
+        self._calls: list[int] = []
+
+    def render(self, text: str, heading_offset: int) -> SafeString:
+        start = len(self._calls)
+        html = markdown.render(
+            text, cite=self.cite, figure=self.figure, heading_offset=heading_offset
+        )
+        if len(self._calls) > start:
+            self.by_text[text].append(tuple(self._calls[start:]))
+        return html
 
     def cite(self, key: str) -> str:
         source = self.by_key.get(key)
@@ -70,8 +98,15 @@ class Citations:
                 f'<span class="citation-missing">[{escape(_("source missing"))}: '
                 f"{escape(key)}]</span>"
             )
+        html = self.note(source)
+        self._calls.append(self.footnotes[-1].number)
+        return html
+
+    def note(self, source: Source) -> str:
+        """A new footnote for ``source``: the call, and the note that WeasyPrint floats to
+        the foot of the page."""
         number = len(self.footnotes) + 1
-        self.footnotes.append(Footnote(number, key, source))
+        self.footnotes.append(Footnote(number, source.key, source))
         # The call links to its note and the note's number back to the call.
         return (
             f'<sup class="fn-call"><a href="#fn-{number}" id="fnref-{number}">{number}</a></sup>'
@@ -81,16 +116,66 @@ class Citations:
 
     def text(self, source: Source) -> str:
         """The footnote's text: the citation, its URL and when it was accessed (HTML)."""
+        if not source.key:  # a figure's own source text
+            return self._text(source)
         if source.key not in self._texts:
-            parts = [escape(source.citation.strip())]
-            if source.url:
-                url = escape(source.url)
-                parts.append(f'<a class="url" href="{url}">{url}</a>')
-            if source.accessed_on:
-                accessed = _("accessed on %(date)s") % {"date": long_date(source.accessed_on)}
-                parts.append(f"({escape(accessed)})")
-            self._texts[source.key] = " ".join(parts)
+            self._texts[source.key] = self._text(source)
         return self._texts[source.key]
+
+    @staticmethod
+    def _text(source: Source) -> str:
+        parts = [escape(source.citation.strip())]
+        if source.url:
+            url = escape(source.url)
+            parts.append(f'<a class="url" href="{url}">{url}</a>')
+        if source.accessed_on:
+            accessed = _("accessed on %(date)s") % {"date": long_date(source.accessed_on)}
+            parts.append(f"({escape(accessed)})")
+        return " ".join(part for part in parts if part)
+
+    def figure_number(self, key: str) -> int:
+        return self.figure_numbers.setdefault(key, len(self.figure_numbers) + 1)
+
+    def figure(self, key: str, block: bool) -> str:
+        figure = self.figures.get(key)
+        if figure is None:
+            self.missing_figures.append(key)
+            missing = _("figure missing")
+            return f'<span class="citation-missing">[{escape(missing)}: {escape(key)}]</span>'
+        number = self.figure_number(key)
+        if block and key not in self.placed:
+            self.placed.add(key)
+            return self.figure_html(figure)
+        label = _("figure %(number)s") % {"number": number}
+        return f'<a class="figure-ref" href="#figure-{number}">{escape(label)}</a>'
+
+    def figure_html(self, figure: Figure) -> str:
+        """The figure as printed: the image with its alt text, "Figuur n", the caption and
+        its source as a footnote."""
+        number = self.figure_number(figure.key)
+        source = figure_source(figure)
+        note = ""
+        if source is not None:
+            note = self.note(source)
+            self.figure_notes[figure.key] = self.footnotes[-1].number
+        label = _("Figure %(number)s") % {"number": number}
+        caption = escape(figure.caption.strip())
+        return (
+            f'<figure class="report-figure" id="figure-{number}">'
+            f'<img src="{escape(fetchers.figure_url(figure.image.name))}" '
+            f'alt="{escape(figure.alt_text)}">'
+            f'<figcaption><span class="figure-number">{escape(label)}</span>'
+            f"{'. ' + caption if caption else ''}{note}</figcaption></figure>"
+        )
+
+
+def figure_source(figure: Figure) -> Source | None:
+    """The source a figure's caption cites: its linked source, or its own source text."""
+    if figure.source_id is not None and figure.source is not None:
+        return figure.source
+    if figure.source_text.strip() or figure.source_url:
+        return Source(key="", citation=figure.source_text, url=figure.source_url)
+    return None
 
 
 # --- Blocks the template prints -----------------------------------------------------------------
@@ -380,6 +465,7 @@ class Report:
     missing_citations: list[str]
     colophon: list[Row] = field(default_factory=list)
     attestation: str = ""  # the text the signatory declared, when signed off
+    figures: list[SafeString] = field(default_factory=list)  # not printed in the text
     stylesheet_url: str = ""
 
     @property
@@ -446,14 +532,14 @@ class _Builder:
         self.items = ws.proportionality_items
         self.sources = ws.sources
         self.responses = ws.responses
-        self.citations = Citations(self.sources)
+        self.citations = Citations(self.sources, ws.figures)
         self.risk_blocks: dict[int, RiskBlock] = {}
         self.toc: list[TocEntry] = []
         self.prescan_note = EMPTY
         self.heatmaps: list[HeatMapBlock] = []
 
     def md(self, text: str, *, heading_offset: int = 3) -> SafeString:
-        return markdown.render(text, cite=self.citations.cite, heading_offset=heading_offset)
+        return self.citations.render(text, heading_offset)
 
     def md4(self, text: str) -> SafeString:
         """Markdown printed under a fourth-level heading (a risk, a goal, a part)."""
@@ -488,6 +574,7 @@ class _Builder:
         # A pre-scan that says no KIA is needed ends the report after chapter 1.
         shown = instrument.CHAPTERS[:1] if stopped else instrument.CHAPTERS
         chapters = [self.chapter(chapter) for chapter in shown]
+        figures = self.figure_section()
         responses = self.appendix()
         sources = self.source_list()
         risks = [self.risk_blocks[r.pk] for r in self.risks if r.pk in self.risk_blocks]
@@ -525,6 +612,7 @@ class _Builder:
             missing_citations=self.citations.missing,
             colophon=self.colophon(sign_off),
             attestation=sign_off.attestation if sign_off else "",
+            figures=figures,
         )
 
     def cover(self) -> list[Row]:
@@ -905,6 +993,17 @@ class _Builder:
     def weighing_item(self, item: ProportionalityItem) -> WeighingItem:
         return WeighingItem(self.inline(item.text), weighing.reference(item))
 
+    def figure_section(self) -> list[SafeString]:
+        """Figures not printed in the text: those referred to in a sentence only (already
+        numbered), then those never referred to, in the figures' order."""
+        citations = self.citations
+        waiting = [f for f in self.ws.figures if f.key not in citations.placed]
+        waiting.sort(key=lambda f: citations.figure_numbers.get(f.key, 1_000_000))
+        shown = [mark_safe(citations.figure_html(f)) for f in waiting]
+        if shown:
+            self.toc.append(TocEntry(1, "figures", _("Figures")))
+        return shown
+
     def appendix(self) -> list[Response]:
         responses = []
         for index, row in enumerate(self.responses, start=1):
@@ -981,3 +1080,67 @@ def build_report(assessment: Assessment, workspace: Workspace | None = None) -> 
     language."""
     with translation.override(assessment.language):
         return _Builder(assessment, workspace).build()
+
+
+# --- The same numbers on the web pages ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """What the PDF numbered, for the web pages: each Markdown text's footnote numbers (in
+    the order of its citations; one tuple per place the text is printed, in print order),
+    each figure's number and its source's footnote."""
+
+    token: str  # changes whenever the numbers may
+    notes: dict[str, tuple[tuple[int, ...], ...]]
+    figures: dict[str, int]
+    figure_notes: dict[str, int]
+    by_source: dict[str, tuple[int, ...]]  # source key -> the footnotes that cite it
+
+
+_numberings: OrderedDict[tuple, Numbering] = OrderedDict()
+_numberings_lock = Lock()  # gunicorn's threads share it
+_NUMBERINGS_KEPT = 32
+
+
+def numbering(ws: Workspace) -> Numbering:
+    """The report's numbering of the assessment (or version) in ``ws``.
+
+    Building the report costs about 0.1 s for a Berenschot-size assessment, so it is kept
+    per process for each content state: every write goes through ``editing``, which moves
+    the assessment's ``updated_at`` (a version never changes)."""
+    a = ws.assessment
+    version = ws.version.pk if ws.version is not None else None
+    state = (
+        a.pk,
+        version,
+        None if version else (a.updated_at, a.lock_version),
+        a.language,
+        tuple(s.key for s in ws.sources),
+        tuple((f.key, f.pk) for f in ws.figures),
+    )
+    with _numberings_lock:
+        found = _numberings.get(state)
+        if found is not None:
+            _numberings.move_to_end(state)
+            return found
+    with translation.override(a.language):
+        builder = _Builder(a, ws)
+        builder.build()
+    citations = builder.citations
+    by_source: dict[str, list[int]] = defaultdict(list)
+    for note in citations.footnotes:
+        if note.key:
+            by_source[note.key].append(note.number)
+    found = Numbering(
+        token=str(hash(state)),
+        notes={text: tuple(places) for text, places in citations.by_text.items()},
+        figures=dict(citations.figure_numbers),
+        figure_notes=dict(citations.figure_notes),
+        by_source={key: tuple(numbers) for key, numbers in by_source.items()},
+    )
+    with _numberings_lock:
+        _numberings[state] = found
+        while len(_numberings) > _NUMBERINGS_KEPT:
+            _numberings.popitem(last=False)
+    return found

@@ -7,7 +7,9 @@ The content comes from the same ``Report`` and template as the PDF; only the for
   real Word footnote;
 * the PDF's table of contents (page numbers from CSS) and the watermark are left out; pandoc
   writes a Word table of contents field instead (Word fills it in on opening, or with F9);
-* headings stay h1-h6, so they get Word's "Heading 1-6" styles and the navigation pane works.
+* headings stay h1-h6, so they get Word's "Heading 1-6" styles and the navigation pane works;
+* figures: each image is read through the renderer's fetcher (``fetcher.figure_image``) into
+  the working folder, and pandoc embeds it with its alt text (Word's "alternative text").
 
 Why pandoc (``pypandoc-binary``, which ships the pandoc binary in its wheel): it writes real
 Word footnotes, heading styles, tables and bookmarks from HTML, and takes a reference .docx
@@ -62,6 +64,7 @@ def report_docx(report: Report) -> bytes:
     with translation.override(report.language):
         toc_title = _("Contents")
     with tempfile.TemporaryDirectory() as folder:
+        html = _local_figures(html, Path(folder))
         target = Path(folder) / "report.docx"
         pypandoc.convert_text(
             html,
@@ -76,6 +79,26 @@ def report_docx(report: Report) -> bytes:
             ],
         )
         return target.read_bytes()
+
+
+_FIGURE_SRC = re.compile(r'src="(kia-figure:[^"]+)"')
+
+
+def _local_figures(html: str, folder: Path) -> str:
+    """Point the figures' images at copies in ``folder`` (pandoc reads files, not our URLs)."""
+    from assessments.report.fetcher import FetchRefused, figure_image
+
+    def local(match: re.Match) -> str:
+        url = match.group(1)
+        try:
+            body, _type = figure_image(url)
+        except FetchRefused:
+            return 'src=""'
+        path = folder / url.rsplit("/", 1)[-1]
+        path.write_bytes(body)
+        return f'src="{path}"'
+
+    return _FIGURE_SRC.sub(local, html)
 
 
 def render_docx(assessment: Assessment) -> bytes:

@@ -1,9 +1,12 @@
-"""The only way WeasyPrint may load anything: the app's own static files, from disk.
+"""The only way WeasyPrint may load anything: the app's own static files, from disk, and
+the assessment's figures, from the storage.
 
 WeasyPrint asks its URL fetcher for every stylesheet, image, font or attachment a
 document refers to. Ours answers only for URLs under the private ``kia-static:`` scheme
 (and, when ``STATIC_URL`` is an absolute URL, under ``STATIC_URL``), looks the path up
-with the staticfiles finders and reads the file from disk. Everything else (``file:``,
+with the staticfiles finders and reads the file from disk; and for ``kia-figure:<name>``,
+where the name must be one that ``assessments.figures`` gives to a checked image
+(``figures/<id>/<sha256>.png|jpg``), read through Django's storage. Everything else (``file:``,
 ``http(s):``, ``data:``, relative paths, anything outside the static files) is refused
 with ``FetchRefused``; WeasyPrint logs the error and leaves the resource out. So neither
 a user's text nor a mistake in a template can make the renderer read a file or contact
@@ -20,6 +23,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 
 SCHEME = "kia-static"
+FIGURE_SCHEME = "kia-figure"
 ALLOWED_SUFFIXES = {".css", ".png", ".jpg", ".jpeg", ".svg", ".ttf", ".otf", ".woff", ".woff2"}
 
 
@@ -30,6 +34,27 @@ class FetchRefused(ValueError):
 def static_url(path: str) -> str:
     """The URL under which the report refers to the static file ``path``."""
     return f"{SCHEME}:{path}"
+
+
+def figure_url(name: str) -> str:
+    """The URL under which the report refers to the figure image stored as ``name``."""
+    return f"{FIGURE_SCHEME}:{name}"
+
+
+def figure_image(url: str) -> tuple[bytes, str]:
+    """The bytes and content type of the figure image ``url`` names, or ``FetchRefused``."""
+    from django.core.files.storage import default_storage
+
+    from assessments import figures
+
+    name = url[len(FIGURE_SCHEME) + 1 :]
+    if not figures.NAME_RE.match(name):
+        raise FetchRefused(f"The report may not load {url[:200]!r}.")
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return handle.read(figures.MAX_BYTES + 1), figures.content_type(name)
+    except OSError:
+        raise FetchRefused(f"No figure image for {url[:200]!r}.") from None
 
 
 def _static_path(url: str) -> str:
@@ -71,6 +96,9 @@ def make_fetcher():
 
         def fetch(self, url: str, headers=None) -> URLFetcherResponse:
             self.requested.append(url)
+            if url.startswith(f"{FIGURE_SCHEME}:"):
+                body, content_type = figure_image(url)
+                return URLFetcherResponse(url, body, {"Content-Type": content_type})
             path = resolve(url)
             with open(path, "rb") as handle:
                 body = handle.read()

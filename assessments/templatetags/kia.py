@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from threading import Lock
+from typing import TYPE_CHECKING
 
 from django import template
 from django.urls import reverse
@@ -13,6 +14,9 @@ from django.utils.safestring import mark_safe
 from assessments import instrument
 from assessments.markdown import render, without_citations
 from assessments.scoring import RiskScore
+
+if TYPE_CHECKING:
+    from assessments.report.data import Numbering
 
 register = template.Library()
 
@@ -58,43 +62,94 @@ class _RenderCache:
 _cache = _RenderCache()
 
 
-def _citations(ws) -> tuple[dict, str, int]:
-    """Source numbers, the sources URL and a signature of both (computed once per page)."""
+def _citations(ws) -> tuple[dict, str, int, Numbering, dict]:
+    """Sources, the sources URL, the report's numbering, the figures and a signature of all
+    of them (computed once per page)."""
     cached = getattr(ws, "_citation_setup", None)
     if cached is None:
-        numbers = {s.key: (i, s.citation) for i, s in enumerate(ws.sources, start=1)}
+        from assessments.report.data import numbering
+
+        sources = {s.key: s.citation for s in ws.sources}
         url = reverse("assessments:sources", args=[ws.assessment.slug])
-        cached = ws._citation_setup = (numbers, url, hash((url, tuple(numbers.items()))))
+        numbers = numbering(ws)
+        figures = {f.key: f for f in ws.figures}
+        signature = hash((url, numbers.token))
+        cached = ws._citation_setup = (sources, url, signature, numbers, figures)
     return cached
+
+
+def _figure_html(figure, slug: str, number: int | None, block: bool) -> str:
+    """A figure on a web page: placed (image, "Figure n", caption, source) or referred to."""
+    from django.utils.translation import gettext as _
+
+    from assessments.views.figures import image_url
+
+    label = _("Figure %(number)s") % {"number": number} if number else f"[fig:{figure.key}]"
+    figures_url = reverse("assessments:figures", args=[slug])
+    if not block:
+        words = _("figure %(number)s") % {"number": number} if number else label
+        anchor = f"{figures_url}#figure-{escape(figure.key)}"
+        return f'<a class="figure-ref" href="{anchor}">{escape(words)}</a>'
+    caption = f". {escape(figure.caption)}" if figure.caption.strip() else ""
+    source = ""
+    if figure.source is not None:
+        source = escape(figure.source.citation)
+    elif figure.source_text.strip() or figure.source_url:
+        source = escape(" ".join(p for p in (figure.source_text.strip(), figure.source_url) if p))
+    if source:
+        source = f' <span class="figure-source">({escape(_("Source"))}: {source})</span>'
+    return (
+        f'<figure class="answer-figure figure">'
+        f'<img class="figure-img img-fluid border" src="{image_url(figure, slug)}" '
+        f'alt="{escape(figure.alt_text)}" loading="lazy">'
+        f'<figcaption class="figure-caption"><span class="fw-semibold">{escape(label)}</span>'
+        f"{caption}{source}</figcaption></figure>"
+    )
 
 
 @register.simple_tag
 def markdown(text: str, ws=None, under: int = 3):
-    """Render Markdown; with a workspace, citations link to the assessment's source list.
-    Headings in the text start one level below ``under`` (the renderer closes up the levels
-    the text uses, so they never skip)."""
+    """Render Markdown; with a workspace, citations link to the assessment's source list and
+    carry the PDF's footnote numbers (``report.data.numbering``), figures are shown with the
+    PDF's figure numbers. Headings in the text start one level below ``under`` (the
+    renderer closes up the levels the text uses, so they never skip)."""
     offset = under
     if ws is None:
         return render(text, heading_offset=offset)
-    numbers, sources_url, signature = _citations(ws)
+    sources, sources_url, signature, numbering, figures = _citations(ws)
+    # The same text printed in several places (e.g. two residual risks described alike) has
+    # other footnote numbers in each: the n-th time a page shows it, the PDF's n-th place.
+    places = numbering.notes.get(text, ())
+    seen = ws.__dict__.setdefault("_citing_texts_seen", defaultdict(int))
+    place = min(seen[text], len(places) - 1) if places else 0
+    seen[text] += 1
 
-    def cite(key: str) -> str:
-        if key in numbers:
-            n, citation = numbers[key]
+    def make() -> str:
+        numbers = iter(places[place] if places else ())
+
+        def cite(key: str) -> str:
+            if key in sources:
+                number = next(numbers, None)  # None: the PDF does not print this text
+                label = number if number is not None else escape(key)
+                return (
+                    f'<sup class="citation"><a href="{sources_url}#source-{escape(key)}" '
+                    f'title="{escape(sources[key][:200])}">[{label}]</a></sup>'
+                )
             return (
-                f'<sup class="citation"><a href="{sources_url}#source-{escape(key)}" '
-                f'title="{escape(citation[:200])}">[{n}]</a></sup>'
+                f'<sup class="citation citation-missing"><a href="{sources_url}" '
+                f'title="unknown source">[{escape(key)}?]</a></sup>'
             )
-        return (
-            f'<sup class="citation citation-missing"><a href="{sources_url}" '
-            f'title="unknown source">[{escape(key)}?]</a></sup>'
-        )
 
-    return mark_safe(
-        _cache.get(
-            (signature, offset, text), lambda: render(text, cite=cite, heading_offset=offset)
-        )
-    )
+        def figure(key: str, block: bool) -> str:
+            found = figures.get(key)
+            if found is None:
+                return f'<span class="citation-missing">[fig:{escape(key)}?]</span>'
+            slug = ws.assessment.slug
+            return _figure_html(found, slug, numbering.figures.get(key), block)
+
+        return render(text, cite=cite, figure=figure, heading_offset=offset)
+
+    return mark_safe(_cache.get((signature, offset, place, text), make))
 
 
 @register.filter

@@ -40,6 +40,7 @@ CHAPTERS = {
     "4": gettext_lazy("4. Measures"),
     "5": gettext_lazy("5. Weighing"),
     "sources": gettext_lazy("Sources"),
+    "figures": gettext_lazy("Figures"),
     "appendix": gettext_lazy("Appendix"),
     "status": gettext_lazy("Status"),
 }
@@ -52,6 +53,7 @@ ENTITIES = {
     "measure": gettext_lazy("measure"),
     "proportionalityitem": gettext_lazy("5.3 row"),
     "source": gettext_lazy("source"),
+    "figure": gettext_lazy("figure"),
     "serviceresponse": gettext_lazy("response of the service"),
 }
 

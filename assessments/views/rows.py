@@ -28,6 +28,7 @@ from assessments.forms import (
     SourceForm,
 )
 from assessments.models import (
+    Figure,
     Goal,
     Measure,
     ProportionalityItem,
@@ -37,6 +38,7 @@ from assessments.models import (
     Source,
 )
 from assessments.permissions import Access
+from assessments.report.data import numbering
 from assessments.views.chapters import anchor, chapter_url
 from assessments.views.common import assessment_view, edit_row, row_gone
 from assessments.workspace import Workspace
@@ -259,7 +261,7 @@ def prefill_weighing(request: HttpRequest, access: Access) -> HttpResponse:
 
 @dataclass(frozen=True)
 class SourceRow:
-    number: int
+    footnotes: str  # the report's footnotes that cite it: "3, 17, 40" (as the PDF's list)
     source: Source
     cited: str  # "cited 3×", or "" when never cited
     accessed: str
@@ -278,9 +280,10 @@ def sources(request: HttpRequest, access: Access) -> HttpResponse:
     delete = reverse("assessments:delete", args=[slug, "source", 0]).replace("/0/", "/{}/")
     history = reverse("assessments:history", args=[slug]) + "?entity=source&object={}"
     counts = ws.citation_counts
+    notes = numbering(ws).by_source
     rows = [
         SourceRow(
-            number=n,
+            footnotes=", ".join(str(n) for n in notes.get(s.key, ())),
             source=s,
             cited=ngettext("cited %(n)d×", "cited %(n)d×", counts[s.key]) % {"n": counts[s.key]}
             if s.key in counts
@@ -290,7 +293,7 @@ def sources(request: HttpRequest, access: Access) -> HttpResponse:
             delete_url=delete.format(s.pk),
             history_url=history.format(s.pk),
         )
-        for n, s in enumerate(ws.sources, start=1)
+        for s in ws.sources
     ]
     return render(
         request,
@@ -376,6 +379,12 @@ def response_edit(request: HttpRequest, access: Access, pk: int | None = None) -
 
 # kind -> (model, how to find the row within the assessment, where to go back, siblings)
 ROWS = {
+    "figure": (
+        Figure,
+        "assessment",
+        lambda a, o: reverse("assessments:figures", args=[a.assessment.slug]),
+        lambda o: Figure.objects.filter(assessment=o.assessment),
+    ),
     "goal": (
         Goal,
         "assessment",
