@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from assessments import workflow
 from assessments.constants import Role
-from assessments.models import Assessment, Membership
+from assessments.models import Assessment, Membership, Organisation
 
 
 @dataclass(frozen=True)
@@ -98,3 +98,15 @@ def get_assessment(
             % {"status": row.get_status_display()}
         )
     return Access(row, role)
+
+
+def get_organisation(user, slug: str, required: Role = Role.VIEWER) -> tuple[Organisation, Role]:
+    """The organisation ``slug`` with ``user``'s role in it: 404 for non-members (its
+    existence is not revealed), 403 below ``required``."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    role = role_in(user, organisation.pk) if organisation else None
+    if organisation is None or role is None:
+        raise Http404("No such organisation.")
+    if not role.includes(required):
+        raise PermissionDenied(_("Your role does not allow this."))
+    return organisation, role

@@ -4,7 +4,9 @@ from assessments.views import (
     chapters,
     core,
     exchange,
+    followup,
     history,
+    notifications,
     presence,
     public,
     report,
@@ -27,4 +29,6 @@ urlpatterns = [
     *versions.urlpatterns,
     *presence.urlpatterns,
     *public.urlpatterns,
+    *notifications.urlpatterns,
+    *followup.urlpatterns,
 ]

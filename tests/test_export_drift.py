@@ -52,7 +52,18 @@ EXCLUDED: dict[str, dict[str, str] | str] = {
     # ``order`` is carried by the position of the row in its list, not as a number.
     "Goal": {"order": "position in 'goals'"},
     "Risk": {"order": "position in 'risks' within the category"},
-    "Measure": {"order": "position in 'measures' after the risk"},
+    "Measure": {
+        "order": "position in 'measures' after the risk",
+        "owner_user": "accounts are not carried (and a published document names no "
+        "accounts): a linked member is exported by name as 'owner'",
+    },
+    # Who is told what, and the e-mail sent: about people of this deployment, not the
+    # assessment's content.
+    "Notification": ALL,
+    "NotificationPreference": ALL,
+    "Profile": ALL,
+    "Reminder": ALL,
+    "OutgoingMail": ALL,
     "ServiceResponse": {"order": "position in 'responses'"},
     "ProportionalityItem": {"order": "position in 'proportionality' within the side"},
 }

@@ -244,6 +244,7 @@ class Rows:
                 title=data["title"],
                 description=data["description"],
                 status=data["status"],
+                status_reason=data.get("status_reason", ""),
                 owner=data["owner"],
                 due_date=_date(data["due_date"]),
             )

@@ -1,6 +1,13 @@
 from assessments.models.answers import Answer, Contribution, Goal
 from assessments.models.assessment import Assessment
 from assessments.models.history import Change
+from assessments.models.mail import OutgoingMail
+from assessments.models.notifications import (
+    Notification,
+    NotificationPreference,
+    Profile,
+    Reminder,
+)
 from assessments.models.organisation import Invitation, Membership, Organisation
 from assessments.models.report import ReportFile, ReportStatus
 from assessments.models.risks import Measure, Risk
@@ -17,8 +24,13 @@ __all__ = [
     "Invitation",
     "Measure",
     "Membership",
+    "Notification",
+    "NotificationPreference",
     "Organisation",
+    "OutgoingMail",
+    "Profile",
     "ProportionalityItem",
+    "Reminder",
     "ReportFile",
     "ReportStatus",
     "Risk",

@@ -18,14 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import throttle
-from assessments.constants import Role
+from assessments.constants import MailStatus, Role
 from assessments.forms import (
     InvitationForm,
     OrganisationForm,
     RoleForm,
     ThrottledAuthenticationForm,
 )
-from assessments.models import Invitation, Membership, Organisation
+from assessments.models import Invitation, Membership, Organisation, OutgoingMail
 from assessments.permissions import role_in
 
 
@@ -81,6 +81,14 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             "invitations": [i for i in organisation.invitations.all() if i.is_open],
             "form": form,
             "role_choices": Role.choices,
+            # Owners see the e-mail that could not be sent (the outbox page lists it).
+            "unsent_mail": (
+                OutgoingMail.objects.filter(
+                    organisation=organisation, status=MailStatus.FAILED
+                ).count()
+                if role.includes(Role.OWNER)
+                else 0
+            ),
         },
         status=400 if form.errors else 200,
     )
