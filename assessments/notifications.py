@@ -199,7 +199,7 @@ def _body(notifications: list[Notification]) -> str:
     footer = _("You receive this e-mail because of your notification settings: %(url)s") % {
         "url": settings.KIA_SITE_URL.rstrip("/") + "/notifications/preferences/"
     }
-    return "\n\n".join([*parts, "-- ", footer])
+    return "\n\n".join(parts) + "\n\n-- \n" + footer
 
 
 # --- The daily digest ----------------------------------------------------------------------
