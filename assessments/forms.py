@@ -370,11 +370,7 @@ class MeasureForm(VersionedForm):
 
     def clean(self):
         data = super().clean()
-        if (
-            data.get("status") == MeasureStatus.DROPPED
-            and not (data.get("status_reason") or "").strip()
-        ):
-            self.add_error("status_reason", _("Give a reason why the measure is dropped."))
+        # A dropped measure without a reason: ``Measure.clean`` says so at the field.
         if data.get("owner_user") and (data.get("owner") or "").strip():
             self.add_error("owner", _("Choose a member or type a name, not both."))
         return data

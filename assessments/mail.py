@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -64,7 +65,7 @@ def queue(
         if address and address.strip()
     ]
     for row in rows:
-        transaction.on_commit(lambda pk=row.pk: _enqueue(pk), robust=True)
+        transaction.on_commit(partial(_enqueue, row.pk), robust=True)
     return rows
 
 
@@ -153,4 +154,4 @@ def try_again(mail: OutgoingMail) -> None:
     OutgoingMail.objects.filter(pk=mail.pk, status=MailStatus.FAILED).update(
         status=MailStatus.QUEUED, attempts=0, next_attempt_at=None
     )
-    transaction.on_commit(lambda: _enqueue(mail.pk), robust=True)
+    transaction.on_commit(partial(_enqueue, mail.pk), robust=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -82,6 +82,7 @@ def on_event(sender: object, event: Event, **kwargs: object) -> None:
     ).values_list("user_id", "delivery"):
         chosen[user_id] = delivery
     for user in event.recipients:
+        user = cast(Any, user)  # the project's user model: has an e-mail address
         delivery = Delivery(chosen.get(user.pk, DEFAULTS[event.kind]))
         if delivery == Delivery.OFF:
             continue

@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -177,6 +178,11 @@ class Measure(Tracked):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.status == MeasureStatus.DROPPED and not self.status_reason.strip():
+            raise ValidationError({"status_reason": _("Give a reason why the measure is dropped.")})
 
     @property
     def owner_name(self) -> str:
