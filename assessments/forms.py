@@ -465,7 +465,9 @@ class NotificationPreferencesForm(forms.Form):
     """Per kind of event: immediately, in the daily digest, or off; and the e-mail language."""
 
     language = forms.ChoiceField(
-        label=_("Language of e-mail"), choices=Language.choices, widget=forms.RadioSelect
+        label=_("Language of e-mail"),
+        choices=Language.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, **kwargs):
