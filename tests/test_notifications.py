@@ -341,3 +341,20 @@ def test_switching_the_language_keeps_it_for_e_mail(team):
     assert notifications.language_of(editor) == "en"
     client.post(reverse("set_language"), {"language": "xx", "next": "/"})
     assert notifications.language_of(editor) == "en"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_invitation_is_made_while_the_mail_server_is_down(team, settings):
+    from assessments.models import Invitation
+
+    assessment, _editor, owner = team
+    settings.EMAIL_BACKEND = FAILING
+    response = factories.logged_in(owner).post(
+        reverse("assessments:members", args=[assessment.organisation.slug]),
+        {"email": "nieuw@example.org", "role": "viewer"},
+    )
+    assert response.status_code == 302
+    assert Invitation.objects.filter(email="nieuw@example.org").exists()
+    waiting = OutgoingMail.objects.get(to="nieuw@example.org")
+    assert waiting.status == MailStatus.QUEUED and waiting.attempts == 1
+    assert waiting.organisation == assessment.organisation

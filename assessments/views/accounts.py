@@ -8,7 +8,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments import throttle
+from assessments import mail, throttle
 from assessments.constants import MailStatus, Role
 from assessments.forms import (
     InvitationForm,
@@ -158,9 +157,12 @@ def change_invitation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _send_invitation(request: HttpRequest, invitation: Invitation) -> None:
     organisation = invitation.organisation
     link = request.build_absolute_uri(reverse("assessments:invitation", args=[invitation.token]))
-    send_mail(
-        _("Invitation to %(organisation)s") % {"organisation": organisation.name},
-        _(
+    # Through the outbox: a mail server that is down delays the invitation, never fails it.
+    mail.queue(
+        organisation=organisation,
+        to=[invitation.email],
+        subject=_("Invitation to %(organisation)s") % {"organisation": organisation.name},
+        body=_(
             "%(user)s invites you to work on children's rights impact assessments of "
             "%(organisation)s as %(role)s. Accept within 14 days: %(link)s"
         )
@@ -170,8 +172,6 @@ def _send_invitation(request: HttpRequest, invitation: Invitation) -> None:
             "role": Role(invitation.role).label,
             "link": link,
         },
-        None,
-        [invitation.email],
     )
 
 
