@@ -242,3 +242,22 @@ def send_digests(now: datetime.datetime | None = None) -> int:
                 sent += 1
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(digested_at=now)
     return sent
+
+
+def restore_language(request, response, user) -> None:
+    """On log-in in a browser without a language choice, use the one the person made
+    before (elsewhere): the app and their e-mail then speak the same language."""
+    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        return
+    chosen = Profile.objects.filter(user=user).values_list("language", flat=True).first()
+    if chosen and chosen != settings.LANGUAGE_CODE:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            chosen,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )

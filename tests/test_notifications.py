@@ -358,3 +358,24 @@ def test_an_invitation_is_made_while_the_mail_server_is_down(team, settings):
     waiting = OutgoingMail.objects.get(to="nieuw@example.org")
     assert waiting.status == MailStatus.QUEUED and waiting.attempts == 1
     assert waiting.organisation == assessment.organisation
+
+
+@pytest.mark.django_db
+def test_logging_in_on_a_new_browser_brings_back_the_chosen_language(team):
+    from django.test import Client
+
+    _assessment, editor, owner = team
+    notifications.remember_language(editor, "en")
+    for user, expected in ((editor, "en"), (owner, None)):
+        response = Client().post(
+            reverse("login"), {"username": user.username, "password": "pw-for-tests-123"}
+        )
+        assert response.status_code == 302
+        cookie = response.cookies.get("django_language")
+        assert (cookie.value if cookie else None) == expected
+    chosen = Client()
+    chosen.cookies["django_language"] = "nl"  # this browser chose: it stays
+    response = chosen.post(
+        reverse("login"), {"username": editor.username, "password": "pw-for-tests-123"}
+    )
+    assert "django_language" not in response.cookies

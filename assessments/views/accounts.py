@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments import mail, throttle
+from assessments import mail, notifications, throttle
 from assessments.constants import MailStatus, Role
 from assessments.forms import (
     InvitationForm,
@@ -35,6 +35,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         throttle.remember_device(self.request, response, form.get_user().get_username())
+        notifications.restore_language(self.request, response, form.get_user())
         return response
 
 
