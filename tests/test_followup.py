@@ -70,9 +70,15 @@ def test_the_owner_is_a_member_of_the_organisation_or_a_name(team):
     assert "Eva de Vries" in chapter.content.decode()
     report = client.get(reverse("assessments:report_html", args=[assessment.slug]))
     assert "Eva de Vries" in report.content.decode()
+    karel = factories.member(assessment.organisation, Role.VIEWER, first_name="Karel")
+    edit = reverse("assessments:measure_edit", args=[assessment.slug, risk.pk, measure.pk])
+    data = _measure_data(owner_user=karel.pk, lock_version=measure.lock_version)
+    assert client.post(edit, data).status_code == 302
+    history = client.get(reverse("assessments:history", args=[assessment.slug]))
+    assert "Karel" in history.content.decode()  # the member's name, not their id
     # Exported by name: the document names no accounts.
     exported = export_assessment(assessment)["measures"][0]
-    assert exported["owner"] == "Eva de Vries" and "owner_user" not in exported
+    assert exported["owner"] == "Karel" and "owner_user" not in exported
 
 
 def test_planned_and_in_progress_measures_past_their_date_are_overdue_everywhere(team):
