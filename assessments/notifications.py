@@ -17,9 +17,11 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments import mail
 from assessments.constants import Delivery, Language
@@ -179,8 +181,9 @@ def _date(value: object) -> str:
 
 
 def link(notification: Notification) -> str:
-    """The absolute link for an e-mail (the site's address + the path)."""
-    path = notification.path or f"/a/{notification.assessment.slug}/"
+    """The absolute link for an e-mail: through the notification, so following it marks it
+    read, to where it happened."""
+    path = reverse("assessments:notification_open", args=[notification.pk])
     return settings.KIA_SITE_URL.rstrip("/") + path
 
 
@@ -228,9 +231,11 @@ def send_digests(now: datetime.datetime | None = None) -> int:
             recipient = items[0].recipient
             if unread and recipient.email:
                 with translation.override(language_of(recipient)):
-                    subject = _("[KIA] Your daily summary: %(count)s notifications") % {
-                        "count": len(unread)
-                    }
+                    subject = ngettext(
+                        "[KIA] Your daily summary: %(count)s notification",
+                        "[KIA] Your daily summary: %(count)s notifications",
+                        len(unread),
+                    ) % {"count": len(unread)}
                     body = _body(unread)
                 organisations = {n.assessment.organisation for n in unread}
                 mail.queue(

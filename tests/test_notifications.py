@@ -98,7 +98,8 @@ def test_mail_goes_after_commit_in_the_recipients_language_never_to_the_actor(te
     assert "Eva de Vries heeft je genoemd in een opmerking bij" in dutch.body
     assert "Eva de Vries mentioned you in a comment on" in eng.body
     assert eng.subject == f"[KIA] Mentioned in a comment: {assessment.title}"
-    assert f"/a/{assessment.slug}/chapter/3/" in eng.body
+    notification = Notification.objects.get(recipient=english)
+    assert f"/notifications/{notification.pk}/" in eng.body  # opens it, marks it read
     assert set(OutgoingMail.objects.values_list("status", flat=True)) == {MailStatus.SENT}
 
 
@@ -379,3 +380,33 @@ def test_logging_in_on_a_new_browser_brings_back_the_chosen_language(team):
         reverse("login"), {"username": editor.username, "password": "pw-for-tests-123"}
     )
     assert "django_language" not in response.cookies
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", EventKind.values)
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_kind_arrives_by_e_mail_in_the_recipients_language(team, mailoutbox, kind, language):
+    assessment, editor, owner = team
+    Profile.objects.create(user=owner, language=language)
+    NotificationPreference.objects.create(user=owner, kind=kind, delivery="immediately")
+    details = {"measure": "Meldknop", "due_date": datetime.date(2026, 3, 10), "state": "due"}
+    with transaction.atomic():
+        events.emit(
+            EventKind(kind),
+            assessment=assessment,
+            recipients=[owner, editor],
+            actor=editor,
+            path="/a/x/",
+            reason="Graag de bronnen aanvullen.",
+            **details,
+        )
+        assert mailoutbox == []
+    assert len(mailoutbox) == 1  # the actor is never told
+    sent = mailoutbox[0]
+    assert sent.to == [owner.email] and assessment.title in sent.body
+    assert "%(" not in sent.body + sent.subject
+    assert "> Graag de bronnen aanvullen." in sent.body
+    footer = "Je ontvangt deze e-mail" if language == "nl" else "You receive this e-mail"
+    assert footer in sent.body
+    if kind == EventKind.MEASURE_DUE:
+        assert ("10 maart 2026" if language == "nl" else "March 10, 2026") in sent.body
