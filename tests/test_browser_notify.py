@@ -14,7 +14,7 @@ import pytest
 
 from assessments import events, notifications
 from assessments.constants import Role
-from assessments.models import Measure
+from assessments.models import Measure, OutgoingMail
 from tests import factories
 from tests.test_browser import CHROMIUM, PASSWORD, browser_page  # noqa: F401 (fixture)
 
@@ -114,7 +114,24 @@ def test_notifications_settings_and_the_action_plan(browser_page):  # noqa: F811
     assert "Huiswerkapp" in rows.nth(0).inner_text() and "Klassenchat" in rows.nth(1).inner_text()
     _shot(page, "action-plan-overdue-nl")
 
+    # The owner sees e-mail that could not be sent, and queues it again.
+    failed = OutgoingMail.objects.create(
+        organisation=org, to="eva@example.org", subject="[KIA] Review gevraagd: Huiswerkapp",
+        body="…", status="failed", attempts=6,
+        last_error="ConnectionRefusedError: [Errno 111] Connection refused",
+    )  # fmt: skip
+    page.goto(base + f"/organisation/{org.slug}/members/")
+    assert page.get_by_text("1 niet verstuurd").is_visible()
+    page.get_by_role("link", name="Uitgaande e-mail").click()
+    assert page.get_by_text("Connection refused").is_visible()
+    _shot(page, "outbox-nl")
+    page.get_by_role("button", name="Opnieuw proberen").click()
+    assert page.get_by_text("De e-mail aan eva@example.org staat weer in de wachtrij.").is_visible()
+    failed.refresh_from_db()
+    assert failed.status == "queued"
+
     # English from the header: the pages, and from now on the e-mail too.
+    page.goto(base + f"/organisation/{org.slug}/actions/")
     page.locator("header").get_by_label("Taal", exact=True).select_option("en")
     page.locator("header").get_by_role("button", name="Wissel").click()
     assert page.get_by_role("heading", name="Action plan").is_visible()
