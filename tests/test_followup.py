@@ -234,3 +234,31 @@ def test_the_action_plan_downloads_the_filtered_list(plan):
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][3] == "Measure" and len(values) == 6
     assert values[1][3] == "Meldknop" and values[1][7] == datetime.datetime(2020, 1, 1)
+
+
+def test_the_action_plan_and_the_dashboard_link(plan):
+    assessment, editor, _owner, _other, _m = plan
+    page = factories.logged_in(editor).get(reverse("assessments:home")).content.decode()
+    assert reverse("assessments:action_plan", args=[assessment.organisation.slug]) in page
+
+
+def test_the_action_plan_costs_the_same_queries_whatever_its_size():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessments import benchdata
+
+    small_org, large_org = factories.organisation(), factories.organisation()
+    user = factories.member(small_org, Role.VIEWER)
+    large_org.memberships.create(user=user, role=Role.VIEWER)
+    benchdata.build(small_org, slug="small", risks=1, measures_per_risk=1, sources=1)
+    benchdata.build(large_org, slug="large")  # 42 measures
+    client = factories.logged_in(user)
+    counts = []
+    for org in (small_org, large_org):
+        url = reverse("assessments:action_plan", args=[org.slug])
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] and counts[1] <= 12, counts

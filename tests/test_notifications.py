@@ -410,3 +410,33 @@ def test_every_kind_arrives_by_e_mail_in_the_recipients_language(team, mailoutbo
     assert footer in sent.body
     if kind == EventKind.MEASURE_DUE:
         assert ("10 maart 2026" if language == "nl" else "March 10, 2026") in sent.body
+
+
+@pytest.mark.django_db
+def test_the_notifications_page_costs_the_same_queries_however_many(team):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assessment, editor, owner = team
+    client = factories.logged_in(owner)
+    counts = []
+    for _round in range(2):
+        for _n in range(20):
+            _mention(assessment, [owner], actor=editor)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("assessments:notifications")).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+
+
+@pytest.mark.django_db
+def test_a_notification_never_leads_off_the_site(team):
+    assessment, _editor, owner = team
+    events.emit(
+        EventKind.MENTION, assessment=assessment, recipients=[owner], path="//evil.example/"
+    )
+    found = Notification.objects.get()
+    response = factories.logged_in(owner).get(
+        reverse("assessments:notification_open", args=[found.pk])
+    )
+    assert response["Location"] == reverse("assessments:notifications")
