@@ -262,3 +262,23 @@ def test_the_action_plan_costs_the_same_queries_whatever_its_size():
             assert client.get(url).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1] and counts[1] <= 12, counts
+
+
+def test_restoring_a_version_keeps_a_member_owner_and_a_changed_name_wins(team):
+    from assessments import editing, restore, versions
+    from assessments.constants import VersionReason
+
+    assessment, editor, _owner = team
+    risk = factories.risk(assessment)
+    linked = Measure.objects.create(risk=risk, title="Meldknop", owner_user=editor)
+    typed = Measure.objects.create(risk=risk, title="Filter", owner_user=editor)
+    version = versions.record(assessment, actor=editing.SYSTEM, reason=VersionReason.MANUAL)
+    # Since then: the second measure went to a team typed in.
+    Measure.objects.filter(pk=typed.pk).update(owner_user=None, owner="Team Filter")
+    restore.restore_version(version, actor=editing.Actor(editor))
+    linked.refresh_from_db()
+    typed.refresh_from_db()
+    assert (linked.owner_user, linked.owner) == (editor, "")  # still the member
+    # The version named Eva for the second one: restored as her name (the link is not in
+    # a version), shown the same.
+    assert typed.owner_name == "Eva de Vries"
