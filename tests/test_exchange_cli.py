@@ -98,7 +98,10 @@ def test_import_reports_every_problem_and_saves_nothing(tmp_path, exported):
     assert out == ""
     lines = err.splitlines()
     assert lines[0].startswith("$.risks[0].category: 'weather' is not one of ['content', ")
-    assert lines[1] == "$.measures[0].status: 'done' is not one of ['in_place', 'planned']"
+    assert lines[1] == (
+        "$.measures[0].status: 'done' is not one of "
+        "['in_place', 'planned', 'in_progress', 'dropped']"
+    )
     assert len(lines) == 2
     assert "2 problem(s); nothing was imported" in str(exc)
 
