@@ -87,6 +87,7 @@ def test_notifications_settings_and_the_action_plan(browser_page):  # noqa: F811
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Inloggen").click()
 
+    _shot(page, "dashboard-nl")
     bell = page.get_by_role("link", name="Meldingen")
     assert "2" in bell.inner_text()
     bell.click()
