@@ -248,7 +248,7 @@ class RiskAdmin(RecordedAdmin):
 
 @admin.register(models.Measure)
 class MeasureAdmin(RecordedAdmin):
-    list_display = ["title", "risk", "status", "owner", "due_date"]
+    list_display = ["title", "risk", "status", "owner", "owner_user", "due_date"]
     list_filter = ["status", "risk__assessment"]
     search_fields = ["title", "owner"]
 
@@ -344,3 +344,35 @@ class ReportFileAdmin(admin.ModelAdmin):
     list_display = ["assessment", "status", "language", "page_count", "size", "created_at"]
     list_filter = ["status", "language"]
     readonly_fields = [f.name for f in models.ReportFile._meta.fields]
+
+
+@admin.register(models.Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "kind", "assessment", "delivery", "created_at", "read_at"]
+    list_filter = ["kind", "delivery"]
+    readonly_fields = [f.name for f in models.Notification._meta.fields]
+
+
+@admin.register(models.NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "delivery"]
+    list_filter = ["kind", "delivery"]
+
+
+@admin.register(models.Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]
+
+
+@admin.register(models.Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "measure", "state", "on_date", "created_at"]
+    readonly_fields = [f.name for f in models.Reminder._meta.fields]
+
+
+@admin.register(models.OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    list_display = ["to", "subject", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "organisation"]
+    search_fields = ["to", "subject"]
+    readonly_fields = [f.name for f in models.OutgoingMail._meta.fields]

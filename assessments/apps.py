@@ -17,3 +17,6 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="kia-cache-table")
+        from assessments import events, notifications
+
+        events.happened.connect(notifications.on_event, dispatch_uid="kia-notifications")

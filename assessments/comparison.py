@@ -138,6 +138,7 @@ _MEASURE: list[tuple[str, Label, Callable[[Any], str]]] = [
     ("title", gettext_lazy("measure"), _text),
     ("description", gettext_lazy("description"), _text),
     ("status", gettext_lazy("status"), _choice(MeasureStatus)),
+    ("status_reason", gettext_lazy("reason for dropping"), _text),
     ("owner", gettext_lazy("owner (beheerder)"), _text),
     ("due_date", gettext_lazy("due date"), _text),
 ]

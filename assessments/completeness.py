@@ -169,7 +169,7 @@ def _check_risks(ws: Workspace, need) -> None:
             need(
                 4,
                 risk.label,
-                _filled(measure.owner),
+                _filled(measure.owner_name),
                 _("Measure “%(title)s” has no owner.") % {"title": measure.title},
             )
 

@@ -59,6 +59,13 @@ class GoalKind(models.TextChoices):
 class MeasureStatus(models.TextChoices):
     IN_PLACE = "in_place", _("in place")
     PLANNED = "planned", _("planned")
+    IN_PROGRESS = "in_progress", _("in progress")
+    DROPPED = "dropped", _("dropped")
+
+    @classmethod
+    def open_values(cls) -> list[str]:
+        """Measures still to be carried out: these can be overdue."""
+        return [cls.PLANNED, cls.IN_PROGRESS]
 
 
 class ProportionalitySide(models.TextChoices):
@@ -84,6 +91,20 @@ class ChangeAction(models.TextChoices):
     CREATE = "create", _("added")
     UPDATE = "update", _("changed")
     DELETE = "delete", _("removed")
+
+
+class Delivery(models.TextChoices):
+    """How a person wants to be told about one kind of event."""
+
+    IMMEDIATELY = "immediately", _("immediately by e-mail")
+    DIGEST = "digest", _("in a daily digest")
+    OFF = "off", _("off")
+
+
+class MailStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting to be sent")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
 
 
 class VersionReason(models.TextChoices):

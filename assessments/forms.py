@@ -7,15 +7,18 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from assessments import instrument, throttle
-from assessments.constants import Role, YesNo
+from assessments.constants import Delivery, Language, MeasureStatus, Role, YesNo
+from assessments.events import EventKind
 from assessments.models import (
     Answer,
     Assessment,
@@ -29,6 +32,7 @@ from assessments.models import (
     ServiceResponse,
     Source,
 )
+from assessments.models.risks import member_name
 from assessments.slugs import free_slug, save_with_free_slug, slug_from
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -328,11 +332,55 @@ class ResidualRiskForm(VersionedForm):
         return data
 
 
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return member_name(obj)
+
+
 class MeasureForm(VersionedForm):
+    """A measure; its owner is a member of the organisation or a name typed in."""
+
     class Meta:
         model = Measure
-        fields = ["title", "description", "status", "owner", "due_date"]
-        widgets = {"description": _textarea(5), "due_date": DATE, "status": forms.RadioSelect}
+        fields = [
+            "title",
+            "description",
+            "status",
+            "status_reason",
+            "owner_user",
+            "owner",
+            "due_date",
+        ]
+        widgets = {
+            "description": _textarea(5),
+            "due_date": DATE,
+            "status": forms.RadioSelect,
+            "status_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+        field_classes = {"owner_user": MemberChoiceField}
+        labels = {"owner": _("or someone else (name or team)")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = get_user_model().objects.none()
+        if self.assessment is not None:
+            members = get_user_model().objects.filter(
+                memberships__organisation_id=self.assessment.organisation_id
+            )
+        # A member who left stays selectable on their own measures.
+        current = self.instance.owner_user_id
+        self.fields["owner_user"].queryset = (
+            get_user_model().objects.filter(Q(pk__in=members) | Q(pk=current)).distinct()
+            if current
+            else members
+        ).order_by("first_name", "last_name", "username")
+
+    def clean(self):
+        data = super().clean()
+        # A dropped measure without a reason: ``Measure.clean`` says so at the field.
+        if data.get("owner_user") and (data.get("owner") or "").strip():
+            self.add_error("owner", _("Choose a member or type a name, not both."))
+        return data
 
 
 class ProportionalityItemForm(VersionedForm):
@@ -593,3 +641,54 @@ class ServiceReplyForm(forms.Form):
         if problems:
             raise forms.ValidationError(problems)
         return files
+
+
+class NotificationPreferencesForm(forms.Form):
+    """Per kind of event: immediately, in the daily digest, or off; and the e-mail language."""
+
+    language = forms.ChoiceField(
+        label=_("Language of e-mail"),
+        choices=Language.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in EventKind:
+            self.fields[kind.value] = forms.ChoiceField(
+                label=str(kind.label)[:1].upper() + str(kind.label)[1:],
+                choices=Delivery.choices,
+                widget=forms.RadioSelect,
+            )
+        self.order_fields([*EventKind.values, "language"])
+
+
+class ActionPlanFilterForm(forms.Form):
+    """The action plan's filters (GET); every field may be left empty."""
+
+    assessment = forms.ChoiceField(label=_("Assessment"), required=False)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("(all)")), ("open", _("not done yet")), *MeasureStatus.choices],
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    due_before = forms.DateField(label=_("Due before"), required=False, widget=DATE)
+    order = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[("due", _("due date, earliest first")), ("-due", _("due date, latest first"))],
+    )
+
+    def __init__(self, *args, assessments=(), owners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessment"].choices = [("", _("(all)")), *assessments]
+        self.fields["owner"].choices = [("", _("(all)")), *owners]
+        for name, field in self.fields.items():
+            if name != "overdue":
+                css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+                invalid = " is-invalid" if self.is_bound and name in self.errors else ""
+                field.widget.attrs["class"] = f"{css} {css}-sm{invalid}"
+            else:
+                field.widget.attrs["class"] = "form-check-input"

@@ -110,7 +110,7 @@ def get_organisation(user, slug: str, required: Role = Role.VIEWER) -> tuple[Org
     if organisation is None or role is None:
         raise Http404("No such organisation.")
     if not role.includes(required):
-        raise PermissionDenied(_("Only an owner can do this."))
+        raise PermissionDenied(_("Your role does not allow this."))
     return organisation, role
 
 

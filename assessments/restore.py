@@ -233,6 +233,7 @@ def _sync(
         if existing is not None and not model._default_manager.filter(pk=existing.pk).exists():
             existing = None  # deleted with its parent just now
         row: Any = existing if existing is not None else model()
+        member = _member_owner(existing)
         for f in editing.recorded_fields(model):
             if f.name == "invitation":
                 continue  # not in a version's document; a restored row keeps its own
@@ -241,6 +242,9 @@ def _sync(
                 setattr(row, f.name, links[f.name].get(id(linked)) if linked else None)
             elif f.name != "id":
                 setattr(row, f.attname, getattr(snap_row, f.attname))
+        if member is not None and snap_row.owner == member[1]:
+            # A version carries a member owner by name: the same name keeps the member.
+            row.owner_user_id, row.owner = member[0], ""
         if hasattr(row, "assessment_id"):
             row.assessment = live
         if existing is None:
@@ -249,3 +253,10 @@ def _sync(
             batch.save(row, expected=row.lock_version)
         result[id(snap_row)] = row
     return result
+
+
+def _member_owner(row: models.Model | None) -> tuple[int, str] | None:
+    """A measure's member owner (id, name as a version shows it), or None."""
+    if isinstance(row, Measure) and row.owner_user_id is not None:
+        return row.owner_user_id, row.owner_name
+    return None

@@ -7,7 +7,9 @@ from assessments.views import (
     core,
     exchange,
     figures,
+    followup,
     history,
+    notifications,
     presence,
     profile,
     public,
@@ -41,4 +43,6 @@ urlpatterns = [
     *compare.urlpatterns,
     *reassessment.urlpatterns,
     *replies.urlpatterns,
+    *notifications.urlpatterns,
+    *followup.urlpatterns,
 ]

@@ -6,6 +6,7 @@ batches inside a loop that:
 
 * writes a heartbeat to the shared cache (``/ready/`` reports a silent worker as down);
 * queues again the renders whose worker died (``report.recovery.requeue_stale``);
+* sends the outbox's e-mail that is due again after a failed attempt (``mail.retry_due``);
 * on a database or cache error, logs one line, drops its connections and tries again
   with a growing pause (up to ``max_backoff`` seconds), instead of exiting.
 """
@@ -60,6 +61,7 @@ class SupervisedWorker:
 
     def step(self) -> float:
         """One round: heartbeat, sweep, run the queue. Returns the pause before the next."""
+        from assessments import mail
         from assessments.report.recovery import requeue_stale
 
         try:
@@ -67,6 +69,7 @@ class SupervisedWorker:
             beat()
             if time.monotonic() >= self.next_sweep:
                 requeue_stale()
+                mail.retry_due()
                 self.next_sweep = time.monotonic() + SWEEP_SECONDS
             self.worker.run()
         except Exception as error:  # database or cache down: wait and reconnect

@@ -90,7 +90,10 @@ class Workspace:
         """All risks in the instrument's category order, each numbered R1, R2, …"""
         rows = list(
             Risk.objects.filter(assessment=self.assessment).prefetch_related(
-                Prefetch("measures", queryset=Measure.objects.order_by("order", "pk"))
+                Prefetch(
+                    "measures",
+                    queryset=Measure.objects.select_related("owner_user").order_by("order", "pk"),
+                )
             )
         )
         return _numbered(rows, self.assessment)
@@ -201,7 +204,10 @@ def load_many(assessments: list[Assessment]) -> list[Workspace]:
     group(
         "risks",
         Risk.objects.prefetch_related(
-            Prefetch("measures", queryset=Measure.objects.order_by("order", "pk"))
+            Prefetch(
+                "measures",
+                queryset=Measure.objects.select_related("owner_user").order_by("order", "pk"),
+            )
         ),
     )
     group("proportionality_items", ProportionalityItem.objects.all())

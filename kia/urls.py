@@ -4,12 +4,15 @@ from django.urls import include, path, re_path
 from assessments.api.main import api, not_found
 from assessments.throttle import ThrottledPasswordResetView
 from assessments.views.accounts import LoginView
+from assessments.views.notifications import set_language
 from kia import health
 
 urlpatterns = [
     path("health/", health.health, name="health"),
     path("ready/", health.ready, name="ready"),
     path("admin/", admin.site.urls),
+    # The language switch also keeps the choice for the person's e-mail.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Authentication lives outside the app's namespace: Django's views reverse these names.
     path("accounts/login/", LoginView.as_view(), name="login"),

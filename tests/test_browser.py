@@ -115,7 +115,7 @@ def test_new_user_walks_through_an_assessment(browser_page):
     page.goto(f"{base}/a/{assessment.slug}/chapter/4/")
     page.get_by_role("link", name="Maatregel toevoegen").click()
     page.get_by_label("Maatregel*").fill("Meldknop en moderatie binnen 24 uur")
-    page.get_by_label("Beheerder").fill("Moderatieteam")
+    page.get_by_label("of iemand anders (naam of team)").fill("Moderatieteam")
     page.locator("main").get_by_role("button", name="Opslaan").click()
     assert "Moderatieteam" in page.locator("#main").inner_text()
     page.get_by_role("link", name="Restrisico bewerken").click()

@@ -16,9 +16,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import editing, versions
+from assessments import editing, events, versions
 from assessments.constants import GoalKind, Role, Status, VersionReason
-from assessments.models import Answer, Assessment, Goal, Measure, Risk, Source
+from assessments.models import Answer, Assessment, Goal, Measure, OutgoingMail, Risk, Source
 from tests import factories
 from tests.test_browser import PASSWORD, browser_page  # noqa: F401
 
@@ -52,6 +52,13 @@ def _world():
     )
     versions.record(a, actor=editing.SYSTEM, reason=VersionReason.MANUAL, name="Voor de review")
     Answer.objects.filter(assessment=a, question="2.1").update(text="Een andere tekst.")
+    events.emit(
+        events.EventKind.MENTION, assessment=a, recipients=[owner], excerpt="@sanne kijk even"
+    )
+    OutgoingMail.objects.create(
+        organisation=org, to="x@example.org", subject="S", body="B", status="failed",
+        attempts=6, last_error="ConnectionRefusedError: refused",
+    )  # fmt: skip
     s = a.slug
     member_pages = [
         reverse("assessments:home"),
@@ -81,6 +88,12 @@ def _world():
         reverse("assessments:response_new", args=[s]),
         reverse("assessments:delete", args=[s, "risk", risk.pk]),
         reverse("assessments:import"),
+        # Notifications and follow-up.
+        reverse("assessments:notifications"),
+        reverse("assessments:notification_preferences"),
+        reverse("assessments:action_plan", args=[org.slug]),
+        reverse("assessments:action_plan", args=[org.slug]) + "?due_before=gisteren",
+        reverse("assessments:outbox", args=[org.slug]),
     ]
     public_pages = [
         reverse("assessments:home"),

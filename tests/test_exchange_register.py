@@ -28,6 +28,7 @@ HEADER_EN = [
     "Residual impact",
     "Residual risk score",
     "Residual risk",
+    "Overdue",
 ]
 
 
@@ -65,8 +66,10 @@ def test_csv_has_a_row_per_measure_and_one_per_risk_without_measures(assessment)
         "cannot be assessed",
         "cannot be assessed",
         "Minder, niet weg.",
+        "",
     ]
     assert rows[1][6:9] == ["planned", "", "2025-06-01"]
+    assert rows[1][13] == "overdue"  # planned, and 2025-06-01 has passed
     assert rows[2][2:5] == ["", "", "not scored yet"]
     assert rows[4][2:5] == ["medium", "high", "6 (high)"]
     assert rows[4][9:12] == ["low", "medium", "2 (low)"]

@@ -61,7 +61,11 @@ EXCLUDED: dict[str, dict[str, str] | str] = {
     # ``order`` is carried by the position of the row in its list, not as a number.
     "Goal": {"order": "position in 'goals'"},
     "Risk": {"order": "position in 'risks' within the category"},
-    "Measure": {"order": "position in 'measures' after the risk"},
+    "Measure": {
+        "order": "position in 'measures' after the risk",
+        "owner_user": "accounts are not carried (and a published document names no "
+        "accounts): a linked member is exported by name as 'owner'",
+    },
     "ServiceResponse": {
         "order": "position in 'responses'",
         "invitation": "the invitation and its link belong to this deployment",
@@ -71,6 +75,13 @@ EXCLUDED: dict[str, dict[str, str] | str] = {
     "ReplyInvitation": ALL,
     # Attachments are files in this deployment's storage; the JSON format carries text.
     "ResponseAttachment": ALL,
+    # Who is told what, and the e-mail sent: about people of this deployment, not the
+    # assessment's content.
+    "Notification": ALL,
+    "NotificationPreference": ALL,
+    "Profile": ALL,
+    "Reminder": ALL,
+    "OutgoingMail": ALL,
     "ProportionalityItem": {"order": "position in 'proportionality' within the side"},
     # The image's bytes are not in the JSON (FORMAT.md); its storage name is ("image").
     "Figure": {"order": "position in 'figures'"},

@@ -296,7 +296,7 @@ def test_an_invitation_used_meanwhile_creates_no_account(client):
     assert not get_user_model().objects.filter(username="laat").exists()
 
 
-def test_owners_revoke_and_resend_pending_invitations():
+def test_owners_revoke_and_resend_pending_invitations(django_capture_on_commit_callbacks):
     org = factories.organisation()
     owner = factories.member(org, Role.OWNER)
     editor = factories.member(org, Role.EDITOR)
@@ -312,7 +312,8 @@ def test_owners_revoke_and_resend_pending_invitations():
 
     old_link = reverse("assessments:invitation", args=[first.token])
     mail.outbox.clear()
-    assert client.post(change, {"action": "resend"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):  # sent after the commit
+        assert client.post(change, {"action": "resend"}).status_code == 302
     first.refresh_from_db()
     assert len(mail.outbox) == 1 and first.token in mail.outbox[0].body
     assert mail.outbox[0].to == ["new@example.org"]

@@ -161,15 +161,18 @@ def test_security_headers_on_every_page(client):
 
 
 @pytest.mark.django_db
-def test_invitation_links_are_https_behind_a_tls_proxy(client, settings):
+def test_invitation_links_are_https_behind_a_tls_proxy(
+    client, settings, django_capture_on_commit_callbacks
+):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     org = factories.organisation()
     client.force_login(factories.member(org, Role.OWNER))
-    response = client.post(
-        reverse("assessments:members", args=[org.slug]),
-        {"email": "new@example.org", "role": Role.EDITOR},
-        HTTP_X_FORWARDED_PROTO="https",
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # sent after the commit
+        response = client.post(
+            reverse("assessments:members", args=[org.slug]),
+            {"email": "new@example.org", "role": Role.EDITOR},
+            HTTP_X_FORWARDED_PROTO="https",
+        )
     assert response.status_code == 302
     assert ": https://testserver" in mail.outbox[0].body  # not http://
 

@@ -492,13 +492,14 @@ def test_login_is_throttled_after_repeated_failures():
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
-def test_invitation_by_email_creates_a_member(team, client):
+def test_invitation_by_email_creates_a_member(team, client, django_capture_on_commit_callbacks):
     assessment, _, owner = team
     org = assessment.organisation
-    logged_in(owner).post(
-        reverse("assessments:members", args=[org.slug]),
-        {"email": "new@example.org", "role": "reviewer"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # sent after the commit
+        logged_in(owner).post(
+            reverse("assessments:members", args=[org.slug]),
+            {"email": "new@example.org", "role": "reviewer"},
+        )
     assert len(mail.outbox) == 1
     link = next(w for w in mail.outbox[0].body.split() if "/invitation/" in w)
     path = link[link.index("/invitation/") :]

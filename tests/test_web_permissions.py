@@ -793,3 +793,108 @@ def test_profile_pages(client, world, role):
     assert ("owner&#x27;s" in page.content.decode()) == (role == Role.OWNER)  # only your own
     client.post(revoke)
     assert (tokens.authenticate(secret) is None) == (role == Role.OWNER)
+
+
+# --- Notifications and follow-up (notify branch) ------------------------------------------------
+# Organisation pages: outsiders get 404; members below the role 403. Personal pages: any
+# logged-in person, for their own notifications only.
+
+
+def _org(world: World, name: str) -> str:
+    return reverse(f"assessments:{name}", args=[world.assessment.organisation.slug])
+
+
+ORGANISATION_PAGES = [
+    ("action plan", lambda w: _org(w, "action_plan"), Role.VIEWER, "text/html"),
+    ("action plan csv", lambda w: _org(w, "action_plan_csv"), Role.VIEWER, "text/csv"),
+    (
+        "action plan xlsx",
+        lambda w: _org(w, "action_plan_xlsx"),
+        Role.VIEWER,
+        "application/vnd.openxmlformats",
+    ),
+    ("outbox", lambda w: _org(w, "outbox"), Role.OWNER, "text/html"),
+]
+
+
+@pytest.mark.parametrize("role", ROLES, ids=str)
+@pytest.mark.parametrize(
+    ("label", "make_url", "least", "content_type"),
+    ORGANISATION_PAGES,
+    ids=[p[0] for p in ORGANISATION_PAGES],
+)
+def test_organisation_followup_urls(client, world, role, label, make_url, least, content_type):
+    if role != ANONYMOUS:
+        client.force_login(world.users[role])
+    response = client.get(make_url(world))
+    if role == ANONYMOUS:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    elif role == OUTSIDER:
+        assert response.status_code == 404
+    elif Role(role).includes(least):
+        assert response.status_code == 200 and response["Content-Type"].startswith(content_type)
+        if content_type == "text/html":
+            assert world.assessment.organisation.name in response.content.decode()
+    else:
+        assert response.status_code == 403
+
+
+def test_outbox_retry_is_for_owners_only(client, world):
+    from assessments.models import OutgoingMail
+
+    mail = OutgoingMail.objects.create(
+        organisation=world.assessment.organisation, to="x@example.org", subject="S", body="B",
+        status="failed", attempts=6,
+    )  # fmt: skip
+    target = reverse("assessments:outbox", args=[world.assessment.organisation.slug])
+    for role in (OUTSIDER, Role.VIEWER, Role.EDITOR):
+        client.force_login(world.users[role])
+        assert client.post(target, {"pk": mail.pk}).status_code in (403, 404)
+    mail.refresh_from_db()
+    assert mail.status == "failed"
+    client.force_login(world.users[OUTSIDER])  # an owner, of another organisation
+    other = reverse("assessments:outbox", args=[factories.organisation().slug])
+    assert client.get(other).status_code == 404
+
+
+PERSONAL_PAGES = [
+    ("notifications", "get", "assessments:notifications", 200),
+    ("preferences", "get", "assessments:notification_preferences", 200),
+    ("mark all read", "post", "assessments:notifications_read", 302),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "method", "name", "status"), PERSONAL_PAGES, ids=[p[0] for p in PERSONAL_PAGES]
+)
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_personal_notification_urls(client, world, role, label, method, name, status):
+    if role != ANONYMOUS:
+        client.force_login(world.users[role])
+    response = getattr(client, method)(reverse(name))
+    if role == ANONYMOUS:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == status
+
+
+def test_a_notification_opens_for_its_recipient_only(client, world):
+    from assessments import events
+
+    events.emit(
+        events.EventKind.MENTION,
+        assessment=world.assessment,
+        recipients=[world.users[Role.REVIEWER]],
+        path=url(world, "chapter", 3),
+    )
+    notification = world.users[Role.REVIEWER].notifications.get()
+    target = reverse("assessments:notification_open", args=[notification.pk])
+    assert client.get(target).status_code == 302  # to the log-in
+    for role in (OUTSIDER, Role.VIEWER, Role.OWNER):
+        client.force_login(world.users[role])
+        assert client.get(target).status_code == 404
+    client.force_login(world.users[Role.REVIEWER])
+    response = client.get(target)
+    assert response.status_code == 302 and response["Location"] == url(world, "chapter", 3)

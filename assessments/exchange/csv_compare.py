@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessments.crosscompare import CategoryCell, Comparison, RiskLine
-from assessments.exchange.csv_register import _HEX_COLOUR, CSV_DELIMITER, _csv_cell
+from assessments.exchange.csv_register import CSV_DELIMITER, HEX_COLOUR, csv_cell
 from assessments.scoring import RiskScore, Score
 
 
@@ -137,9 +137,9 @@ def comparison_csv(comparison: Comparison) -> bytes:
     header, rows = table(comparison)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=CSV_DELIMITER)
-    writer.writerow([_csv_cell(cell) for cell in header])
+    writer.writerow([csv_cell(cell) for cell in header])
     for row in rows:
-        writer.writerow([_csv_cell(cell) for cell in (row.section, row.label, *row.cells)])
+        writer.writerow([csv_cell(cell) for cell in (row.section, row.label, *row.cells)])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -165,7 +165,7 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
             cell.data_type = "s"  # text, even when it starts with "="
             cell.alignment = Alignment(vertical="top", wrap_text=True)
         for column, score in enumerate(row.scores or [], start=3):
-            colour = _HEX_COLOUR.match(score.colour) if score is not None else None
+            colour = HEX_COLOUR.match(score.colour) if score is not None else None
             if colour:
                 sheet.cell(row=number, column=column).fill = PatternFill(
                     fill_type="solid", fgColor=colour.group(1).upper()

@@ -1,6 +1,7 @@
 """The risk register (chapters 3 and 4 as one table) as CSV and XLSX.
 
-One row per measure; a risk without measures gets one row of its own. Scores are labelled
+One row per measure; a risk without measures gets one row of its own. A planned or
+in-progress measure past its due date says "overdue" in the last column. Scores are labelled
 by ``scoring.score()``; texts follow the assessment's language.
 
 CSV: UTF-8 with a byte order mark and ``;`` between fields, which is what Excel expects in
@@ -29,7 +30,7 @@ from assessments.models import Assessment, Measure, Risk
 
 CSV_DELIMITER = ";"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_HEX_COLOUR = re.compile(r"^#?([0-9A-Fa-f]{6})$")
+HEX_COLOUR = re.compile(r"^#?([0-9A-Fa-f]{6})$")
 # (header, column width in characters) in column order.
 _COLUMNS = (
     (gettext_noop("Category"), 26),
@@ -45,6 +46,7 @@ _COLUMNS = (
     (gettext_noop("Residual impact"), 14),
     (gettext_noop("Residual risk score"), 18),
     (gettext_noop("Residual risk"), 50),
+    (gettext_noop("Overdue"), 10),
 )
 GROSS_SCORE_COLUMN = 4  # 0-based positions, for colouring
 RESIDUAL_SCORE_COLUMN = 11
@@ -77,12 +79,13 @@ def _row(risk: Risk, measure: Measure | None) -> RegisterRow:
             gross.label,
             measure.title if measure else "",
             str(MeasureStatus(measure.status).label) if measure else "",
-            measure.owner if measure else "",
+            measure.owner_name if measure else "",
             measure.due_date if measure else None,
             _estimate(risk.residual_likelihood),
             _estimate(risk.residual_impact),
             residual.label,
             risk.residual_description,
+            _("overdue") if measure and measure.is_overdue else "",
         ),
         gross=gross,
         residual=residual,
@@ -101,7 +104,7 @@ def register_rows(assessment: Assessment) -> tuple[list[str], list[RegisterRow]]
         return _headers(), rows
 
 
-def _csv_cell(value: str | datetime.date | None) -> str:
+def csv_cell(value: str | datetime.date | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.date):
@@ -114,7 +117,7 @@ def register_csv(assessment: Assessment) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=CSV_DELIMITER)
     writer.writerow(headers)
-    writer.writerows([_csv_cell(cell) for cell in row.cells] for row in rows)
+    writer.writerows([csv_cell(cell) for cell in row.cells] for row in rows)
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -148,7 +151,7 @@ def register_xlsx(assessment: Assessment) -> bytes:
             (GROSS_SCORE_COLUMN, row.gross),
             (RESIDUAL_SCORE_COLUMN, row.residual),
         ):
-            colour = _HEX_COLOUR.match(score.colour)
+            colour = HEX_COLOUR.match(score.colour)
             if colour:  # a matrix may use other CSS colours; those stay uncoloured
                 sheet.cell(row=number, column=column + 1).fill = PatternFill(
                     fill_type="solid", fgColor=colour.group(1).upper()

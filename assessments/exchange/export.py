@@ -47,7 +47,12 @@ def ordered_risks(assessment: Assessment) -> list[Risk]:
 
 def measures_by_risk(assessment: Assessment) -> dict[int, list[Measure]]:
     by_risk: dict[int, list[Measure]] = {}
-    for measure in Measure.objects.filter(risk__assessment=assessment).order_by("order", "pk"):
+    found = (
+        Measure.objects.filter(risk__assessment=assessment)
+        .select_related("owner_user")
+        .order_by("order", "pk")
+    )
+    for measure in found:
         by_risk.setdefault(measure.risk_id, []).append(measure)
     return by_risk
 
@@ -115,7 +120,9 @@ def snapshot(
                 "title": measure.title,
                 "description": measure.description,
                 "status": measure.status,
-                "owner": measure.owner,
+                "status_reason": measure.status_reason,
+                # A linked member travels as their name: accounts are not carried.
+                "owner": measure.owner_name,
                 "due_date": _date(measure.due_date),
             }
             for risk in risks

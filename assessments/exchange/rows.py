@@ -252,6 +252,7 @@ class Rows:
                 title=data["title"],
                 description=data["description"],
                 status=data["status"],
+                status_reason=data.get("status_reason", ""),
                 owner=data["owner"],
                 due_date=_date(data["due_date"]),
             )

@@ -2,6 +2,13 @@ from assessments.models.answers import Answer, Contribution, Goal
 from assessments.models.assessment import Assessment
 from assessments.models.figures import Figure
 from assessments.models.history import Change
+from assessments.models.mail import OutgoingMail
+from assessments.models.notifications import (
+    Notification,
+    NotificationPreference,
+    Profile,
+    Reminder,
+)
 from assessments.models.organisation import Invitation, Membership, Organisation
 from assessments.models.replies import ReplyInvitation, ReplyStatus, ResponseAttachment
 from assessments.models.report import ReportFile, ReportStatus
@@ -24,8 +31,13 @@ __all__ = [
     "Invitation",
     "Measure",
     "Membership",
+    "Notification",
+    "NotificationPreference",
     "Organisation",
+    "OutgoingMail",
+    "Profile",
     "ProportionalityItem",
+    "Reminder",
     "ReplyInvitation",
     "ReplyStatus",
     "ReportFile",

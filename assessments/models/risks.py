@@ -1,7 +1,12 @@
 """Chapter 3 (risks, scored kans × impact) and chapter 4 (measures and residual risk)."""
 
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments import instrument, scoring
@@ -122,6 +127,25 @@ class Risk(Tracked):
         return scoring.score(self.residual_likelihood, self.residual_impact, self.assessment.matrix)
 
 
+class MeasureQuerySet(models.QuerySet):
+    def overdue(self, today: datetime.date | None = None) -> "MeasureQuerySet":
+        """Planned or in-progress measures whose due date has passed."""
+        return self.filter(
+            status__in=MeasureStatus.open_values(),
+            due_date__lt=today or timezone.localdate(),
+        )
+
+
+def measure_is_overdue(status: str, due_date: datetime.date | None, today=None) -> bool:
+    """Whether a measure with this status and due date is overdue: the one rule, also for
+    measures rebuilt from a version's snapshot."""
+    return (
+        due_date is not None
+        and status in MeasureStatus.open_values()
+        and due_date < (today or timezone.localdate())
+    )
+
+
 class Measure(Tracked):
     """A child-focused measure against one risk (4.1), with its owner (beheerder).
 
@@ -134,6 +158,19 @@ class Measure(Tracked):
     status = models.CharField(
         _("status"), max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED
     )
+    status_reason = models.TextField(
+        _("reason for dropping"),
+        blank=True,
+        help_text=_("Required when the measure is dropped: why it is no longer carried out."),
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner (member of the organisation)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_measures",
+    )
     owner = models.CharField(
         _("owner (beheerder)"),
         max_length=200,
@@ -143,6 +180,8 @@ class Measure(Tracked):
     due_date = models.DateField(_("due date"), null=True, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
+    objects = MeasureQuerySet.as_manager()
+
     class Meta:
         ordering = ["risk", "order", "pk"]
         verbose_name = _("measure")
@@ -151,7 +190,33 @@ class Measure(Tracked):
             models.CheckConstraint(
                 condition=Q(status__in=MeasureStatus.values), name="measure_status_valid"
             ),
+            models.CheckConstraint(
+                condition=~Q(status=MeasureStatus.DROPPED) | ~Q(status_reason=""),
+                name="measure_dropped_needs_reason",
+                violation_error_message=_("Give a reason why the measure is dropped."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.status == MeasureStatus.DROPPED and not self.status_reason.strip():
+            raise ValidationError({"status_reason": _("Give a reason why the measure is dropped.")})
+
+    @property
+    def owner_name(self) -> str:
+        """Who owns the measure: the linked member's name, else the free text ("" if none)."""
+        if self.owner_user_id is not None and self.owner_user is not None:
+            return member_name(self.owner_user)
+        return self.owner.strip()
+
+    @property
+    def is_overdue(self) -> bool:
+        return measure_is_overdue(self.status, self.due_date)
+
+
+def member_name(user) -> str:
+    """How a member is named to others: full name, else the user name."""
+    return (user.get_full_name() or "").strip() or user.get_username()

@@ -41,14 +41,14 @@ from assessments.models import (
     SignOff,
     Source,
 )
+from assessments.models.risks import measure_is_overdue
 from assessments.report import fetcher as fetchers
 from assessments.scoring import Score, ScoreState
 from assessments.workspace import Workspace
 
 # Bump when the report's data or layout changes in a way the templates don't show, so
 # cached PDFs are made again (the templates and stylesheet are hashed anyway).
-REPORT_FORMAT_VERSION = "3"  # 3: the colophon
-REPORT_FORMAT_VERSION = "3"
+REPORT_FORMAT_VERSION = "5"  # 3: the colophon; 4: figures; 5: measure follow-up
 
 EMPTY = mark_safe("")
 
@@ -269,7 +269,8 @@ class MeasureLine:
     status: str
     due: str
     owner: str  # "" when nobody owns it: the report says so
-    overdue: bool  # planned, and its due date has passed
+    overdue: bool  # planned or in progress, and its due date has passed
+    status_reason: str = ""  # why it was dropped
 
 
 @dataclass
@@ -888,10 +889,9 @@ class _Builder:
                     self.md4(m.description),
                     str(m.get_status_display()),
                     long_date(m.due_date),
-                    m.owner.strip(),
-                    overdue=m.status == MeasureStatus.PLANNED
-                    and m.due_date is not None
-                    and m.due_date < today,
+                    m.owner_name,
+                    overdue=measure_is_overdue(m.status, m.due_date, today),
+                    status_reason=m.status_reason if m.status == MeasureStatus.DROPPED else "",
                 )
                 for m in self.measures.get(risk.pk, [])
             ]

@@ -160,13 +160,10 @@ def verbatim(text: str) -> str:
 
 @register.filter
 def overdue(measure) -> bool:
-    """A planned measure whose due date has passed."""
-    from django.utils import timezone
+    """A planned or in-progress measure whose due date has passed."""
+    from assessments.models.risks import measure_is_overdue
 
-    from assessments.constants import MeasureStatus
-
-    due = getattr(measure, "due_date", None)
-    return bool(due and measure.status == MeasureStatus.PLANNED and due < timezone.localdate())
+    return measure_is_overdue(measure.status, getattr(measure, "due_date", None))
 
 
 @register.simple_tag

@@ -8,7 +8,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,15 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments import throttle
-from assessments.constants import Role
+from assessments import mail, notifications, throttle
+from assessments.constants import MailStatus, Role
 from assessments.forms import (
     InvitationForm,
     OrganisationForm,
     RoleForm,
     ThrottledAuthenticationForm,
 )
-from assessments.models import Invitation, Membership, Organisation
+from assessments.models import Invitation, Membership, Organisation, OutgoingMail
 from assessments.permissions import role_in
 
 
@@ -36,6 +35,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         throttle.remember_device(self.request, response, form.get_user().get_username())
+        notifications.restore_language(self.request, response, form.get_user())
         return response
 
 
@@ -81,6 +81,14 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             "invitations": [i for i in organisation.invitations.all() if i.is_open],
             "form": form,
             "role_choices": Role.choices,
+            # Owners see the e-mail that could not be sent (the outbox page lists it).
+            "unsent_mail": (
+                OutgoingMail.objects.filter(
+                    organisation=organisation, status=MailStatus.FAILED
+                ).count()
+                if role.includes(Role.OWNER)
+                else 0
+            ),
         },
         status=400 if form.errors else 200,
     )
@@ -150,9 +158,12 @@ def change_invitation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _send_invitation(request: HttpRequest, invitation: Invitation) -> None:
     organisation = invitation.organisation
     link = request.build_absolute_uri(reverse("assessments:invitation", args=[invitation.token]))
-    send_mail(
-        _("Invitation to %(organisation)s") % {"organisation": organisation.name},
-        _(
+    # Through the outbox: a mail server that is down delays the invitation, never fails it.
+    mail.queue(
+        organisation=organisation,
+        to=[invitation.email],
+        subject=_("Invitation to %(organisation)s") % {"organisation": organisation.name},
+        body=_(
             "%(user)s invites you to work on children's rights impact assessments of "
             "%(organisation)s as %(role)s. Accept within 14 days: %(link)s"
         )
@@ -162,8 +173,6 @@ def _send_invitation(request: HttpRequest, invitation: Invitation) -> None:
             "role": Role(invitation.role).label,
             "link": link,
         },
-        None,
-        [invitation.email],
     )
 
 

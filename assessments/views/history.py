@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from assessments import editing, restore, workflow
 from assessments.constants import ChangeAction, Role
 from assessments.models import Change
+from assessments.models.risks import member_name
 from assessments.permissions import Access
 from assessments.textdiff import word_diff
 from assessments.views.common import assessment_view
@@ -86,6 +87,9 @@ def _show(change: Change, value) -> str:
     field = _model_field(change)
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.ForeignKey) and field.related_model is get_user_model():
+        person = get_user_model().objects.filter(pk=value).first()  # a measure's owner
+        return member_name(person) if person else _("(account removed)")
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
         moment = parse_datetime(value)
         return date_format(localtime(moment), "j F Y H:i") if moment else value
