@@ -376,3 +376,19 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     list_filter = ["status", "organisation"]
     search_fields = ["to", "subject"]
     readonly_fields = [f.name for f in models.OutgoingMail._meta.fields]
+
+
+@admin.register(models.ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made on the profile page (the secret is shown once there); an administrator
+    can see them and revoke one by setting its revocation time."""
+
+    list_display = ["user", "name", "prefix", "scope", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["scope"]
+    search_fields = ["user__username", "name", "prefix"]
+    readonly_fields = [
+        f.name for f in models.ApiToken._meta.fields if f.name not in {"revoked_at", "expires_at"}
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False

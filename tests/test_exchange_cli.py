@@ -106,7 +106,8 @@ def test_import_reports_every_problem_and_saves_nothing(tmp_path, exported):
     assert lines[0].endswith(" [$.risks[0].category]")
     assert lines[1] == (
         "Measure 1 of risk R4, status: 'done' is not one of the possible values; choose "
-        '"in_place" (in place) or "planned". [$.measures[0].status]'
+        '"in_place" (in place), "planned", "in_progress" (in progress) or "dropped". '
+        "[$.measures[0].status]"
     )
     assert len(lines) == 2
     assert "bad.json: 2 problems; nothing was imported." in str(exc)

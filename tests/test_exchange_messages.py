@@ -196,12 +196,13 @@ def test_choices_come_from_the_schema_and_the_labels_from_the_model(english, doc
     document["measures"][0]["status"] = "done"
     [(_path, message)] = refused(document).problems
     assert message == (
-        '\'done\' is not one of the possible values; choose "in_place" (in place) or "planned".'
+        "'done' is not one of the possible values; choose \"in_place\" (in place), "
+        '"planned", "in_progress" (in progress) or "dropped".'
     )
     with translation.override("nl"):
         assert str(message) == (
-            "'done' is geen van de mogelijke waarden; kies \"in_place\" (getroffen) of "
-            '"planned" (gepland).'
+            "'done' is geen van de mogelijke waarden; kies \"in_place\" (getroffen), "
+            '"planned" (gepland), "in_progress" (in uitvoering) of "dropped" (vervallen).'
         )
 
 

@@ -26,6 +26,7 @@ from assessments import instrument
 from assessments.models import (
     Assessment,
     Contribution,
+    Figure,
     Goal,
     Measure,
     ProportionalityItem,
@@ -90,14 +91,36 @@ _ITEM_FIELDS: dict[str, Callable[[], dict[Parts, FieldInfo]]] = {
     "risks": _risk_fields,
     "measures": lambda: {
         ("risk",): _of(Measure, "risk", gettext_lazy("risk")),  # its verbose name is untranslated
-        **_same_names(Measure, "title", "description", "status", "owner", "due_date"),
+        **_same_names(
+            Measure, "title", "description", "status", "status_reason", "owner", "due_date"
+        ),
     },
     "proportionality": lambda: _same_names(
         ProportionalityItem, "side", "text", "goal", "contribution", "risk"
     ),
     "sources": lambda: _same_names(Source, "key", "citation", "url", "accessed_on", "note"),
     "responses": lambda: _same_names(
-        ServiceResponse, "author", "received_on", "text", "reply", "reply_author", "replied_on"
+        ServiceResponse,
+        "author",
+        "received_on",
+        "text",
+        "reply",
+        "reply_author",
+        "replied_on",
+        "version_number",
+        "submitted_by_service",
+    ),
+    "figures": lambda: _same_names(
+        Figure,
+        "key",
+        "caption",
+        "alt_text",
+        "source",
+        "source_text",
+        "source_url",
+        "image",
+        "width",
+        "height",
     ),
 }
 _ASSESSMENT_FIELDS = (
@@ -135,6 +158,7 @@ _PARTS: dict[str, Label] = {
     "proportionality": gettext_lazy("Benefits and harms (5.3)"),
     "sources": gettext_lazy("Sources"),
     "responses": gettext_lazy("Responses of the service"),
+    "figures": gettext_lazy("Figures"),
 }
 _PART_RANK = {name: rank for rank, name in enumerate(_PARTS)}
 _QUESTION_RANK = {q.number: rank for rank, q in enumerate(instrument.QUESTIONS)}
@@ -278,6 +302,8 @@ def _item(part: str, index: int, numbering: Numbering) -> tuple[Label, tuple[int
         return _("Source [%(number)d]") % {"number": number}, (number,)
     if part == "proportionality":
         return _("Row %(number)d of the 5.3 table") % {"number": number}, (number,)
+    if part == "figures":
+        return _("Figure %(number)d") % {"number": number}, (number,)
     return _("Response %(number)d") % {"number": number}, (number,)
 
 

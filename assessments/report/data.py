@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from html import escape
 from threading import Lock
 
@@ -626,7 +627,7 @@ class _Builder:
             Row(_("Kind of assessment"), str(a.get_kind_display())),
             Row(_("Period"), self.period()),
             Row(_("Status"), str(a.get_status_display())),
-            Row(_("Version"), self.version_line()),
+            Row(_("Version"), self.version_line),
         ]
         return [row for row in rows if row.value]
 
@@ -657,7 +658,7 @@ class _Builder:
             }
         rows = [
             Row(_("Status"), capfirst(str(a.get_status_display()))),
-            Row(_("Version"), self.version_line()),
+            Row(_("Version"), self.version_line),
             Row(_("Date"), long_date(timezone.localtime(when).date())),
             Row(_("Signed off by"), signed),
         ]
@@ -678,6 +679,7 @@ class _Builder:
             return _("until %(date)s") % {"date": end}
         return ""
 
+    @cached_property
     def version_line(self) -> str:
         """The document version on the cover: the recorded version this report is made
         from, or for a draft the date and the last recorded version."""
