@@ -130,7 +130,7 @@ def test_new_user_walks_through_an_assessment(browser_page):
     page.goto(f"{base}/a/{assessment.slug}/chapter/5/")
     page.get_by_role("button", name="Vul in vanuit").click()
     assert "Pesten in de klassenchat (3.3)" in page.locator("#q-5-3").inner_text()
-    weighing = page.locator("#q-5-3 textarea")
+    weighing = page.locator("#q-5-3 textarea[id^=id_]")
     weighing.fill("De voordelen wegen op tegen het beperkte restrisico.")
     page.locator("#q-5-3").get_by_role("button", name="Opslaan").click()
     assert Answer.objects.get(assessment=assessment, question="5.3").text.startswith("De voordelen")

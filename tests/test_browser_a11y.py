@@ -212,6 +212,8 @@ def test_the_fill_in_journey_works_with_the_keyboard_alone(browser_page):
     _tab_to(page, "el.textContent.includes('Risico vastleggen') && el.textContent.includes('2.8')")
     _follow(page, "Enter")
     assert "2.8" in page.locator("main .alert-info").inner_text()
+    _tab_to(page, "el.name === 'category'")
+    page.keyboard.press("ArrowDown")  # from "(not chosen)" to the first category, 3.1
     _tab_to(page, "el.name === 'topic'")
     page.keyboard.type("Vergelijken met klasgenoten")
     _tab_to(page, "el.name === 'likelihood'")
@@ -226,4 +228,4 @@ def test_the_fill_in_journey_works_with_the_keyboard_alone(browser_page):
     page.get_by_text("Risico vastgelegd").wait_for()
     risk = Risk.objects.get(topic="Vergelijken met klasgenoten")
     assert (risk.likelihood, risk.impact) == ("high", "medium")
-    assert risk.description.startswith("Kwam naar boven bij 2.8")
+    assert (risk.category, risk.raised_in) == ("content", "2.8")

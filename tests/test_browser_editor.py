@@ -40,13 +40,16 @@ def test_saving_one_answer_keeps_the_text_typed_in_another(browser_page):
     _log_in(page, base, "eva")
     page.goto(f"{base}/a/{assessment.slug}/chapter/2/")
     # Unanswered questions show their editor at once (no toggle that closes it).
-    page.locator("#q-2-1 textarea").fill("De dienst helpt kinderen met huiswerk.")
-    page.locator("#q-2-2 textarea").fill("Ouders en scholen zijn betrokken.")
+    page.locator("#q-2-1 textarea[id^=id_]").fill("De dienst helpt kinderen met huiswerk.")
+    page.locator("#q-2-2 textarea[id^=id_]").fill("Ouders en scholen zijn betrokken.")
     page.locator("#q-2-1").get_by_role("button", name="Opslaan").click()
     page.get_by_text("Opgeslagen").first.wait_for()
     assert Answer.objects.get(assessment=assessment, question="2.1").text.startswith("De dienst")
     # 2.2 was not saved, but its text is back in its form, with a notice.
-    assert page.locator("#q-2-2 textarea").input_value() == "Ouders en scholen zijn betrokken."
+    assert (
+        page.locator("#q-2-2 textarea[id^=id_]").input_value()
+        == "Ouders en scholen zijn betrokken."
+    )
     assert "nog niet opgeslagen" in page.locator("#q-2-2 .draft-notice").inner_text()
     assert not Answer.objects.filter(assessment=assessment, question="2.2").exists()
     # Keyboard focus is back at the saved question.
@@ -64,7 +67,7 @@ def test_leaving_a_page_with_unsaved_text_asks_first(browser_page):
     _org, _eva, assessment = _team()
     _log_in(page, base, "eva")
     page.goto(f"{base}/a/{assessment.slug}/chapter/2/")
-    page.locator("#q-2-1 textarea").fill("Half af")
+    page.locator("#q-2-1 textarea[id^=id_]").fill("Half af")
     dialogs: list[str] = []
 
     def dismiss(dialog) -> None:
@@ -75,7 +78,7 @@ def test_leaving_a_page_with_unsaved_text_asks_first(browser_page):
     page.get_by_role("link", name="Overzicht").click()
     page.wait_for_timeout(300)
     assert dialogs == ["beforeunload"]
-    assert page.locator("#q-2-1 textarea").input_value() == "Half af"
+    assert page.locator("#q-2-1 textarea[id^=id_]").input_value() == "Half af"
 
 
 def test_a_save_against_a_deleted_risk_keeps_the_text_and_can_recreate_it(browser_page):

@@ -311,11 +311,15 @@ def test_the_inviter_is_told_when_still_a_member(invited):
     seen: list[events.Event] = []
     inviter = factories.member(invited.assessment.organisation, Role.EDITOR)
     ReplyInvitation.objects.filter(pk=invited.invitation.pk).update(created_by=inviter)
-    events.happened.connect(lambda sender, event, **kw: seen.append(event), weak=False)
+
+    def receiver(sender, event, **kwargs):
+        seen.append(event)
+
+    events.happened.connect(receiver)
     try:
         send(Client(), invited)
     finally:
-        events.happened.receivers.clear()
+        events.happened.disconnect(receiver)  # only ours: notifications stay connected
     assert {u.pk for u in seen[0].recipients} == {invited.owner.pk, inviter.pk}
 
 
