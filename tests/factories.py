@@ -61,3 +61,17 @@ def u(assessment: Assessment, name: str, *args) -> str:
     from django.urls import reverse
 
     return reverse(f"assessments:{name}", args=[assessment.slug, *args])
+
+
+def close(response) -> None:
+    """Close a streamed response (a file download) the way the test client closes the ones it
+    reads to the end: without ``close_old_connections``, which would close the database
+    connection of a test that runs inside a transaction (PostgreSQL)."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)

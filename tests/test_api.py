@@ -243,7 +243,7 @@ def test_finalise_pdf_publish_and_public_read(client, media, renders):
     pdf = api.get(f"{url}/versions/1/report.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
-    pdf.close()
+    factories.close(pdf)
     assert api.get(f"{url}/versions/1/report").json()["ready"] is True
     assert (
         api.post(f"{url}/transitions/publish", {}, content_type="application/json").status_code

@@ -226,7 +226,7 @@ def test_api_endpoints(world, who, endpoint):
     response = call(world, client, endpoint)
     status = response.status_code
     if hasattr(response, "streaming_content"):
-        response.close()
+        factories.close(response)
     if who in (ANONYMOUS, EXPIRED, REVOKED):
         assert status == 401
         assert response["Content-Type"] == "application/problem+json"

@@ -84,7 +84,7 @@ def test_the_public_pdf_downloads_as_an_attachment(client, renders):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert b"".join(response.streaming_content) == b"%PDF-1.7 fake"
-    response.close()
+    factories.close(response)
 
 
 def test_the_first_visitor_of_a_fresh_publication_gets_a_friendly_page(client, settings):

@@ -34,7 +34,8 @@ TEXT = "Wij zijn het **niet eens** met risico R1."
 
 
 @pytest.fixture(autouse=True)
-def fresh_throttle():
+def fresh_throttle(db):
+    # After ``db``: the cache is a database table, cleared while the test's database is open.
     cache.clear()  # the reply-link throttle counts per client address in the cache
     yield
     cache.clear()
@@ -179,7 +180,7 @@ def test_the_link_opens_the_version_its_pdf_and_the_form(invited, renders):
     assert "Tekst van versie één." in html and "Later veranderd." not in html
     pdf = client.get(invited.page("reply_pdf"))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    pdf.close()
+    factories.close(pdf)
     assert renders == [invited.assessment.slug]
 
 
@@ -296,7 +297,7 @@ def test_a_response_lands_in_the_appendix_verbatim_with_its_attachment(invited):
     own = client.get(invited.page("reply_attachment", attachment.key))
     assert own.status_code == 200 and own["Content-Type"] == "application/pdf"
     assert own["Content-Disposition"].startswith("attachment")
-    own.close()
+    factories.close(own)
     assert Client().get(invited.page("reply_attachment", attachment.key)).status_code == 404
     assert Client().get(response["Location"]).status_code == 404
     # Members download it as a file.
@@ -304,7 +305,7 @@ def test_a_response_lands_in_the_appendix_verbatim_with_its_attachment(invited):
     download = member.get(factories.u(invited.assessment, "response_attachment", attachment.key))
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
-    download.close()
+    factories.close(download)
 
 
 def test_the_inviter_is_told_when_still_a_member(invited):

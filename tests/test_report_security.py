@@ -71,7 +71,7 @@ def test_fetcher_serves_the_report_stylesheet():
     assert resolve("kia-static:report/report.css").endswith("static/report/report.css")
     response = make_fetcher().fetch("kia-static:report/report.css")
     assert b"@page" in response.read() and response.content_type == "text/css"
-    response.close()
+    factories.close(response)
 
 
 def evil(base: str) -> str:

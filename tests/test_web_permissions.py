@@ -147,7 +147,7 @@ def form_page(world: World, response) -> None:
 def download(content_type: str):
     def check(world: World, response) -> None:
         assert response.status_code == 200 and response["Content-Type"].startswith(content_type)
-        response.close()  # a file download holds its file open until closed
+        factories.close(response)  # a file download holds its file open until closed
 
     return check
 
