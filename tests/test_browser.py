@@ -146,6 +146,7 @@ def test_new_user_walks_through_an_assessment(browser_page):
     page.goto(f"{base}/a/{assessment.slug}/")
     page.get_by_role("link", name="Mark as final").click()
     page.get_by_text("Editing is locked until an owner reopens it").wait_for()  # asks first
+    page.get_by_label("sign off this assessment with the attestation above").check()
     page.get_by_role("button", name="Mark as final").click()
     page.get_by_text("The assessment is final and recorded as a version").wait_for()
     assessment.refresh_from_db()
