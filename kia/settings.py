@@ -171,6 +171,8 @@ KIA_MAX_TEXT_CHARS = env_int("KIA_MAX_TEXT_CHARS", default=20_000)
 KIA_IMPORT_MAX_ROWS = env_int("KIA_IMPORT_MAX_ROWS", default=2_000)
 # Requests per minute that one API token (or one logged-in user) may make (assessments/api).
 KIA_API_REQUESTS_PER_MINUTE = env_int("KIA_API_REQUESTS_PER_MINUTE", default=300)
+# Requests per minute to the public API (no log-in) from one client address.
+KIA_API_PUBLIC_REQUESTS_PER_MINUTE = env_int("KIA_API_PUBLIC_REQUESTS_PER_MINUTE", default=120)
 # Upper bound for any other request body (forms); anonymous requests always get this one.
 # The service's response to an invitation (no account): at most this many PDF attachments
 # of at most this size each; the reply page accepts a body of their sum (plus the form).
