@@ -378,6 +378,18 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in models.OutgoingMail._meta.fields]
 
 
+@admin.register(models.ScheduledRun)
+class ScheduledRunAdmin(admin.ModelAdmin):
+    """The scheduler's record of each periodic job (read-only: the workers write it)."""
+
+    list_display = ["job", "period", "status", "attempts", "started_at", "succeeded_at", "worker"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in models.ScheduledRun._meta.fields]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(models.ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are made on the profile page (the secret is shown once there); an administrator

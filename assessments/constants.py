@@ -107,6 +107,14 @@ class MailStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+class RunStatus(models.TextChoices):
+    """How the last run of a scheduled job ended (``assessments.scheduler``)."""
+
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
 class VersionReason(models.TextChoices):
     MANUAL = "manual", _("recorded by hand")
     FINALISED = "finalised", _("finalised")

@@ -1,11 +1,11 @@
 """Follow-up of measures and re-assessments: the action plan's rows and due-date reminders.
 
-``check_due_dates`` (``manage.py check_due_dates``, daily) tells the measure's owner (when
-a member of the organisation) and the assessment's owners about planned or in-progress
-measures due within ``DUE_SOON`` days or overdue, and about final or published assessments
-whose re-assessment date has come. Each reminder is sent once per measure (or assessment),
-state and date (``Reminder``), so running it twice tells no one twice; a new due date is a
-new reminder.
+``check_due_dates`` (hourly by the worker's scheduler, or ``manage.py check_due_dates``)
+tells the measure's owner (when a member of the organisation) and the assessment's owners
+about planned or in-progress measures due within ``DUE_SOON`` days or overdue, and about
+final or published assessments whose re-assessment date has come. Each reminder is sent
+once per measure (or assessment), state and date (``Reminder``), so running it twice tells
+no one twice; a new due date is a new reminder.
 """
 
 from __future__ import annotations

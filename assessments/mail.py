@@ -4,9 +4,10 @@ the transaction commits, retried with a growing pause when the mail server fails
 Every e-mail the app sends (notifications, digests, invitations to reply, reminders) goes
 through ``queue``. A user's action never waits for, or fails because of, the mail server:
 a failed send is recorded on its ``OutgoingMail`` row (``attempts``, ``last_error``,
-``next_attempt_at``) and tried again by the worker's sweep (``retry_due``, every few
-seconds) or ``manage.py send_mail_outbox``. After ``MAX_ATTEMPTS`` the row is ``failed``:
-owners see it on their organisation's e-mail page and can try it again.
+``next_attempt_at``) and tried again by the worker's scheduler (``retry_due``, every
+minute; ``assessments.scheduler``) or ``manage.py send_mail_outbox``. After
+``MAX_ATTEMPTS`` the row is ``failed``: owners see it on their organisation's e-mail page
+and can try it again.
 
 Sending claims a row first with a conditional UPDATE (a short lease on
 ``next_attempt_at``), so the task and a sweep running at once never send it twice, and no

@@ -6,7 +6,9 @@ batches inside a loop that:
 
 * writes a heartbeat to the shared cache (``/ready/`` reports a silent worker as down);
 * queues again the renders whose worker died (``report.recovery.requeue_stale``);
-* sends the outbox's e-mail that is due again after a failed attempt (``mail.retry_due``);
+* runs the periodic jobs that are due, each once per period over all workers: outbox
+  retries, reply reminders, due dates, the daily digest (``assessments.scheduler``; off with
+  ``KIA_SCHEDULER=off``, when cron runs the management commands instead);
 * on a database or cache error, logs one line, drops its connections and tries again
   with a growing pause (up to ``max_backoff`` seconds), instead of exiting.
 """
@@ -17,6 +19,7 @@ import contextlib
 import logging
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import close_old_connections, connections
 from django.utils.crypto import get_random_string
@@ -61,7 +64,7 @@ class SupervisedWorker:
 
     def step(self) -> float:
         """One round: heartbeat, sweep, run the queue. Returns the pause before the next."""
-        from assessments import mail
+        from assessments import scheduler
         from assessments.report.recovery import requeue_stale
 
         try:
@@ -69,7 +72,8 @@ class SupervisedWorker:
             beat()
             if time.monotonic() >= self.next_sweep:
                 requeue_stale()
-                mail.retry_due()
+                if settings.KIA_SCHEDULER == "on":
+                    scheduler.run_due()
                 self.next_sweep = time.monotonic() + SWEEP_SECONDS
             self.worker.run()
         except Exception as error:  # database or cache down: wait and reconnect

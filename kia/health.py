@@ -2,7 +2,9 @@
 
 ``/ready/`` checks the database, the cache, the file storage (writes and deletes a small
 file) and the background worker's heartbeat, and answers JSON naming each part; 503 when
-any part is down, so a load balancer stops sending requests to this process.
+any part is down, so a load balancer stops sending requests to this process. It also says
+when each scheduled job last ran (``assessments.scheduler``); a failed job is reported there
+but does not make the process "down" (the web process can serve all the same).
 """
 
 from __future__ import annotations
@@ -71,11 +73,20 @@ def check_worker() -> str:
     return "ok"
 
 
-CHECKS: dict[str, Callable[[], str]] = {
+def check_scheduler() -> dict:
+    from assessments.scheduler import last_runs
+
+    if settings.KIA_SCHEDULER != "on" or settings.TASK_BACKEND != "database":
+        return {"status": "off"}  # cron runs the jobs (or no worker runs at all)
+    return {"status": "ok", "jobs": last_runs()}
+
+
+CHECKS: dict[str, Callable[[], str | dict]] = {
     "database": check_database,
     "cache": check_cache,
     "storage": check_storage,
     "worker": check_worker,
+    "scheduler": check_scheduler,
 }
 
 
@@ -86,7 +97,8 @@ def ready(request: HttpRequest) -> JsonResponse:
     for name, check in CHECKS.items():
         started = time.monotonic()
         try:
-            parts[name] = {"status": check()}
+            result = check()
+            parts[name] = result if isinstance(result, dict) else {"status": result}
         except Exception as error:  # any failure of a part means "not ready"
             logger.warning("Readiness check %s failed: %s", name, error)
             parts[name] = {"status": "down", "error": type(error).__name__}

@@ -54,6 +54,16 @@ class RequestSizeLimitMiddleware:
     @staticmethod
     def refuse(request: HttpRequest, length: int, limit: int, upload: bool) -> HttpResponse:
         # Runs before LocaleMiddleware: pick the language from the request ourselves.
+        if request.path.startswith("/api/"):  # the API's clients read problem+json
+            from assessments.api.errors import problem_response
+            from assessments.api.main import language_of
+
+            with translation.override(language_of(request)):
+                message = _(
+                    "The request is too large (%(size)s); the largest accepted is %(limit)s."
+                )
+                detail = message % {"size": filesizeformat(length), "limit": filesizeformat(limit)}
+                return problem_response(request, 413, detail, headers={"Connection": "close"})
         with translation.override(translation.get_language_from_request(request)):
             message = (
                 _("The file is too large; the largest accepted is %(limit)s.")

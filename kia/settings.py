@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from bootstrap_wrapper import get_bootstrap_dir
@@ -170,6 +171,8 @@ KIA_MAX_TEXT_CHARS = env_int("KIA_MAX_TEXT_CHARS", default=20_000)
 KIA_IMPORT_MAX_ROWS = env_int("KIA_IMPORT_MAX_ROWS", default=2_000)
 # Requests per minute that one API token (or one logged-in user) may make (assessments/api).
 KIA_API_REQUESTS_PER_MINUTE = env_int("KIA_API_REQUESTS_PER_MINUTE", default=300)
+# Requests per minute to the public API (no log-in) from one client address.
+KIA_API_PUBLIC_REQUESTS_PER_MINUTE = env_int("KIA_API_PUBLIC_REQUESTS_PER_MINUTE", default=120)
 # Upper bound for any other request body (forms); anonymous requests always get this one.
 # The service's response to an invitation (no account): at most this many PDF attachments
 # of at most this size each; the reply page accepts a body of their sum (plus the form).
@@ -255,6 +258,16 @@ KIA_RENDER_MEMORY_MB = env_int("KIA_RENDER_MEMORY_MB", default=1536)
 
 # /ready/ reports the worker down when its last heartbeat is older than this.
 KIA_WORKER_STALE_SECONDS = env_int("KIA_WORKER_STALE_SECONDS", default=60)
+
+# The worker runs the periodic jobs itself (assessments/scheduler.py); "off" for cron instead.
+KIA_SCHEDULER = env_str("KIA_SCHEDULER", "on").lower()
+if KIA_SCHEDULER not in ("on", "off"):
+    raise ImproperlyConfigured(f"KIA_SCHEDULER={KIA_SCHEDULER!r} is not one of on, off.")
+# Local time (TIME_ZONE) from which the daily digest of notifications is sent.
+try:
+    KIA_DIGEST_TIME = datetime.time.fromisoformat(env_str("KIA_DIGEST_TIME", "07:00"))
+except ValueError:
+    raise ImproperlyConfigured("KIA_DIGEST_TIME must be a time of day such as 07:00.") from None
 
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
 if LOG_FORMAT not in ("text", "json"):

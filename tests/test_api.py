@@ -320,3 +320,77 @@ def test_transitions_follow_the_lifecycle_and_roles(team):
     )
     assert change.new["reason"] == "Graag 3.2 aanvullen." and change.via == Channel.API
     assert as_owner.post(f"{url}/fly", {}, content_type="application/json").status_code == 404
+
+
+# --- every error is a problem (ops-2: wrong methods, the docs, bodies too large) ------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("delete", "/public/assessments", {"GET"}),
+        ("put", "/assessments", {"GET", "POST"}),
+        ("post", "/openapi.json", {"GET", "HEAD"}),
+        ("patch", "/docs", {"GET", "HEAD"}),
+    ],
+)
+def test_a_wrong_method_is_a_problem_in_the_chosen_language(method, path, allowed):
+    client = Client()
+    english = getattr(client, method)(f"{API}{path}", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 405
+    assert english["Content-Type"] == "application/problem+json"
+    assert {m.strip() for m in english["Allow"].split(",")} == allowed
+    body = english.json()
+    assert body["status"] == 405 and body["instance"] == f"{API}{path}"
+    assert body["title"] == "This method is not allowed here."
+    assert body["detail"].startswith("This path accepts: ")
+    assert english["API-Version"] == "1.0.0" and english["Content-Language"] == "en"
+    dutch = getattr(client, method)(f"{API}{path}")
+    assert dutch.status_code == 405 and dutch["Content-Type"] == "application/problem+json"
+    assert dutch.json()["title"] == "Deze methode is hier niet toegestaan."
+    assert dutch["Content-Language"] == "nl"
+
+
+def test_bad_path_and_query_parameters_and_the_api_root_are_problems():
+    client = Client()
+    for url in [
+        f"{API}/public/assessments?page=many",
+        f"{API}/public/assessments/org/slug/versions/first",
+    ]:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400, url
+        assert response["Content-Type"] == "application/problem+json"
+        (param,) = response.json()["invalid-params"]
+        assert param["reason"] == "Enter a whole number."
+    root = client.get(f"{API}/", HTTP_ACCEPT_LANGUAGE="nl")
+    assert root.status_code == 404 and root["Content-Type"] == "application/problem+json"
+    assert root.json()["detail"] == "Hier is niets, of niet voor u."
+
+
+def test_a_body_too_large_is_a_problem(team, settings):
+    _assessment, editor, _owner = team
+    settings.KIA_MAX_REQUEST_BYTES = 100
+    response = bearer(editor).post(
+        f"{API}/assessments",
+        json.dumps({"padding": "x" * 500}),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert "the largest accepted is 100" in response.json()["detail"]
+
+
+def test_the_public_api_is_throttled_per_client_address(settings):
+    settings.KIA_API_PUBLIC_REQUESTS_PER_MINUTE = 2
+    url = f"{API}/public/assessments"
+    here, elsewhere = Client(REMOTE_ADDR="192.0.2.1"), Client(REMOTE_ADDR="192.0.2.2")
+    assert [here.get(url).status_code for _ in range(2)] == [200, 200]
+    third = here.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert third.status_code == 429 and third["Content-Type"] == "application/problem+json"
+    assert 1 <= int(third["Retry-After"]) <= 60
+    assert third.json()["detail"] == (
+        f"Too many requests; try again in {third['Retry-After']} seconds."
+    )
+    assert here.get(f"{url}/org/slug").status_code == 429  # every public path counts
+    assert elsewhere.get(url).status_code == 200  # another address has its own count

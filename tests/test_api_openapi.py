@@ -129,3 +129,51 @@ def test_real_answers_match_the_document(document, media, monkeypatch):
     one = f"{public}/{org.slug}/{assessment.slug}"
     check(document, public + "/{organisation}/{slug}", anyone.get(one))
     check(document, public + "/{organisation}/{slug}/versions", anyone.get(one + "/versions"))
+
+
+def _enum(document: dict, schema: str, field: str) -> list[str] | None:
+    node = document["components"]["schemas"][schema]["properties"][field]
+    for branch in node.get("anyOf", [node]):
+        if "enum" in branch:
+            return branch["enum"]
+    return None
+
+
+def test_fixed_choices_are_enums_taken_from_the_models(document):
+    from assessments import instrument
+    from assessments.constants import AssessmentKind, MeasureStatus, Status
+    from assessments.scoring import Score
+
+    scores = [*Score.values, ""]  # "" : not scored yet
+    for schema in ("RiskOut", "RiskIn", "RegisterRiskOut"):
+        for field in ("likelihood", "impact", "residual_likelihood", "residual_impact"):
+            assert _enum(document, schema, field) == scores, (schema, field)
+    categories = [code for code, _label in instrument.category_choices()]
+    assert _enum(document, "RiskOut", "category") == categories
+    assert _enum(document, "RegisterRiskOut", "category") == categories
+    for schema in ("MeasureOut", "MeasureIn", "RegisterMeasureOut"):
+        assert _enum(document, schema, "status") == MeasureStatus.values
+    for schema in ("AssessmentOut", "VersionOut", "TransitionOut"):
+        assert _enum(document, schema, "status") == Status.values
+    assert _enum(document, "AssessmentOut", "kind") == AssessmentKind.values
+    assert _enum(document, "AnswerOut", "question") == [
+        code for code, _label in instrument.answer_choices()
+    ]
+    assert _enum(document, "ContributionOut", "question") == [
+        code for code, _label in instrument.contribution_choices()
+    ]
+    assert _enum(document, "GoalIn", "kind") == ["main", "sub"]
+    assert _enum(document, "RiskOut", "topic") is None  # free text stays free
+    (status,) = [
+        p
+        for p in document["paths"]["/api/v1/assessments"]["get"]["parameters"]
+        if p["name"] == "status"
+    ]
+    assert status["schema"]["anyOf"][0]["enum"] == Status.values
+
+
+def test_a_value_outside_an_enum_does_not_match_the_document(document):
+    schema = {"$ref": "#/components/schemas/ScoreOut", "components": document["components"]}
+    score = {"state": "scored", "value": 9, "level": "high", "label": "Hoog"}
+    assert not list(Draft202012Validator(schema).iter_errors(score))
+    assert list(Draft202012Validator(schema).iter_errors({**score, "state": "guessed"}))

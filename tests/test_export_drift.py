@@ -82,6 +82,9 @@ EXCLUDED: dict[str, dict[str, str] | str] = {
     "Profile": ALL,
     "Reminder": ALL,
     "OutgoingMail": ALL,
+    # The scheduler's record of periodic jobs (outbox, reminders, digests) is the
+    # deployment's bookkeeping, about no assessment.
+    "ScheduledRun": ALL,
     "ProportionalityItem": {"order": "position in 'proportionality' within the side"},
     # The image's bytes are not in the JSON (FORMAT.md); its storage name is ("image").
     "Figure": {"order": "position in 'figures'"},

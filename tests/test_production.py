@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 from django.core import mail
@@ -197,7 +198,44 @@ def test_ready_reports_each_part(client, settings, tmp_path):
         "cache": "ok",
         "storage": "ok",
         "worker": "not checked",  # the "immediate" task backend of the tests has no worker
+        "scheduler": "off",  # no worker, so nothing runs the scheduled jobs either
     }
+
+
+@pytest.mark.django_db
+def test_ready_says_when_each_scheduled_job_last_ran(client, settings, tmp_path):
+    import datetime
+
+    from assessments import scheduler
+    from assessments.worker import beat
+
+    settings.TASK_BACKEND = "database"
+    settings.MEDIA_ROOT = tmp_path
+    beat()
+    jobs = client.get("/ready/").json()["parts"]["scheduler"]["jobs"]
+    assert jobs["digests"] == {
+        "every": "day",
+        "status": "never run",
+        "last_run": None,
+        "last_success": None,
+    }
+    now = datetime.datetime(2026, 11, 30, 8, 0, tzinfo=datetime.UTC)
+
+    def task(path):
+        if path.endswith("send_digests"):
+            raise RuntimeError("mail server on fire")
+        return lambda: 0
+
+    scheduler.run_due(now, resolve=task)
+    response = client.get("/ready/")
+    assert response.status_code == 200  # a failed job does not take the web process down
+    jobs = response.json()["parts"]["scheduler"]["jobs"]
+    assert jobs["due-dates"]["status"] == "done"
+    assert jobs["due-dates"]["last_run"] == now.isoformat()
+    assert jobs["digests"]["status"] == "failed" and jobs["digests"]["last_success"] is None
+    assert "on fire" not in response.content.decode()  # no error texts in the answer
+    settings.KIA_SCHEDULER = "off"
+    assert client.get("/ready/").json()["parts"]["scheduler"] == {"status": "off", "ms": ANY}
 
 
 @pytest.mark.django_db

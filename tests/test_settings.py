@@ -60,6 +60,15 @@ def test_bad_debug_value_names_the_variable():
     assert "DEBUG='perhaps' is not a boolean" in result.stderr
 
 
+def test_bad_scheduler_settings_name_the_variable():
+    result = start_django(DEBUG="true", KIA_SCHEDULER="sometimes")
+    assert result.returncode != 0 and "KIA_SCHEDULER='sometimes' is not one of on, off" in (
+        result.stderr
+    )
+    result = start_django(DEBUG="true", KIA_DIGEST_TIME="seven")
+    assert result.returncode != 0 and "KIA_DIGEST_TIME must be a time of day" in result.stderr
+
+
 def test_database_url_selects_postgresql():
     result = start_django(DEBUG="true", DATABASE_URL="postgres://postgres@127.0.0.1:5432/kia")
     assert result.returncode == 0, result.stderr

@@ -4,11 +4,14 @@ browser's session (with the CSRF token for unsafe methods, as the pages).
 ``request.auth`` becomes a ``Caller``. A token acts with its user's roles (so it never sees
 an organisation its user is not a member of); a read token may not write. Every
 authenticated request counts against its token's (or user's) limit per minute
-(``throttle.api_wait``); over it the answer is 429 with ``Retry-After``.
+(``throttle.api_wait``); over it the answer is 429 with ``Retry-After``. The public part
+needs no log-in: its requests count against their client address's limit (``PerAddress``),
+the same address ``throttle`` uses for log-ins (``CLIENT_IP_HEADER`` behind a proxy).
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +20,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
+from ninja.throttling import BaseThrottle
 from ninja.utils import check_csrf
 
 from assessments import throttle, tokens
@@ -49,6 +53,24 @@ def _throttled(caller: Caller) -> Caller:
             headers={"Retry-After": str(wait)},
         )
     return caller
+
+
+class PerAddress(BaseThrottle):
+    """ninja's throttle hook for the public part: ``KIA_API_PUBLIC_REQUESTS_PER_MINUTE``
+    requests a minute from one client address (its 429 is made in ``errors``)."""
+
+    def __init__(self) -> None:
+        self.local = threading.local()  # one instance serves every thread
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.local.wait = throttle.api_wait(
+            f"address:{throttle.client_address(request)}",
+            settings.KIA_API_PUBLIC_REQUESTS_PER_MINUTE,
+        )
+        return not self.local.wait
+
+    def wait(self) -> float | None:
+        return getattr(self.local, "wait", None)
 
 
 class TokenAuth(HttpBearer):

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from assessments.editing import EditConflict
@@ -187,6 +187,16 @@ def install(api) -> None:
                 }
                 for found in describe(exc)
             ],
+        )
+
+    @api.exception_handler(Throttled)
+    def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        wait = max(1, int(exc.wait or 60))
+        return problem_response(
+            request,
+            429,
+            _("Too many requests; try again in %(seconds)d seconds.") % {"seconds": wait},
+            headers={"Retry-After": str(wait)},
         )
 
     @api.exception_handler(HttpError)

@@ -4,6 +4,10 @@ django-ninja builds the OpenAPI 3.1 document from the typed views and schemas an
 interactive docs (Swagger UI) from its own static files (``ninja`` is an installed app), so
 nothing is loaded from a CDN. Every answer carries ``API-Version``; messages follow
 ``Accept-Language`` (Dutch unless English is asked for first).
+
+Every error answer under ``/api/`` is problem+json: the operations' own (``errors``), and,
+through ``problems_only`` around every URL of the API, the answers ninja and Django make
+without us (405 for a method a path does not have, with ``Allow``; 404 of the API's root).
 """
 
 from __future__ import annotations
@@ -13,15 +17,17 @@ from functools import wraps
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Swagger
 
 from assessments.api import errors
-from assessments.api.auth import AUTH
+from assessments.api.auth import AUTH, PerAddress
 from assessments.api.openapi import PROBLEM, exchange_schema
 from assessments.api.routers import (
     assessments,
@@ -62,12 +68,55 @@ def per_request(run):
     return wrapper
 
 
+# Headers of an error answer that say something to the client and are kept in its problem.
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "ETag")
+
+
+def problems_only(view):
+    """Around a URL of the API: an error answer that is not problem+json yet (ninja's 405
+    for a wrong method, a 404 raised outside an operation) becomes one, in the caller's
+    language."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            response = HttpResponse(status=404)
+        if response.status_code < 400 or response.get("Content-Type", "").startswith(
+            errors.CONTENT_TYPE
+        ):
+            return response
+        status = response.status_code
+        kept = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+
+        def answer(req: HttpRequest) -> HttpResponse:
+            detail = ""
+            if status == 405:
+                detail = _("This path accepts: %(methods)s.") % {"methods": kept.get("Allow", "")}
+            elif status == 404:
+                detail = _("There is nothing here, or not for you.")
+            return errors.problem_response(req, status, detail, headers=kept)
+
+        return per_request(answer)(request)
+
+    return wrapper
+
+
 # Writes of rows name the version they change (``locking``); for a first answer (PUT) it is
 # left out.
 IF_MATCH = {"patch": True, "delete": True, "put": False}
 
 
 class KiaAPI(NinjaAPI):
+    @property
+    def urls(self) -> tuple[list[Any], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = problems_only(pattern.callback)
+        return patterns, app_name, namespace
+
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         with translation.override("en"):  # one document, whatever the visitor's language
             built = super().get_openapi_schema(*args, **kwargs)
@@ -133,6 +182,7 @@ api = KiaAPI(
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    docs_decorator=require_safe,  # GET and HEAD; anything else is 405 (problem+json)
 )
 api.add_decorator(per_request, mode="view")
 errors.install(api)
@@ -140,7 +190,7 @@ api.add_router("/organisations", organisations.router)
 api.add_router("/assessments", assessments.router)
 api.add_router("/assessments", rows.router)
 api.add_router("/assessments", versions.router)
-api.add_router("/public", public.router, auth=None)
+api.add_router("/public", public.router, auth=None, throttle=[PerAddress()])
 
 urls = api.urls
 

@@ -2,18 +2,35 @@
 
 The editable fields of each row are the fields of its web form (``assessments.forms``): one
 list, so the API and the pages accept the same things and validate them the same way.
+
+Fields with fixed choices are ``enum``s in the OpenAPI document, taken from the one place
+that defines the choices: the model field's ``choices`` (``with_choices``, for the row
+schemas made from models) or the ``TextChoices`` of ``constants`` (``one_of``). The enum is
+documentation only: the values are checked where they always were (the web form's fields,
+the workflow), so the API's error messages stay those of the pages.
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils import translation
 from ninja import ModelSchema, Schema
 from pydantic import ConfigDict, Field
 
 from assessments import forms, scoring
+from assessments.constants import (
+    AssessmentKind,
+    Language,
+    MeasureStatus,
+    Role,
+    Status,
+    VersionReason,
+)
 from assessments.models import (
     Answer,
     Change,
@@ -21,9 +38,44 @@ from assessments.models import (
     Goal,
     Measure,
     ProportionalityItem,
+    ReportStatus,
     Risk,
     Source,
 )
+
+# --- Fixed choices as enums -------------------------------------------------------------------
+
+
+def one_of(values: Iterable[Any], *, blank: bool = False) -> Callable[[dict[str, Any]], None]:
+    """``json_schema_extra`` that makes the field's string (also when it may be null) one of
+    ``values`` (choices' values, or a ``TextChoices`` class); ``blank`` allows "" too."""
+
+    def extra(schema: dict[str, Any]) -> None:
+        allowed = [str(v) for v in values] + ([""] if blank else [])
+        for branch in schema.get("anyOf", [schema]):
+            if branch.get("type") == "string":
+                branch["enum"] = allowed
+
+    return extra
+
+
+def Choice(values: Iterable[Any], *, blank: bool = False, **kwargs: Any) -> Any:
+    """A string field whose value is one of ``values`` in the OpenAPI document."""
+    return Field(json_schema_extra=one_of(values, blank=blank), **kwargs)
+
+
+def with_choices(schema: type[Schema], model: type[models.Model]) -> None:
+    """Every field of ``schema`` that is a field of ``model`` with ``choices``: an enum."""
+    for name, info in schema.model_fields.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, models.Field) and field.choices:
+            codes = [code for code, _label in field.flatchoices]
+            info.json_schema_extra = one_of(codes, blank=field.blank)
+    schema.model_rebuild(force=True)
+
 
 # --- Errors and pages ---------------------------------------------------------------------------
 
@@ -70,18 +122,18 @@ class PageMeta(Schema):
 class OrganisationOut(Schema):
     slug: str
     name: str
-    role: str
+    role: Annotated[str, Choice(Role)]
 
 
 class AssessmentOut(Schema):
     organisation: str
     slug: str
     title: str
-    kind: str
-    status: str
+    kind: Annotated[str, Choice(AssessmentKind)]
+    status: Annotated[str, Choice(Status)]
     service_name: str
     service_provider: str
-    language: str
+    language: Annotated[str, Choice(Language)]
     created_at: datetime.datetime
     updated_at: datetime.datetime
     links: dict[str, Link] = Field(alias="_links")
@@ -113,7 +165,7 @@ class TransitionIn(Schema):
 
 class TransitionOut(Schema):
     transition: str
-    status: str
+    status: Annotated[str, Choice(Status)]
     message: str
     version: int | None = None
 
@@ -125,8 +177,8 @@ class VersionOut(Schema):
     number: int
     name: str
     description: str
-    reason: str
-    status: str
+    reason: Annotated[str, Choice(VersionReason)]
+    status: Annotated[str, Choice(Status)]
     content_hash: str
     created_at: datetime.datetime
     created_by_name: str
@@ -166,7 +218,7 @@ class ComparisonOut(Schema):
 
 
 class ReportOut(Schema):
-    status: str
+    status: Annotated[str, Choice([*ReportStatus, "none"])]
     ready: bool
     pages: int | None = None
     size: int | None = None
@@ -174,16 +226,20 @@ class ReportOut(Schema):
 
 
 class ScoreOut(Schema):
-    state: str
+    state: Annotated[str, Choice(scoring.ScoreState)]
     value: int | None = None
     level: str | None = None
     label: str
 
 
+def _category_codes() -> list[str]:
+    return [code for code, _label in Risk._meta.get_field("category").flatchoices]
+
+
 class RegisterMeasureOut(Schema):
     id: int
     title: str
-    status: str
+    status: Annotated[str, Choice(MeasureStatus)]
     owner: str
     due_date: datetime.date | None = None
 
@@ -191,14 +247,14 @@ class RegisterMeasureOut(Schema):
 class RegisterRiskOut(Schema):
     id: int
     label: str
-    category: str
+    category: Annotated[str, Choice(_category_codes())]
     category_number: str
     topic: str
-    likelihood: str
-    impact: str
+    likelihood: Annotated[str, Choice(scoring.Score, blank=True)]
+    impact: Annotated[str, Choice(scoring.Score, blank=True)]
     gross: ScoreOut
-    residual_likelihood: str
-    residual_impact: str
+    residual_likelihood: Annotated[str, Choice(scoring.Score, blank=True)]
+    residual_impact: Annotated[str, Choice(scoring.Score, blank=True)]
     residual: ScoreOut
     residual_description: str
     measures: list[RegisterMeasureOut]
@@ -345,6 +401,27 @@ with translation.override("en"):
             model = ProportionalityItem
             fields = ITEM_FIELDS
             fields_optional = "__all__"
+
+
+for _schema, _model in [
+    (ChangeOut, Change),
+    (AnswerOut, Answer),
+    (AnswerIn, Answer),
+    (ContributionOut, Contribution),
+    (ContributionIn, Contribution),
+    (GoalOut, Goal),
+    (GoalIn, Goal),
+    (RiskOut, Risk),
+    (RiskIn, Risk),
+    (MeasureOut, Measure),
+    (MeasureIn, Measure),
+    (SourceOut, Source),
+    (SourceIn, Source),
+    (ItemOut, ProportionalityItem),
+    (ItemIn, ProportionalityItem),
+]:
+    with_choices(_schema, _model)
+ChangePage.model_rebuild(force=True)
 
 
 def score_of(score: scoring.RiskScore) -> dict[str, Any]:

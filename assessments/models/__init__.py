@@ -14,6 +14,7 @@ from assessments.models.replies import ReplyInvitation, ReplyStatus, ResponseAtt
 from assessments.models.report import ReportFile, ReportStatus
 from assessments.models.review import Comment, ReviewRound, SignOff, Verdict
 from assessments.models.risks import Measure, Risk
+from assessments.models.schedule import ScheduledRun
 from assessments.models.sources import ServiceResponse, Source
 from assessments.models.tokens import ApiToken, TokenScope
 from assessments.models.versions import Version
@@ -45,6 +46,7 @@ __all__ = [
     "ResponseAttachment",
     "ReviewRound",
     "Risk",
+    "ScheduledRun",
     "ServiceResponse",
     "SignOff",
     "Source",

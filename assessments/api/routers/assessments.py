@@ -4,6 +4,7 @@ history and lifecycle transitions."""
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from assessments import workflow
+from assessments import constants, workflow
 from assessments.api.auth import access, caller, writer
 from assessments.api.errors import Problem
 from assessments.api.openapi import DOCUMENT
@@ -20,6 +21,7 @@ from assessments.api.routers.links import assessment_summary
 from assessments.api.schemas import (
     AssessmentPage,
     ChangePage,
+    Choice,
     ImportedOut,
     RegisterRiskOut,
     TransitionIn,
@@ -38,8 +40,8 @@ router = Router(tags=["assessments"])
 
 class AssessmentFilter(Schema):
     organisation: str | None = Field(default=None, description="Organisation (short name).")
-    status: str | None = None
-    kind: str | None = None
+    status: Annotated[str | None, Choice(constants.Status)] = None
+    kind: Annotated[str | None, Choice(constants.AssessmentKind)] = None
     service: str | None = Field(default=None, description="Part of the service's name.")
     updated_since: datetime.datetime | None = Field(default=None, alias="updatedSince")
     page: int = 1

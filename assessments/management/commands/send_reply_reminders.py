@@ -1,7 +1,8 @@
 """Remind the services whose invitation to respond closes within three days (once each).
 
-Run it from cron, e.g. every hour: ``python manage.py send_reply_reminders``. It is
-idempotent: an invitation is reminded once (``reminded_at``), also when two runs overlap.
+The worker runs it every hour (``assessments.scheduler``); with ``KIA_SCHEDULER=off`` run
+it from cron, e.g. every hour. It is idempotent: an invitation is reminded once
+(``reminded_at``), also when two runs overlap.
 """
 
 from __future__ import annotations
