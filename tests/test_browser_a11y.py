@@ -1,7 +1,8 @@
 # ruff: noqa: F811  (the browser_page fixture is imported from test_browser)
-"""Accessibility as a test (issue 12): axe-core on every page, for a member and for an
-anonymous visitor: no critical and no serious violations. And the fill-in journey with the
-keyboard alone.
+"""Accessibility as a test (issue 12): axe-core on every page (tests/a11y_pages.py lists
+them, with the person who looks), for members and for anonymous visitors: no critical and
+no serious violations, and no heading that skips a level. A subset again in English on a
+390-pixel phone. And the fill-in journey with the keyboard alone.
 
 axe-core comes from npm (``make axe``, run by ``make test``) into the git-ignored
 node_modules; nothing is fetched while the test runs.
@@ -11,16 +12,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from django.urls import reverse
-from django.utils import timezone
+from django.urls import resolve, reverse
 
-from assessments import editing, events, versions
-from assessments.constants import GoalKind, Role, Status, VersionReason
-from assessments.models import Answer, Assessment, Goal, Measure, OutgoingMail, Risk, Source
-from tests import factories
-from tests.test_browser import PASSWORD, browser_page  # noqa: F401
+from assessments.models import Answer, Risk
+from tests import a11y_pages
+from tests.a11y_pages import PASSWORD
+from tests.test_browser import browser_page  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,142 +30,106 @@ if not AXE.exists():
         raise RuntimeError(f"{AXE} is missing: run `make axe`")
     pytest.skip("axe-core is not installed (make axe)", allow_module_level=True)
 
-MARKDOWN = "# Aanpak\n\nTekst met een [link](https://example.org) in de zin.\n\n## Details\n\nMeer."
+HEADINGS = """() => {
+    // Headings as a screen reader lists them: visible, in document order.
+    const found = [...document.querySelectorAll("h1,h2,h3,h4,h5,h6,[role=heading]")]
+      .filter(el => el.getClientRects().length && !el.closest("[aria-hidden=true]"));
+    const skips = [];
+    let previous = 0;
+    for (const el of found) {
+      const level = Number(el.getAttribute("aria-level") || el.tagName.slice(1)) || 2;
+      if (level > previous + 1) {
+        const text = el.textContent.trim().slice(0, 50);
+        skips.push("h" + previous + " → h" + level + " “" + text + "”");
+      }
+      previous = level;
+    }
+    return skips;
+}"""
 
 
-def _world():
-    org = factories.organisation(name="Leerlicht")
-    owner = factories.member(org, Role.OWNER, username="sanne")
-    owner.set_password(PASSWORD)
-    owner.save()
-    a = factories.assessment(org, title="KIA op Huiswerkmaatje", service_name="Huiswerkmaatje")
-    Answer.objects.create(assessment=a, question="2.1", text=MARKDOWN)
-    Answer.objects.create(assessment=a, question="2.3.1", text=MARKDOWN)
-    goal = Goal.objects.create(assessment=a, kind=GoalKind.MAIN, title="Zelfstandig leren")
-    risk = factories.risk(a, topic="Pesten", likelihood="high", impact="medium")
-    measure = Measure.objects.create(risk=risk, title="Meldknop", due_date="2020-01-01")
-    source = Source.objects.create(assessment=a, key="ofcom", citation="Ofcom 2024")
-    published = factories.assessment(org, title="KIA op ClipShare", service_name="ClipShare")
-    Answer.objects.create(assessment=published, question="2.1", text=MARKDOWN)
-    Assessment.objects.filter(pk=published.pk).update(
-        status=Status.PUBLISHED, finalised_at=timezone.now(), published_at=timezone.now()
-    )
-    versions.record(a, actor=editing.SYSTEM, reason=VersionReason.MANUAL, name="Voor de review")
-    Answer.objects.filter(assessment=a, question="2.1").update(text="Een andere tekst.")
-    events.emit(
-        events.EventKind.MENTION, assessment=a, recipients=[owner], excerpt="@sanne kijk even"
-    )
-    OutgoingMail.objects.create(
-        organisation=org, to="x@example.org", subject="S", body="B", status="failed",
-        attempts=6, last_error="ConnectionRefusedError: refused",
-    )  # fmt: skip
-    s = a.slug
-    member_pages = [
-        reverse("assessments:home"),
-        reverse("assessments:new"),
-        reverse("assessments:detail", args=[s]),
-        *(reverse("assessments:chapter", args=[s, n]) for n in range(1, 6)),
-        reverse("assessments:sources", args=[s]),
-        reverse("assessments:appendix", args=[s]),
-        reverse("assessments:versions", args=[s]),
-        reverse("assessments:history", args=[s]),
-        reverse("assessments:version_detail", args=[s, 1]),
-        reverse("assessments:version_compare", args=[s]) + "?old=1&new=current",
-        reverse("assessments:status", args=[s, "finalise"]),
-        reverse("assessments:report", args=[s]),
-        reverse("assessments:report_html", args=[s]),
-        reverse("assessments:answer", args=[s, "2.1"]),
-        reverse("assessments:prescan", args=[s]),
-        reverse("assessments:contribution", args=[s, "2.8"]),
-        reverse("assessments:reassessment", args=[s]),
-        reverse("assessments:goal_edit", args=[s, goal.pk]),
-        reverse("assessments:risk_new", args=[s]) + "?from=2.8",
-        reverse("assessments:risk_edit", args=[s, risk.pk]),
-        reverse("assessments:residual_edit", args=[s, risk.pk]),
-        reverse("assessments:measure_edit", args=[s, risk.pk, measure.pk]),
-        reverse("assessments:item_new", args=[s]),
-        reverse("assessments:source_edit", args=[s, source.pk]),
-        reverse("assessments:response_new", args=[s]),
-        reverse("assessments:delete", args=[s, "risk", risk.pk]),
-        reverse("assessments:import"),
-        # Notifications and follow-up.
-        reverse("assessments:notifications"),
-        reverse("assessments:notification_preferences"),
-        reverse("assessments:action_plan", args=[org.slug]),
-        reverse("assessments:action_plan", args=[org.slug]) + "?due_before=gisteren",
-        reverse("assessments:outbox", args=[org.slug]),
-    ]
-    public_pages = [
-        reverse("assessments:home"),
-        reverse("assessments:public"),
-        reverse("assessments:public_detail", args=[published.organisation.slug, published.slug]),
-        reverse(
-            "assessments:public_report_html", args=[published.organisation.slug, published.slug]
-        ),
-        reverse("assessments:accessibility"),
-        reverse("login"),
-        reverse("password_reset"),
-    ]
-    return member_pages, public_pages
-
-
-def _violations(page, url: str) -> list[str]:
+def _problems(page, base: str, item: a11y_pages.Page, world) -> list[str]:
+    """axe-core's critical and serious violations, and headings that skip a level, on the
+    page ``item`` (after its action, if it has one)."""
+    url = base + item.make_url(world)
     page.goto(url)
+    if item.then is not None:
+        item.then(page)
+    where = f"{item.name} {item.label}".strip() + f" ({page.url.removeprefix(base)})"
+    if item.name:
+        shown = resolve(urlsplit(page.url).path).view_name
+        assert shown == item.name, f"{where}: the browser is on {shown}, not on {item.name}"
     # Evaluated through the browser's debugging protocol: the pages' Content Security Policy
     # (scripts from 'self' only) stays in force for the pages themselves.
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;window.axe = axe;")
     found = page.evaluate(
-        """async () => {
+        """async (known) => {
             const result = await axe.run(document, {resultTypes: ["violations"]});
             return result.violations
               .filter(v => v.impact === "critical" || v.impact === "serious")
+              .filter(v => !known.includes(v.id))
               .map(v => v.id + " (" + v.impact + "): "
                    + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "));
-        }"""
+        }""",
+        sorted(item.known),
     )
-    return [f"{url}: {line}" for line in found]
+    if "heading-skip" not in item.known:
+        found += [f"heading skips a level: {skip}" for skip in page.evaluate(HEADINGS)]
+    return [f"{where}: {line}" for line in found]
 
 
-def _log_in(page, base: str) -> None:
+def _log_in(page, base: str, username: str, *, english: bool = False) -> None:
+    page.context.clear_cookies()
+    if english:
+        page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
     page.goto(base + reverse("login"))
-    page.get_by_label("Gebruikersnaam").fill("sanne")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Inloggen").click()
+    page.get_by_label("Username" if english else "Gebruikersnaam").fill(username)
+    page.get_by_label("Password" if english else "Wachtwoord").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Log in" if english else "Inloggen").click()
     page.get_by_role("heading", name="Assessments").wait_for()
 
 
-def test_no_serious_accessibility_violations_for_anonymous_visitors(browser_page):
+def _check(page, base: str, world, pages: list[a11y_pages.Page], *, english: bool = False):
+    """Every page of ``pages``, each seen by its person (logged in once per person)."""
+    problems: list[str] = []
+    for who in dict.fromkeys(item.who for item in pages):
+        if who:
+            _log_in(page, base, who, english=english)
+        else:
+            page.context.clear_cookies()
+            if english:
+                page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+        for item in pages:
+            if item.who == who:
+                problems += _problems(page, base, item, world)
+    return problems
+
+
+@pytest.fixture
+def world(media):
+    return a11y_pages.build()
+
+
+def test_no_serious_accessibility_violations_for_anonymous_visitors(browser_page, world):
     page, base = browser_page
-    _member_pages, public_pages = _world()
-    problems = [p for url in public_pages for p in _violations(page, base + url)]
+    anonymous = [item for item in a11y_pages.PAGES if item.who == a11y_pages.ANONYMOUS]
+    problems = _check(page, base, world, anonymous)
     assert not problems, "\n".join(problems)
 
 
-def test_no_serious_accessibility_violations_for_members(browser_page):
+def test_no_serious_accessibility_violations_for_members(browser_page, world):
     page, base = browser_page
-    member_pages, _public_pages = _world()
-    _log_in(page, base)
-    problems = [p for url in member_pages for p in _violations(page, base + url)]
+    members = [item for item in a11y_pages.PAGES if item.who != a11y_pages.ANONYMOUS]
+    problems = _check(page, base, world, members)
     assert not problems, "\n".join(problems)
 
 
-def test_no_serious_accessibility_violations_in_english_on_a_phone(browser_page):
+def test_no_serious_accessibility_violations_in_english_on_a_phone(browser_page, world):
     page, base = browser_page
-    member_pages, public_pages = _world()
     page.set_viewport_size({"width": 390, "height": 844})
-    page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
-    problems = [p for url in public_pages[:3] for p in _violations(page, base + url)]
-    _log_in_en(page, base)
-    problems += [p for url in member_pages[2:8] for p in _violations(page, base + url)]
+    phone = [item for item in a11y_pages.PAGES if item.phone]
+    problems = _check(page, base, world, phone, english=True)
     assert not problems, "\n".join(problems)
-
-
-def _log_in_en(page, base: str) -> None:
-    page.goto(base + reverse("login"))
-    page.get_by_label("Username").fill("sanne")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="Assessments").wait_for()
 
 
 def _tab_to(page, condition: str, limit: int = 150) -> None:
@@ -183,9 +147,8 @@ def _follow(page, key: str) -> None:
         page.keyboard.press(key)
 
 
-def test_the_fill_in_journey_works_with_the_keyboard_alone(browser_page):
+def test_the_fill_in_journey_works_with_the_keyboard_alone(browser_page, world):
     page, base = browser_page
-    _world()
     page.goto(base + reverse("assessments:home"))
     _tab_to(page, "el.textContent.trim() === 'Inloggen'")
     _follow(page, "Enter")

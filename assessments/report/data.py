@@ -888,7 +888,7 @@ class _Builder:
             lines = [
                 MeasureLine(
                     m.title,
-                    self.md4(m.description),
+                    self.md(m.description),  # under the question's heading (h3), no h4 between
                     str(m.get_status_display()),
                     long_date(m.due_date),
                     m.owner_name,
@@ -901,7 +901,7 @@ class _Builder:
                 MeasureRow(
                     risk=block,
                     measures=lines,
-                    residual_html=self.md4(risk.residual_description),
+                    residual_html=self.md(risk.residual_description),
                     residual_likelihood=_score_cell(
                         risk.residual_likelihood, risk.residual_likelihood_reason, self.inline
                     ),
