@@ -113,6 +113,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One long date style per language on every page, as in the report: "29 november 2026",
+# "29 November 2026" (Django's English default would print "Nov. 29, 2026").
+FORMAT_MODULE_PATH = ["kia.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
