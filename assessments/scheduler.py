@@ -42,7 +42,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, close_old_connections, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -131,13 +131,26 @@ def claim(job: str, period: str, now: datetime.datetime, worker: str) -> bool:
     return taken == 1
 
 
+FINISH_ATTEMPTS = 6
+
+
 def _finish(job: str, period: str, now: datetime.datetime, *, error: str = "") -> None:
+    """Record how a run ended. A passing database error (a lock, a dropped connection) is
+    retried: a run left "running" would hold the job back until the stale-run takeover."""
     fields: dict[str, object] = {"finished_at": now, "error": error[:2000]}
     if error:
         fields["status"] = RunStatus.FAILED
     else:
         fields.update(status=RunStatus.DONE, succeeded_at=now)
-    ScheduledRun.objects.filter(job=job, period=period).update(**fields)
+    for attempt in range(FINISH_ATTEMPTS):
+        try:
+            ScheduledRun.objects.filter(job=job, period=period).update(**fields)
+            return
+        except OperationalError:
+            if attempt == FINISH_ATTEMPTS - 1:
+                raise
+            close_old_connections()  # a dropped connection is opened again
+            time.sleep(0.05 * 2**attempt)
 
 
 def run_due(
