@@ -149,7 +149,8 @@ def _finish(job: str, period: str, now: datetime.datetime, *, error: str = "") -
         except OperationalError:
             if attempt == FINISH_ATTEMPTS - 1:
                 raise
-            close_old_connections()  # a dropped connection is opened again
+            if not transaction.get_connection().in_atomic_block:
+                close_old_connections()  # a dropped connection is opened again
             time.sleep(0.05 * 2**attempt)
 
 
