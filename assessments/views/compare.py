@@ -15,6 +15,7 @@ server's request timeout.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -42,9 +43,9 @@ def _url(name: str, comparison: Comparison) -> str:
     return f"{reverse(name)}?{_query(comparison)}"
 
 
-def _refused(request: HttpRequest, message: str) -> HttpResponse:
+def _refused(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
     context = {"message": message, **_choices(request)}
-    return render(request, "assessments/compare/picker.html", context, status=400)
+    return render(request, "assessments/compare/picker.html", context, status=status)
 
 
 @dataclass(frozen=True)
@@ -132,54 +133,44 @@ def _filename(comparison: Comparison, extension: str) -> str:
     return f"comparison-{names}.{extension}"
 
 
-@require_GET
-def compare_csv(request: HttpRequest) -> HttpResponse:
+def _export(
+    request: HttpRequest, make: Callable[[Comparison], bytes], content_type: str, extension: str
+) -> HttpResponse:
+    """The comparison the query names as a file made by ``make``, or the picker saying why
+    not (400 for a bad query, 503 when the PDF renderer gave up)."""
+    from assessments.report.child import RenderFailed
+
     try:
         comparison = _comparison(request)
+        content = make(comparison)
     except BadComparison as refused:
         return _refused(request, refused.message)
-    return _download(
-        csv_compare.comparison_csv(comparison),
-        "text/csv; charset=utf-8",
-        _filename(comparison, "csv"),
-    )
+    except RenderFailed:
+        message = _("The PDF could not be made now. Try again in a moment.")
+        return _refused(request, message, status=503)
+    return _download(content, content_type, _filename(comparison, extension))
+
+
+def _pdf(comparison: Comparison) -> bytes:
+    from assessments.report.render import render_comparison_pdf
+
+    return render_comparison_pdf(comparison, seconds=COMPARISON_PDF_SECONDS).content
+
+
+@require_GET
+def compare_csv(request: HttpRequest) -> HttpResponse:
+    return _export(request, csv_compare.comparison_csv, "text/csv; charset=utf-8", "csv")
 
 
 @require_GET
 def compare_xlsx(request: HttpRequest) -> HttpResponse:
-    try:
-        comparison = _comparison(request)
-    except BadComparison as refused:
-        return _refused(request, refused.message)
-    return _download(
-        csv_compare.comparison_xlsx(comparison),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        _filename(comparison, "xlsx"),
-    )
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _export(request, csv_compare.comparison_xlsx, xlsx, "xlsx")
 
 
 @require_GET
 def compare_pdf(request: HttpRequest) -> HttpResponse:
-    from assessments.report.child import RenderFailed
-    from assessments.report.render import render_comparison_pdf
-
-    try:
-        comparison = _comparison(request)
-    except BadComparison as refused:
-        return _refused(request, refused.message)
-    try:
-        pdf = render_comparison_pdf(comparison, seconds=COMPARISON_PDF_SECONDS)
-    except RenderFailed:
-        return render(
-            request,
-            "assessments/compare/picker.html",
-            {
-                "message": _("The PDF could not be made now. Try again in a moment."),
-                **_choices(request),
-            },
-            status=503,
-        )
-    return _download(pdf.content, "application/pdf", _filename(comparison, "pdf"))
+    return _export(request, _pdf, "application/pdf", "pdf")
 
 
 urlpatterns = [
