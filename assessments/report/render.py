@@ -14,7 +14,7 @@ from django.templatetags.static import static
 from django.utils import translation
 
 from assessments.models import Assessment
-from assessments.report import artifacts, footnote_layout
+from assessments.report import artifacts, layout_fixes
 from assessments.report import fetcher as fetchers
 from assessments.report.data import Report, build_report
 from assessments.report.typography import typeset
@@ -51,7 +51,7 @@ def weasyprint_document(html: str, *, url_fetcher=None) -> RenderedPdf:
     from weasyprint import HTML
 
     artifacts.install()  # running headers, footers and the watermark as artifacts
-    footnote_layout.install()  # every note on its call's page
+    layout_fixes.install()  # every note on its call's page, no line of only "ge-"
     document = HTML(
         string=html, base_url=None, url_fetcher=url_fetcher or fetchers.make_fetcher()
     ).render(**PDF_OPTIONS)
