@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -210,3 +211,45 @@ def test_demo_without_files_still_creates_the_account(tmp_path):
     assert "tiktok-2025.json is missing" in out
     assert "demo assessments: (none)" in out
     assert get_user_model().objects.get(username="demo").check_password(password_in(out))
+
+
+def test_the_homework_demo_shows_its_figure_in_the_report(media):
+    from django.core.files.storage import default_storage
+
+    from assessments.report.render import render_html
+
+    out, _err = run("kia_demo")
+    assert "'voorbeeld-huiswerkapp': figure 'klassenchat' added." in out
+    homework = Assessment.objects.get(slug="voorbeeld-huiswerkapp")
+    figure = homework.figures.get()
+    assert (figure.key, figure.width, figure.height) == ("klassenchat", 1100, 620)
+    assert figure.alt_text.startswith("Twee schermen naast elkaar.")
+    assert default_storage.exists(figure.image.name)
+    html = render_html(homework)
+    assert html.count('class="report-figure"') == 1
+    text = re.sub(r"<[^>]+>", "", html).replace("\xa0", " ").replace("\u202f", " ")
+    assert "Figuur 1. De klassenchat met meldknop" in text and "(zie figuur 1)" in text
+    assert "[fig:" not in html  # every reference found its figure
+    run("kia_demo")  # a second run leaves the loaded demo (and its figure) alone
+    assert homework.figures.count() == 1
+
+
+def test_a_demo_figure_that_cannot_be_read_is_reported_and_skipped(tmp_path, media):
+    document = export_assessment(exchange_helpers.rich_assessment(slug="tiktok-2025"))
+    Assessment.objects.all().delete()
+    (tmp_path / "tiktok-2025.json").write_bytes(to_json(document))
+    folder = tmp_path / "figures" / "tiktok-2025"
+    folder.mkdir(parents=True)
+    (folder / "broken.png").write_bytes(b"not an image")
+    listed = [
+        {"key": "broken", "file": "broken.png", "alt_text": "Kapot."},
+        {"key": "gone", "file": "gone.png", "alt_text": "Weg."},
+        {"key": "no alt text", "file": "broken.png"},
+    ]
+    (folder / "figures.json").write_text(json.dumps(listed))
+    out, err = run("kia_demo", "--directory", str(tmp_path))
+    assert "tiktok-2025.json: loaded as 'tiktok-2025'." in out
+    assert "figure 'broken' skipped" in err
+    assert "figure 'gone' skipped" in err
+    assert "figure 'no alt text' skipped" in err
+    assert not Assessment.objects.get(slug="tiktok-2025").figures.exists()

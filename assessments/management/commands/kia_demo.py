@@ -5,6 +5,11 @@ password (only its hash is stored) and prints it, and loads each ``assessments/d
 whose slug does not exist yet, through the importer. A missing demo file is reported and
 skipped; an invalid one is reported, the others are still loaded, and the command ends
 with a non-zero exit status.
+
+A JSON file holds no images, so a demo's figures come beside it:
+``figures/<slug>/figures.json`` lists each figure (key, file, caption, alt text, source)
+and names its image in the same folder. They are checked and stored as an upload is, after
+the import; a figure that cannot be read is reported and skipped.
 """
 
 from __future__ import annotations
@@ -15,14 +20,15 @@ import secrets
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from assessments import editing, workflow
+from assessments import editing, figures, workflow
 from assessments.constants import Role
 from assessments.exchange import InvalidAssessment, import_assessment
 from assessments.exchange.errors import describe
-from assessments.models import Assessment, Membership, Organisation
+from assessments.models import Assessment, Figure, Membership, Organisation
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 EXPECTED_FILES = ("tiktok-2025.json", "voorbeeld-huiswerkapp.json")
@@ -106,8 +112,41 @@ class Command(BaseCommand):
                 self.stderr.write(f"  {problem['location']}: {problem['message']}")
             return False
         self.stdout.write(f"{path.name}: loaded as '{imported.slug}'.")
+        self._add_figures(imported, path.parent / "figures" / imported.slug, user=user)
         self._settle(imported, _status_in(raw), user=user)
         return True
+
+    def _add_figures(self, assessment: Assessment, folder: Path, *, user) -> None:
+        """The figures listed in ``folder/figures.json``, checked and stored like uploads."""
+        index = folder / "figures.json"
+        if not index.is_file():
+            return
+        try:
+            listed = json.loads(index.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            self.stderr.write(f"{index}: not read ({exc}); no figures added.")
+            return
+        for item in listed:
+            key = item.get("key", "?") if isinstance(item, dict) else "?"
+            try:
+                checked = figures.check((folder / item["file"]).read_bytes())
+                figure = Figure(
+                    assessment=assessment,
+                    key=item["key"],
+                    caption=item.get("caption", ""),
+                    alt_text=item["alt_text"],
+                    source_text=item.get("source_text", ""),
+                    order=editing.next_order(assessment.figures.all()),
+                    width=checked.width,
+                    height=checked.height,
+                )
+                figure.full_clean(exclude=["image"])
+            except (OSError, KeyError, TypeError, ValidationError) as exc:
+                self.stderr.write(f"'{assessment.slug}': figure {key!r} skipped ({exc}).")
+                continue
+            figure.image.name = figures.store(checked, assessment.pk)
+            editing.create(figure, actor=editing.Actor(user), assessment=assessment)
+            self.stdout.write(f"'{assessment.slug}': figure '{figure.key}' added.")
 
     def _settle(self, assessment: Assessment, status: str, *, user) -> None:
         """Imports are drafts; a demo meant to be final or published gets there the way a
