@@ -306,6 +306,49 @@ def test_the_list_the_bell_and_marking_read(team):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("english")
+def test_the_list_pages_through_every_notification_newest_first(team):
+    assessment, _editor, owner = team
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=owner,
+            kind=EventKind.MENTION,
+            assessment=assessment,
+            actor_name="Eva de Vries",
+            path=f"/a/{assessment.slug}/chapter/3/",
+            details={"excerpt": f"bericht-{n:03d}"},
+            delivery=Delivery.DIGEST,
+            read_at=timezone.now() if n % 2 else None,
+        )
+        for n in range(notifications_page_size() + 11)
+    )
+    client = factories.logged_in(owner)
+    url = reverse("assessments:notifications")
+    first = client.get(url).content.decode()
+    size = notifications_page_size()
+    shown = [f"bericht-{n:03d}" for n in range(size + 11) if f"bericht-{n:03d}" in first]
+    assert len(shown) == size and "bericht-000" not in first  # the newest page first
+    assert "Page 1 of 2" in first and 'href="?page=2"' in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert [f"bericht-{n:03d}" for n in range(11) if f"bericht-{n:03d}" in second] == [
+        f"bericht-{n:03d}" for n in range(11)
+    ]
+    assert "Page 2 of 2" in second and 'href="?page=1"' in second
+    # A page out of range or not a number shows a page rather than an error.
+    assert client.get(url, {"page": 99}).status_code == 200
+    assert "Page 1 of 2" in client.get(url, {"page": "x"}).content.decode()
+    # The filter is kept: the unread ones fit on one page, so there are no page links.
+    unread = client.get(url, {"show": "unread"}).content.decode()
+    assert "Page 1 of" not in unread and unread.count("bericht-") == (size + 11 + 1) // 2
+
+
+def notifications_page_size() -> int:
+    from assessments.views.notifications import PAGE_SIZE
+
+    return PAGE_SIZE
+
+
+@pytest.mark.django_db
 def test_notifications_of_an_organisation_one_left_are_not_shown(team):
     assessment, editor, owner = team
     _mention(assessment, [editor], actor=owner)

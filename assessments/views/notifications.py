@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -20,7 +21,7 @@ from assessments.forms import NotificationPreferencesForm
 from assessments.models import Notification, OutgoingMail
 from assessments.permissions import get_organisation
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50  # notifications per page, newest first
 
 
 @login_required
@@ -29,15 +30,18 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
     if unread_only:
         found = found.unread()
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {"n": n, "text": notifications.describe(n), "quote": notifications.quote(n)}
-        for n in found[:PAGE_SIZE]
+        for n in page.object_list
     ]
-    return render(
-        request,
-        "assessments/notifications.html",
-        {"rows": rows, "unread_only": unread_only},
-    )
+    context = {
+        "rows": rows,
+        "unread_only": unread_only,
+        "page": page,
+        "query": "show=unread" if unread_only else "",
+    }
+    return render(request, "assessments/notifications.html", context)
 
 
 @login_required
