@@ -23,12 +23,16 @@ import io
 import re
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from assessments.models import Figure
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -114,6 +118,12 @@ def store(image: CheckedImage, assessment_id: int) -> str:
         if saved != name:  # written at the same moment by another request: keep one
             default_storage.delete(saved)
     return name
+
+
+def attach(figure: Figure, image: CheckedImage) -> None:
+    """Store ``image`` for the figure's assessment and give the figure its name and size."""
+    figure.image.name = store(image, figure.assessment_id)
+    figure.width, figure.height = image.width, image.height
 
 
 def belongs_to(name: str, assessment_id: int) -> bool:

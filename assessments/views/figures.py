@@ -65,8 +65,7 @@ def figure_new(request: HttpRequest, access: Access) -> HttpResponse:
         form = FigureUploadForm(request.POST, request.FILES, instance=figure, assessment=a)
         if form.is_valid():
             checked = form.cleaned_data["upload"]
-            figure.image.name = figures.store(checked, a.pk)
-            figure.width, figure.height = checked.width, checked.height
+            figures.attach(figure, checked)
             try:
                 editing.create(figure, actor=editing.Actor(request.user), assessment=a)
             except EditConflict:

@@ -137,14 +137,12 @@ class Command(BaseCommand):
                     alt_text=item["alt_text"],
                     source_text=item.get("source_text", ""),
                     order=editing.next_order(assessment.figures.all()),
-                    width=checked.width,
-                    height=checked.height,
                 )
                 figure.full_clean(exclude=["image"])
             except (OSError, KeyError, TypeError, ValidationError) as exc:
                 self.stderr.write(f"'{assessment.slug}': figure {key!r} skipped ({exc}).")
                 continue
-            figure.image.name = figures.store(checked, assessment.pk)
+            figures.attach(figure, checked)
             editing.create(figure, actor=editing.Actor(user), assessment=assessment)
             self.stdout.write(f"'{assessment.slug}': figure '{figure.key}' added.")
 
