@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from itertools import count
 
 from django.contrib.auth import get_user_model
@@ -75,3 +76,17 @@ def close(response) -> None:
         response.close()
     finally:
         request_finished.connect(close_old_connections)
+
+
+def pdf_bytes(*, password: str = "", pages: int = 1) -> bytes:
+    """A small PDF of blank pages (encrypted with ``password`` if given), as uploaded."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=200, height=200)
+    if password:
+        writer.encrypt(password)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from assessments.constants import Role, Status
 from assessments.models import Assessment, Comment, Notification, ServiceResponse, SignOff
@@ -126,10 +126,7 @@ def test_review_sign_off_reply_and_report(browser, mail_and_tasks, mailoutbox, t
     visitor.goto(link)
     assert "KIA op Kletsapp" in visitor.locator("h1").inner_text()
     letter = tmp_path / "Brief van Kletsapp.pdf"
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    with letter.open("wb") as handle:
-        writer.write(handle)
+    letter.write_bytes(factories.pdf_bytes())
     visitor.get_by_role("textbox", name="Uw zienswijze").fill(RESPONSE)
     visitor.get_by_label("Bijlagen (pdf)").set_input_files(str(letter))
     visitor.get_by_role("button", name="Zienswijze versturen").click()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from assessments.constants import Role
 from assessments.models import Answer, Assessment, ServiceResponse
@@ -119,11 +119,7 @@ def test_the_service_responds_through_its_link_and_the_pdf_prints_it(
 
     # A PDF behind a password is refused at the field; the text stays in the form.
     locked = tmp_path / "Beveiligd.pdf"
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.encrypt("geheim")
-    with locked.open("wb") as handle:
-        writer.write(handle)
+    locked.write_bytes(factories.pdf_bytes(password="geheim"))
     visitor.get_by_role("textbox", name="Uw zienswijze").fill(RESPONSE)
     visitor.get_by_label("Bijlagen (pdf)").set_input_files(str(locked))
     visitor.get_by_role("button", name="Zienswijze versturen").click()
@@ -133,10 +129,7 @@ def test_the_service_responds_through_its_link_and_the_pdf_prints_it(
 
     # … and sends its response with a PDF attachment.
     letter = tmp_path / "Brief van TikTok.pdf"
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    with letter.open("wb") as handle:
-        writer.write(handle)
+    letter.write_bytes(factories.pdf_bytes())
     visitor.get_by_role("textbox", name="Uw zienswijze").fill(RESPONSE)
     visitor.get_by_label("Bijlagen (pdf)").set_input_files(str(letter))
     visitor.get_by_role("button", name="Zienswijze versturen").click()

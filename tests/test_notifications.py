@@ -24,6 +24,7 @@ from assessments.models import (
     Profile,
     Reminder,
 )
+from assessments.views.notifications import PAGE_SIZE
 from tests import factories
 
 
@@ -320,12 +321,12 @@ def test_the_list_pages_through_every_notification_newest_first(team):
             delivery=Delivery.DIGEST,
             read_at=timezone.now() if n % 2 else None,
         )
-        for n in range(notifications_page_size() + 11)
+        for n in range(PAGE_SIZE + 11)
     )
     client = factories.logged_in(owner)
     url = reverse("assessments:notifications")
     first = client.get(url).content.decode()
-    size = notifications_page_size()
+    size = PAGE_SIZE
     shown = [f"bericht-{n:03d}" for n in range(size + 11) if f"bericht-{n:03d}" in first]
     assert len(shown) == size and "bericht-000" not in first  # the newest page first
     assert "Page 1 of 2" in first and 'href="?page=2"' in first
@@ -340,12 +341,6 @@ def test_the_list_pages_through_every_notification_newest_first(team):
     # The filter is kept: the unread ones fit on one page, so there are no page links.
     unread = client.get(url, {"show": "unread"}).content.decode()
     assert "Page 1 of" not in unread and unread.count("bericht-") == (size + 11 + 1) // 2
-
-
-def notifications_page_size() -> int:
-    from assessments.views.notifications import PAGE_SIZE
-
-    return PAGE_SIZE
 
 
 @pytest.mark.django_db

@@ -14,7 +14,6 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfWriter
 
 from assessments import editing, events, replies, restore, versions
 from assessments.constants import Channel, Role, Status, VersionReason
@@ -41,19 +40,8 @@ def fresh_throttle(db):
     cache.clear()
 
 
-def pdf_bytes(*, password: str = "", pages: int = 1) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=200, height=200)
-    if password:
-        writer.encrypt(password)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def upload(name: str = "zienswijze.pdf", content: bytes | None = None, kind="application/pdf"):
-    return SimpleUploadedFile(name, pdf_bytes() if content is None else content, kind)
+    return SimpleUploadedFile(name, factories.pdf_bytes() if content is None else content, kind)
 
 
 @dataclass
@@ -329,7 +317,7 @@ def test_the_inviter_is_told_when_still_a_member(invited):
     [
         ([upload("brief.pdf", b"PK\x03\x04 not a pdf at all")], "is not a PDF file"),
         ([upload("brief.pdf", b"<html>%PDF-1.7</html>", "application/pdf")], "is not a PDF"),
-        ([upload("geheim.pdf", pdf_bytes(password="geheim"))], "password"),
+        ([upload("geheim.pdf", factories.pdf_bytes(password="geheim"))], "password"),
         ([upload("kapot.pdf", b"%PDF-1.7\n garbage garbage")], "could not be read"),
         ([upload("leeg.pdf", b"")], "empty"),
         ([upload(f"b{i}.pdf") for i in range(6)], "At most 5 files"),
@@ -356,7 +344,7 @@ def test_a_too_large_attachment_is_refused(invited, settings):
     settings.KIA_REPLY_MAX_FILE_BYTES = 200
     client = Client()
     client.cookies["django_language"] = "en"
-    response = send(client, invited, files=[upload("groot.pdf", pdf_bytes(pages=3))])
+    response = send(client, invited, files=[upload("groot.pdf", factories.pdf_bytes(pages=3))])
     assert response.status_code == 400
     assert "is too large" in response.content.decode()
     assert not ServiceResponse.objects.exists()
@@ -407,7 +395,7 @@ def test_guessing_links_is_made_to_wait(invited):
 
 def test_a_large_upload_is_let_through_only_for_a_link_that_opens(invited, settings):
     settings.KIA_MAX_REQUEST_BYTES = 2000
-    big = pdf_bytes(pages=40)
+    big = factories.pdf_bytes(pages=40)
     assert len(big) > 2000
     refused = Client().post(
         reverse("assessments:reply", args=[replies.new_token()]),
