@@ -63,9 +63,11 @@ def _hang_trailing_spaces() -> bool:
         if max_width is None or resume_index is None or style["white_space"] not in WRAPPING:
             return result
         stripped = text.rstrip(" ")
+        if stripped == text:
+            return result  # no trailing space: not the case (most lines end here)
         first_word = stripped.split(" ", 1)[0]
-        if stripped == text or first_word == stripped or length >= len(first_word.encode()):
-            return result  # not the case: no trailing space, one word, or a later break
+        if first_word == stripped or length >= len(first_word.encode()):
+            return result  # one word, or the break is after the first word
         fitted = split_first_line(
             stripped, style, context, max_width, justification_spacing, *args, **kwargs
         )
