@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime
 import itertools
 
-from assessments import instrument
-from assessments.constants import GoalKind, MeasureStatus, ProportionalitySide, Status
-from assessments.models import (
+from assessments.domain import instrument
+from assessments.domain.constants import GoalKind, MeasureStatus, ProportionalitySide, Status
+from assessments.domain.models import (
     Answer,
     Assessment,
     Contribution,

@@ -3,7 +3,7 @@
 ``/ready/`` checks the database, the cache, the file storage (writes and deletes a small
 file) and the background worker's heartbeat, and answers JSON naming each part; 503 when
 any part is down, so a load balancer stops sending requests to this process. It also says
-when each scheduled job last ran (``assessments.scheduler``); a failed job is reported there
+when each scheduled job last ran (``assessments.infra.scheduler``); a failed job is reported there
 but does not make the process "down" (the web process can serve all the same).
 """
 
@@ -60,7 +60,7 @@ def check_storage() -> str:
 
 
 def check_worker() -> str:
-    from assessments.worker import last_heartbeat
+    from assessments.infra.worker import last_heartbeat
 
     if settings.TASK_BACKEND != "database":
         return "not checked"  # immediate: no worker; rq: its own monitoring
@@ -74,7 +74,7 @@ def check_worker() -> str:
 
 
 def check_scheduler() -> dict:
-    from assessments.scheduler import last_runs
+    from assessments.infra.scheduler import last_runs
 
     if settings.KIA_SCHEDULER != "on" or settings.TASK_BACKEND != "database":
         return {"status": "off"}  # cron runs the jobs (or no worker runs at all)

@@ -55,8 +55,8 @@ class RequestSizeLimitMiddleware:
     def refuse(request: HttpRequest, length: int, limit: int, upload: bool) -> HttpResponse:
         # Runs before LocaleMiddleware: pick the language from the request ourselves.
         if request.path.startswith("/api/"):  # the API's clients read problem+json
-            from assessments.api.errors import problem_response
-            from assessments.api.main import language_of
+            from assessments.interfaces.api.errors import problem_response
+            from assessments.interfaces.api.main import language_of
 
             with translation.override(language_of(request)):
                 message = _(

@@ -53,7 +53,10 @@ INSTALLED_APPS = [
     # The REST API; listed so its docs page uses the Swagger UI files it ships (static
     # files) instead of loading them from a CDN, which our CSP (and no-CDN rule) forbid.
     "ninja",
-    "assessments",
+    # The app's layers (docs/architecture.md): the domain holds the models (label
+    # "assessments"); the interfaces hold the pages, API, admin, template tags and commands.
+    "assessments.domain",
+    "assessments.interfaces",
 ]
 
 MIDDLEWARE = [
@@ -91,7 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "assessments.context_processors.notifications",
+                "assessments.interfaces.web.context_processors.notifications",
             ],
         },
     },
@@ -207,7 +210,7 @@ if TASK_BACKEND == "rq":
     RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0")}}
 
 # Dotted path of the risk matrix (kans x impact). A deployment may point this at its own.
-KIA_RISK_MATRIX = env_str("KIA_RISK_MATRIX", "assessments.scoring.DEFAULT_MATRIX")
+KIA_RISK_MATRIX = env_str("KIA_RISK_MATRIX", "assessments.domain.scoring.DEFAULT_MATRIX")
 
 # Behind a proxy: the header that says the original request was HTTPS (so links in
 # e-mails come out as https://), and the header that carries the client's address.

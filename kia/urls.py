@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from assessments.api.main import api, not_found
-from assessments.throttle import ThrottledPasswordResetView
-from assessments.views.accounts import LoginView
-from assessments.views.notifications import set_language
+from assessments.infra.throttle import ThrottledPasswordResetView
+from assessments.interfaces.api.main import api, not_found
+from assessments.interfaces.web.views.accounts import LoginView
+from assessments.interfaces.web.views.notifications import set_language
 from kia import health
 
 urlpatterns = [
@@ -25,5 +25,5 @@ urlpatterns = [
     # The REST API (assessments/api): its OpenAPI document and docs under /api/v1/.
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", not_found),
-    path("", include("assessments.urls")),
+    path("", include("assessments.interfaces.web.urls")),
 ]

@@ -19,7 +19,13 @@ from pathlib import Path
 
 import httpx
 
-DEMO = Path(__file__).resolve().parents[1] / "assessments" / "demo" / "voorbeeld-huiswerkapp.json"
+DEMO = (
+    Path(__file__).resolve().parents[1]
+    / "assessments"
+    / "interfaces"
+    / "demo"
+    / "voorbeeld-huiswerkapp.json"
+)
 
 
 def step(message: str) -> None:

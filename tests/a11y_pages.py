@@ -15,9 +15,18 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import comments, editing, events, replies, review, tokens, versions, workflow
-from assessments.constants import GoalKind, ProportionalitySide, Role, Status, VersionReason
-from assessments.models import (
+from assessments.domain import (
+    comments,
+    editing,
+    events,
+    lifecycle,
+    replies,
+    review,
+    tokens,
+    versions,
+)
+from assessments.domain.constants import GoalKind, ProportionalitySide, Role, Status, VersionReason
+from assessments.domain.models import (
     Answer,
     Assessment,
     Goal,
@@ -154,7 +163,7 @@ def build() -> World:
     # In review: a round with Ruben as reviewer, his verdicts, and an open thread on a risk.
     in_review = factories.assessment(org, title="KIA op Klassenchat", service_name="Klassenchat")
     objects["review_risk"] = _content(in_review)["risk"]
-    workflow.perform(
+    lifecycle.perform(
         in_review,
         "submit",
         actor=editing.Actor(owner),

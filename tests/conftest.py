@@ -23,7 +23,7 @@ def media(settings, tmp_path):
 @pytest.fixture
 def team():
     """An assessment of a new organisation with an editor (Eva de Vries) and an owner."""
-    from assessments.constants import Role
+    from assessments.domain.constants import Role
     from tests import factories
 
     org = factories.organisation()
@@ -36,8 +36,8 @@ def team():
 @pytest.fixture
 def renders(monkeypatch):
     """WeasyPrint replaced by a fake that counts calls: the slugs rendered, in order."""
-    from assessments.report import render as render_module
-    from assessments.report.render import RenderedPdf
+    from assessments.outputs.report import render as render_module
+    from assessments.outputs.report.render import RenderedPdf
 
     calls: list[str] = []
 

@@ -6,8 +6,13 @@ import datetime
 
 from django.db import models
 
-from assessments.constants import AssessmentKind, GoalKind, MeasureStatus, ProportionalitySide
-from assessments.models import (
+from assessments.domain.constants import (
+    AssessmentKind,
+    GoalKind,
+    MeasureStatus,
+    ProportionalitySide,
+)
+from assessments.domain.models import (
     Answer,
     Assessment,
     Contribution,

@@ -8,8 +8,8 @@ from itertools import count
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from assessments.constants import Role
-from assessments.models import Assessment, Membership, Organisation, Risk
+from assessments.domain.constants import Role
+from assessments.domain.models import Assessment, Membership, Organisation, Risk
 
 _seq = count(1)
 

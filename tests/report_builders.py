@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from assessments import instrument
-from assessments.constants import GoalKind, MeasureStatus, ProportionalitySide, Status
-from assessments.models import (
+from assessments.domain import instrument
+from assessments.domain.constants import GoalKind, MeasureStatus, ProportionalitySide, Status
+from assessments.domain.models import (
     Answer,
     Contribution,
     Goal,

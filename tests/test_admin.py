@@ -5,8 +5,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from assessments.constants import GoalKind, ProportionalitySide
-from assessments.models import (
+from assessments.domain.constants import GoalKind, ProportionalitySide
+from assessments.domain.models import (
     Answer,
     Contribution,
     Goal,

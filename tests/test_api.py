@@ -10,13 +10,19 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from assessments import tokens
-from assessments.constants import Channel, Role, Status
-from assessments.models import Assessment, Change, Risk
+from assessments.domain import tokens
+from assessments.domain.constants import Channel, Role, Status
+from assessments.domain.models import Assessment, Change, Risk
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-DEMO = Path(__file__).resolve().parents[1] / "assessments" / "demo" / "voorbeeld-huiswerkapp.json"
+DEMO = (
+    Path(__file__).resolve().parents[1]
+    / "assessments"
+    / "interfaces"
+    / "demo"
+    / "voorbeeld-huiswerkapp.json"
+)
 API = "/api/v1"
 
 
@@ -261,7 +267,7 @@ def test_finalise_pdf_publish_and_public_read(client, media, renders):
 def test_pdf_not_ready_answers_202_with_status_url(team, settings, media):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     assessment, _editor, owner = team
-    from assessments import editing, versions
+    from assessments.domain import editing, versions
 
     version = versions.record(assessment, actor=editing.Actor(owner), reason="manual")
     response = bearer(owner).get(f"{where(assessment)}/versions/{version.number}/report.pdf")
@@ -272,7 +278,7 @@ def test_pdf_not_ready_answers_202_with_status_url(team, settings, media):
 
 def test_comparison_of_two_versions(team):
     assessment, editor, _owner = team
-    from assessments import editing, versions
+    from assessments.domain import editing, versions
 
     versions.record(assessment, actor=editing.Actor(editor), reason="manual")
     Risk.objects.create(assessment=assessment, category="privacy", topic="Tracking")

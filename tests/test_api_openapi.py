@@ -12,13 +12,19 @@ from django.test import Client
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from assessments import editing, tokens, versions, workflow
-from assessments.constants import Role, VersionReason
-from assessments.exchange.importer import import_assessment
+from assessments.domain import editing, lifecycle, tokens, versions
+from assessments.domain.constants import Role, VersionReason
+from assessments.domain.exchange.importer import import_assessment
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-DEMO = Path(__file__).resolve().parents[1] / "assessments" / "demo" / "voorbeeld-huiswerkapp.json"
+DEMO = (
+    Path(__file__).resolve().parents[1]
+    / "assessments"
+    / "interfaces"
+    / "demo"
+    / "voorbeeld-huiswerkapp.json"
+)
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -67,8 +73,8 @@ def check(document: dict, path: str, response, method: str = "get") -> None:
 
 
 def test_real_answers_match_the_document(document, media, monkeypatch):
-    from assessments.report import render as render_module
-    from assessments.report.render import RenderedPdf
+    from assessments.outputs.report import render as render_module
+    from assessments.outputs.report.render import RenderedPdf
 
     monkeypatch.setattr(
         render_module, "render_pdf_document", lambda a, **kw: RenderedPdf(b"%PDF-1.7", 1)
@@ -119,10 +125,10 @@ def test_real_answers_match_the_document(document, media, monkeypatch):
     assert invalid.status_code == 400 and invalid.json()["invalid-params"]
     check(document, base + "/risks/{pk}", invalid, "patch")
     # The public part, once published.
-    workflow.perform(
+    lifecycle.perform(
         assessment, "finalise", actor=editing.Actor(owner), role=Role.OWNER, attested=True
     )
-    workflow.perform(assessment, "publish", actor=editing.Actor(owner), role=Role.OWNER)
+    lifecycle.perform(assessment, "publish", actor=editing.Actor(owner), role=Role.OWNER)
     public = "/api/v1/public/assessments"
     anyone = Client()
     check(document, public, anyone.get(public))
@@ -140,9 +146,9 @@ def _enum(document: dict, schema: str, field: str) -> list[str] | None:
 
 
 def test_fixed_choices_are_enums_taken_from_the_models(document):
-    from assessments import instrument
-    from assessments.constants import AssessmentKind, MeasureStatus, Status
-    from assessments.scoring import Score
+    from assessments.domain import instrument
+    from assessments.domain.constants import AssessmentKind, MeasureStatus, Status
+    from assessments.domain.scoring import Score
 
     scores = [*Score.values, ""]  # "" : not scored yet
     for schema in ("RiskOut", "RiskIn", "RegisterRiskOut"):

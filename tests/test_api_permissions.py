@@ -14,9 +14,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from assessments import editing, tokens, versions
-from assessments.constants import GoalKind, ProportionalitySide, Role, Status, VersionReason
-from assessments.models import (
+from assessments.domain import editing, tokens, versions
+from assessments.domain.constants import GoalKind, ProportionalitySide, Role, Status, VersionReason
+from assessments.domain.models import (
     Answer,
     Assessment,
     Change,
@@ -29,7 +29,13 @@ from assessments.models import (
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-DEMO = Path(__file__).resolve().parents[1] / "assessments" / "demo" / "voorbeeld-huiswerkapp.json"
+DEMO = (
+    Path(__file__).resolve().parents[1]
+    / "assessments"
+    / "interfaces"
+    / "demo"
+    / "voorbeeld-huiswerkapp.json"
+)
 
 ANONYMOUS, OUTSIDER = "anonymous", "outsider"
 READ_TOKEN, WRITE_TOKEN = "read token", "read-write token"
@@ -52,8 +58,8 @@ class World:
 
 @pytest.fixture(autouse=True)
 def no_real_pdf(monkeypatch):
-    from assessments.report import render as render_module
-    from assessments.report.render import RenderedPdf
+    from assessments.outputs.report import render as render_module
+    from assessments.outputs.report.render import RenderedPdf
 
     monkeypatch.setattr(
         render_module, "render_pdf_document", lambda a, **kw: RenderedPdf(b"%PDF-1.7", 1)
@@ -275,10 +281,10 @@ def test_public_endpoints_for_everyone_and_only_when_published(world, who):
     for make in PUBLIC[1:]:
         assert client.get(make(world)).status_code == 404
     owner = world.users[Role.OWNER]
-    from assessments import workflow
+    from assessments.domain import lifecycle
 
     Assessment.objects.filter(pk=world.assessment.pk).update(status=Status.FINAL)
-    workflow.perform(world.assessment, "publish", actor=editing.Actor(owner), role=Role.OWNER)
+    lifecycle.perform(world.assessment, "publish", actor=editing.Actor(owner), role=Role.OWNER)
     for make in PUBLIC:
         assert client.get(make(world)).status_code == 200
     number = world.assessment.versions.get(status=Status.PUBLISHED).number

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from assessments import tokens
-from assessments.models import ApiToken
+from assessments.domain import tokens
+from assessments.domain.models import ApiToken
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-from assessments.constants import Role, Status
-from assessments.models import Answer, Assessment, Contribution, Goal, Measure, Risk
+from assessments.domain.constants import Role, Status
+from assessments.domain.models import Answer, Assessment, Contribution, Goal, Measure, Risk
 from tests import factories
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import resolve, reverse
 
-from assessments.models import Answer, Risk
+from assessments.domain.models import Answer, Risk
 from tests import a11y_pages
 from tests.a11y_pages import PASSWORD
 from tests.test_browser import browser_page  # noqa: F401

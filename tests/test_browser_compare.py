@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-from assessments.constants import Role
+from assessments.domain.constants import Role
 from tests import factories
 
 CHROMIUM = Path("/usr/bin/chromium")

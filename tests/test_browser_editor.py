@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from assessments import editing
-from assessments.constants import Role
-from assessments.models import Answer, Risk
+from assessments.domain import editing
+from assessments.domain.constants import Role
+from assessments.domain.models import Answer, Risk
 from tests import factories
 from tests.test_browser import CHROMIUM, PASSWORD, browser_page  # noqa: F401
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from assessments.constants import Role
-from assessments.exchange import export_assessment
-from assessments.models import Assessment
+from assessments.domain.constants import Role
+from assessments.domain.exchange import export_assessment
+from assessments.domain.models import Assessment
 from tests import exchange_helpers, factories
 from tests.test_browser import CHROMIUM, PASSWORD, browser_page  # noqa: F401
 

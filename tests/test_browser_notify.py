@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from assessments import events, notifications
-from assessments.constants import Role
-from assessments.models import Measure, OutgoingMail
+from assessments.domain import events, notifications
+from assessments.domain.constants import Role
+from assessments.domain.models import Measure, OutgoingMail
 from tests import factories
 from tests.test_browser import CHROMIUM, PASSWORD, browser_page  # noqa: F401 (fixture)
 

@@ -16,8 +16,8 @@ import pytest
 from django.db import connections
 from pypdf import PdfReader
 
-from assessments.constants import Role
-from assessments.models import Answer, Assessment, ServiceResponse
+from assessments.domain.constants import Role
+from assessments.domain.models import Answer, Assessment, ServiceResponse
 from tests import factories
 
 CHROMIUM = Path("/usr/bin/chromium")

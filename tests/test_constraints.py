@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from assessments.constants import GoalKind, ProportionalitySide, Role
-from assessments.models import (
+from assessments.domain.constants import GoalKind, ProportionalitySide, Role
+from assessments.domain.models import (
     Answer,
     Contribution,
     Goal,

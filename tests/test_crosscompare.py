@@ -1,5 +1,5 @@
-"""Comparing assessments side by side (``assessments.crosscompare``), its page and exports,
-and the re-assessment of a final or published assessment (``assessments.reassessment``)."""
+"""Comparing assessments side by side (``outputs.comparison.side_by_side``), its page and exports,
+and the re-assessment of a final or published assessment (``assessments.domain.reassessment``)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assessments import crosscompare, editing, reassessment, versions, workflow
-from assessments.constants import MeasureStatus, Role, Status
-from assessments.models import Assessment, Change, Contribution, Measure, Source
+from assessments.domain import editing, lifecycle, reassessment, versions
+from assessments.domain.constants import MeasureStatus, Role, Status
+from assessments.domain.models import Assessment, Change, Contribution, Measure, Source
+from assessments.outputs.comparison import side_by_side
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -58,8 +59,8 @@ def pair():
 
 
 def _build(user, *values):
-    return crosscompare.build(
-        crosscompare.resolve(user, crosscompare.parse(list(values))), today=TODAY
+    return side_by_side.build(
+        side_by_side.resolve(user, side_by_side.parse(list(values))), today=TODAY
     )
 
 
@@ -123,13 +124,13 @@ def test_every_column_is_scored_with_its_own_snapshots_matrix(pair):
 
 
 def test_parse_refuses_bad_references_and_counts():
-    with pytest.raises(crosscompare.BadComparison, match="at least two"):
-        crosscompare.parse(["demo/a", " "])
-    with pytest.raises(crosscompare.BadComparison, match="at most 4"):
-        crosscompare.parse([f"demo/a{i}" for i in range(5)])
-    with pytest.raises(crosscompare.BadComparison, match="does not name"):
-        crosscompare.parse(["demo/a", "demo/B@v1"])
-    assert [str(r) for r in crosscompare.parse(["demo/a/", " demo/b@V3 "])] == [
+    with pytest.raises(side_by_side.BadComparison, match="at least two"):
+        side_by_side.parse(["demo/a", " "])
+    with pytest.raises(side_by_side.BadComparison, match="at most 4"):
+        side_by_side.parse([f"demo/a{i}" for i in range(5)])
+    with pytest.raises(side_by_side.BadComparison, match="does not name"):
+        side_by_side.parse(["demo/a", "demo/B@v1"])
+    assert [str(r) for r in side_by_side.parse(["demo/a/", " demo/b@V3 "])] == [
         "demo/a",
         "demo/b@v3",
     ]
@@ -143,7 +144,7 @@ def _settle(assessment: Assessment, owner, status=Status.PUBLISHED) -> versions.
     assessment.refresh_from_db()
     version = versions.record(assessment, actor=editing.Actor(owner), reason="finalised")
     if status == Status.PUBLISHED:
-        workflow.perform(assessment, "publish", actor=editing.Actor(owner), role=Role.OWNER)
+        lifecycle.perform(assessment, "publish", actor=editing.Actor(owner), role=Role.OWNER)
         version = versions.latest(assessment)
     return version
 
@@ -359,7 +360,7 @@ def test_publishing_the_successor_unpublishes_the_predecessor(pair):
     assert a.status == Status.PUBLISHED  # stays public while the successor is a draft
     Assessment.objects.filter(pk=successor.pk).update(status=Status.FINAL)
     successor.refresh_from_db()
-    workflow.perform(successor, "publish", actor=editing.Actor(owner), role=Role.OWNER)
+    lifecycle.perform(successor, "publish", actor=editing.Actor(owner), role=Role.OWNER)
     a.refresh_from_db()
     assert a.status == Status.FINAL and a.published_at is None
     change = Change.objects.get(assessment=a, field="transition", new__name="unpublish")

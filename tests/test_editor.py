@@ -10,10 +10,10 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from assessments import editing
-from assessments.constants import GoalKind, Role
-from assessments.models import Answer, Goal, Source
-from assessments.templatetags.kia import markdown
+from assessments.domain import editing
+from assessments.domain.constants import GoalKind, Role
+from assessments.domain.models import Answer, Goal, Source
+from assessments.interfaces.templatetags.kia import markdown
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assessments import events
+from assessments.domain import events
 from tests import factories
 
 
@@ -38,7 +38,7 @@ def test_emit_tells_receivers_each_recipient_once_and_never_the_actor() -> None:
 def test_mail_is_sent_only_after_the_transaction_commits(mailoutbox) -> None:
     from django.db import transaction
 
-    from assessments import mail
+    from assessments.infra import mail
 
     with transaction.atomic():
         mail.queue(to=["a@example.org", ""], subject="Onderwerp", body="Tekst")
@@ -50,7 +50,7 @@ def test_mail_is_sent_only_after_the_transaction_commits(mailoutbox) -> None:
 def test_mail_of_a_rolled_back_action_is_never_sent(mailoutbox) -> None:
     from django.db import transaction
 
-    from assessments import mail
+    from assessments.infra import mail
 
     with pytest.raises(RuntimeError), transaction.atomic():
         mail.queue(to=["a@example.org"], subject="Onderwerp", body="Tekst")

@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from assessments.constants import Role
-from assessments.exchange import export_assessment, to_json
-from assessments.models import Assessment, Membership, Organisation
+from assessments.domain.constants import Role
+from assessments.domain.exchange import export_assessment, to_json
+from assessments.domain.models import Assessment, Membership, Organisation
 from tests import exchange_helpers, factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -216,7 +216,7 @@ def test_demo_without_files_still_creates_the_account(tmp_path):
 def test_the_homework_demo_shows_its_figure_in_the_report(media):
     from django.core.files.storage import default_storage
 
-    from assessments.report.render import render_html
+    from assessments.outputs.report.render import render_html
 
     out, _err = run("kia_demo")
     assert "'voorbeeld-huiswerkapp': figure 'klassenchat' added." in out

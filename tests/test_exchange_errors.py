@@ -5,7 +5,12 @@ import json
 import pytest
 from django.test import override_settings
 
-from assessments.exchange import InvalidAssessment, export_assessment, import_assessment, to_json
+from assessments.domain.exchange import (
+    InvalidAssessment,
+    export_assessment,
+    import_assessment,
+    to_json,
+)
 from tests import exchange_helpers, factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

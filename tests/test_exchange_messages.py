@@ -9,11 +9,16 @@ from django.urls import reverse
 from django.utils import translation
 from jsonschema import Draft202012Validator
 
-from assessments.constants import Role
-from assessments.exchange import InvalidAssessment, describe, export_assessment, import_assessment
-from assessments.exchange.errors import MAX_DESCRIBED, path_parts
-from assessments.exchange.locations import place
-from assessments.exchange.schema import load_schema, translated
+from assessments.domain.constants import Role
+from assessments.domain.exchange import (
+    InvalidAssessment,
+    describe,
+    export_assessment,
+    import_assessment,
+)
+from assessments.domain.exchange.errors import MAX_DESCRIBED, path_parts
+from assessments.domain.exchange.locations import place
+from assessments.domain.exchange.schema import load_schema, translated
 from tests import exchange_helpers, factories
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 from django.utils import translation
 from openpyxl import load_workbook
 
-from assessments import scoring
-from assessments.exchange.csv_register import register_csv, register_rows, register_xlsx
+from assessments.domain import scoring
+from assessments.outputs.risk_register import register_csv, register_rows, register_xlsx
 from tests import exchange_helpers, factories
 
 pytestmark = pytest.mark.django_db

@@ -5,11 +5,16 @@ import datetime
 
 import pytest
 
-from assessments.constants import GoalKind, Role
-from assessments.exchange import InvalidAssessment, export_assessment, import_assessment, to_json
-from assessments.exchange.schema import schema_problems
-from assessments.management.commands.kia_demo import DEMO_DIR
-from assessments.models import Contribution, ProportionalityItem
+from assessments.domain.constants import GoalKind, Role
+from assessments.domain.exchange import (
+    InvalidAssessment,
+    export_assessment,
+    import_assessment,
+    to_json,
+)
+from assessments.domain.exchange.schema import schema_problems
+from assessments.domain.models import Contribution, ProportionalityItem
+from assessments.interfaces.management.commands.kia_demo import DEMO_DIR
 from tests import exchange_helpers, factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

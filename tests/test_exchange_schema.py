@@ -5,8 +5,8 @@ import json
 import pytest
 from jsonschema import Draft202012Validator
 
-from assessments import citations, instrument
-from assessments.constants import (
+from assessments.domain import citations, instrument
+from assessments.domain.constants import (
     AssessmentKind,
     GoalKind,
     Language,
@@ -15,10 +15,10 @@ from assessments.constants import (
     Status,
     YesNo,
 )
-from assessments.exchange import FORMAT, VERSION, export_assessment
-from assessments.exchange.schema import SCHEMA_PATH, load_schema, schema_problems
-from assessments.models import Assessment
-from assessments.scoring import Score
+from assessments.domain.exchange import FORMAT, VERSION, export_assessment
+from assessments.domain.exchange.schema import SCHEMA_PATH, load_schema, schema_problems
+from assessments.domain.models import Assessment
+from assessments.domain.scoring import Score
 from tests import exchange_helpers, factories
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

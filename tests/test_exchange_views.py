@@ -9,9 +9,9 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments.constants import Role
-from assessments.exchange import export_assessment, to_json
-from assessments.models import Assessment
+from assessments.domain.constants import Role
+from assessments.domain.exchange import export_assessment, to_json
+from assessments.domain.models import Assessment
 from tests import exchange_helpers, factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

@@ -14,9 +14,9 @@ import pytest
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
 
-from assessments.exchange import export_assessment
-from assessments.models import Assessment
-from assessments.models.base import Tracked
+from assessments.domain.exchange import export_assessment
+from assessments.domain.models import Assessment
+from assessments.domain.models.base import Tracked
 from tests import exchange_helpers
 
 pytestmark = pytest.mark.django_db

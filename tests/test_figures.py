@@ -13,16 +13,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from assessments import figures, versions
-from assessments.constants import Role, VersionReason
-from assessments.editing import SYSTEM
-from assessments.exchange import export_assessment, to_json
-from assessments.exchange.importer import import_document
-from assessments.markdown import render
-from assessments.models import Answer, Change, Figure, Source
-from assessments.report import fetcher
-from assessments.report.data import build_report
-from assessments.report.render import render_html
+from assessments.domain import figures, versions
+from assessments.domain.constants import Role, VersionReason
+from assessments.domain.editing import SYSTEM
+from assessments.domain.exchange import export_assessment, to_json
+from assessments.domain.exchange.importer import import_document
+from assessments.domain.models import Answer, Change, Figure, Source
+from assessments.outputs.markdown import render
+from assessments.outputs.report import fetcher
+from assessments.outputs.report.data import build_report
+from assessments.outputs.report.render import render_html
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
@@ -155,7 +155,7 @@ def test_the_pixel_limit_is_checked_before_decoding():
 def test_images_are_served_to_members_only(team, client):
     assessment, editor, _owner = team
     figure = add_figure(assessment, "plot")
-    from assessments.views.figures import image_url
+    from assessments.interfaces.web.views.figures import image_url
 
     url = image_url(figure, assessment.slug)
     assert not url.startswith("/media")
@@ -272,7 +272,7 @@ def test_web_pages_show_the_pdf_figure_and_footnote_numbers(team):
 def test_pdf_prints_figure_numbers_and_alt_text_in_the_tags(team):
     from pypdf import PdfReader
 
-    from assessments.report.render import render_pdf_document
+    from assessments.outputs.report.render import render_pdf_document
 
     assessment = _numbered_assessment(team)
     pdf = render_pdf_document(assessment).content
@@ -330,7 +330,7 @@ WEB_CITATION = re.compile(
 
 
 def test_web_pages_number_footnotes_as_the_pdf_does_for_the_tiktok_demo():
-    from assessments.management.commands.kia_demo import DEMO_DIR
+    from assessments.interfaces.management.commands.kia_demo import DEMO_DIR
 
     org = factories.organisation()
     editor = factories.member(org, Role.EDITOR)
@@ -357,7 +357,7 @@ def test_web_pages_number_footnotes_as_the_pdf_does_for_the_tiktok_demo():
 def test_the_word_document_embeds_the_figures_with_their_alt_text(team):
     import zipfile
 
-    from assessments.report.docx import report_docx
+    from assessments.outputs.report.docx import report_docx
 
     assessment = _numbered_assessment(team)
     with zipfile.ZipFile(io.BytesIO(report_docx(build_report(assessment)))) as docx:
@@ -381,7 +381,7 @@ def test_the_figures_page_flags_references_to_missing_figures(team):
 
 
 def test_comparing_versions_shows_figure_changes(team):
-    from assessments.comparison import compare
+    from assessments.outputs.comparison.version_diff import compare
 
     assessment = _numbered_assessment(team)
     first = versions.record(assessment, actor=SYSTEM, reason=VersionReason.MANUAL)

@@ -12,9 +12,14 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments.constants import MeasureStatus, Role
-from assessments.exchange import InvalidAssessment, export_assessment, import_assessment, to_json
-from assessments.models import Change, Measure
+from assessments.domain.constants import MeasureStatus, Role
+from assessments.domain.exchange import (
+    InvalidAssessment,
+    export_assessment,
+    import_assessment,
+    to_json,
+)
+from assessments.domain.models import Change, Measure
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -265,8 +270,8 @@ def test_the_action_plan_costs_the_same_queries_whatever_its_size():
 
 
 def test_restoring_a_version_keeps_a_member_owner_and_a_changed_name_wins(team):
-    from assessments import editing, restore, versions
-    from assessments.constants import VersionReason
+    from assessments.domain import editing, restore, versions
+    from assessments.domain.constants import VersionReason
 
     assessment, editor, _owner = team
     risk = factories.risk(assessment)

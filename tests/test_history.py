@@ -11,11 +11,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assessments import comparison, editing, versions
-from assessments.constants import ChangeAction, Channel, GoalKind, Status, VersionReason
-from assessments.exchange import export_assessment, to_json
-from assessments.exchange.importer import import_document
-from assessments.models import (
+from assessments.domain import editing, versions
+from assessments.domain.constants import ChangeAction, Channel, GoalKind, Status, VersionReason
+from assessments.domain.exchange import export_assessment, to_json
+from assessments.domain.exchange.importer import import_document
+from assessments.domain.models import (
     Answer,
     Assessment,
     Change,
@@ -25,6 +25,7 @@ from assessments.models import (
     Risk,
     Source,
 )
+from assessments.outputs.comparison import version_diff
 from tests import factories
 from tests.factories import logged_in, u
 
@@ -266,7 +267,7 @@ def test_a_version_can_be_recorded_compared_and_restored(team):
     assert (risk.likelihood, risk.impact) == ("low", "low")
     assert not Risk.objects.filter(assessment=assessment, topic="Addictive design").exists()
     assert Answer.objects.get(assessment=assessment).text == "An app for pupils."
-    after = comparison.compare(versions.of(version), versions.current(assessment))
+    after = version_diff.compare(versions.of(version), versions.current(assessment))
     assert not after.has_changes, [(s.key, s.rows) for s in after.sections if s.rows]
     restored = changes(assessment, field="likelihood")[-1]
     assert (restored.old, restored.new, restored.user) == ("high", "low", editor)

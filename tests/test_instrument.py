@@ -2,8 +2,8 @@
 
 from django.utils import translation
 
-from assessments import instrument
-from assessments.instrument import AnswerKind
+from assessments.domain import instrument
+from assessments.domain.instrument import AnswerKind
 
 
 def test_chapters_and_question_numbers():

@@ -12,12 +12,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from assessments import markdown
-from assessments.constants import Role
-from assessments.exchange import InvalidAssessment, export_assessment, import_assessment
-from assessments.exchange.parsing import parse
-from assessments.models import Answer, Assessment
-from assessments.templatetags.kia import _RenderCache
+from assessments.domain.constants import Role
+from assessments.domain.exchange import InvalidAssessment, export_assessment, import_assessment
+from assessments.domain.exchange.parsing import parse
+from assessments.domain.models import Answer, Assessment
+from assessments.interfaces.templatetags.kia import _RenderCache
+from assessments.outputs import markdown
 from tests import exchange_helpers, factories
 
 
@@ -112,7 +112,7 @@ def test_an_import_with_too_many_rows_is_refused_before_validation(settings, mon
     def no_schema(document):
         raise AssertionError("validated a document that is too large")
 
-    monkeypatch.setattr("assessments.exchange.importer.schema_problems", no_schema)
+    monkeypatch.setattr("assessments.domain.exchange.importer.schema_problems", no_schema)
     with pytest.raises(InvalidAssessment) as refused, translation.override("en"):
         import_assessment(document, organisation=factories.organisation())
     assert refused.value.problems == [

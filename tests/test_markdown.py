@@ -2,7 +2,7 @@
 
 import pytest
 
-from assessments.markdown import render
+from assessments.outputs.markdown import render
 
 
 @pytest.mark.parametrize(

@@ -35,8 +35,8 @@ def test_settled_assessments_get_version_1_and_lock_counters_survive():
         # later migration has changed them, the app records it on first use. Either way the
         # assessment stands for version 1 of its content as it was.
         _migrate(executor_leaf())
-        from assessments import versions
-        from assessments.models import Assessment as Current
+        from assessments.domain import versions
+        from assessments.domain.models import Assessment as Current
 
         version = versions.published_version(Current.objects.get(slug="pub"))
         assert (version.number, version.reason) == (1, "upgrade")

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import editing, events, followup, mail, notifications
-from assessments.constants import Delivery, MailStatus, MeasureStatus, Role, Status
-from assessments.events import EventKind
-from assessments.models import (
+from assessments.domain import editing, events, followup, notifications
+from assessments.domain.constants import Delivery, MeasureStatus, Role, Status
+from assessments.domain.events import EventKind
+from assessments.domain.models import (
     Measure,
     Notification,
     NotificationPreference,
@@ -24,7 +24,9 @@ from assessments.models import (
     Profile,
     Reminder,
 )
-from assessments.views.notifications import PAGE_SIZE
+from assessments.infra import mail
+from assessments.infra.models import MailStatus
+from assessments.interfaces.web.views.notifications import PAGE_SIZE
 from tests import factories
 
 
@@ -384,7 +386,7 @@ def test_switching_the_language_keeps_it_for_e_mail(team):
 
 @pytest.mark.django_db(transaction=True)
 def test_an_invitation_is_made_while_the_mail_server_is_down(team, settings):
-    from assessments.models import Invitation
+    from assessments.domain.models import Invitation
 
     assessment, _editor, owner = team
     settings.EMAIL_BACKEND = FAILING

@@ -19,12 +19,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import slugs
-from assessments.constants import Role, Status
-from assessments.exchange import InvalidAssessment, export_assessment, import_assessment
-from assessments.exchange.rows import Rows
-from assessments.models import Assessment, Invitation, Membership, Organisation
-from assessments.slugs import free_slug, save_with_free_slug
+from assessments.domain.constants import Role, Status
+from assessments.domain.exchange import InvalidAssessment, export_assessment, import_assessment
+from assessments.domain.exchange.reader import Rows
+from assessments.domain.models import Assessment, Invitation, Membership, Organisation
+from assessments.infra import slugs
+from assessments.infra.slugs import free_slug, save_with_free_slug
 from tests import factories
 from tests.factories import logged_in
 
@@ -112,8 +112,8 @@ def test_a_slug_only_another_organisation_has_is_not_found():
 
 
 def test_public_links_name_the_organisation(monkeypatch):
-    from assessments.report import render as render_module
-    from assessments.report.render import RenderedPdf
+    from assessments.outputs.report import render as render_module
+    from assessments.outputs.report.render import RenderedPdf
 
     monkeypatch.setattr(
         render_module,
@@ -179,7 +179,7 @@ def test_the_database_words_are_logged_not_shown(monkeypatch, caplog):
     client = logged_in(factories.member(org, Role.EDITOR))
     raw = json.dumps(export_assessment(factories.assessment())).encode()
     upload = SimpleUploadedFile("kia.json", raw, content_type="application/json")
-    with caplog.at_level(logging.ERROR, logger="assessments.exchange.importer"):
+    with caplog.at_level(logging.ERROR, logger="assessments.domain.exchange.importer"):
         response = client.post(
             reverse("assessments:import"), {"organisation": org.pk, "file": upload}
         )
@@ -284,7 +284,7 @@ def test_an_invitation_used_meanwhile_creates_no_account(client):
     Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
     # The page was loaded before; the form is sent after someone else used the link.
     invitation.accepted_at = None
-    from assessments.views import accounts
+    from assessments.interfaces.web.views import accounts
 
     assert not accounts._join(invitation, factories.user())
     password = "Lang-wachtwoord-42"

@@ -5,8 +5,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from assessments.constants import Role, Status
-from assessments.permissions import get_assessment
+from assessments.domain.constants import Role, Status
+from assessments.domain.permissions import get_assessment
 from tests import factories
 
 pytestmark = pytest.mark.django_db

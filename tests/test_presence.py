@@ -14,7 +14,7 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from assessments import presence
+from assessments.infra import presence
 
 REDIS_URL = os.environ.get("KIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +25,7 @@ _CHILD = """
 import json, sys
 import django
 django.setup()
-from assessments import presence
+from assessments.infra import presence
 assessment_id, name = int(sys.argv[1]), sys.argv[2]
 for line in sys.stdin:
     action, item = line.split()

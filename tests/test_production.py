@@ -17,7 +17,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from assessments.constants import Role
+from assessments.domain.constants import Role
 from kia.env import env_cache, env_proxy_header, env_storage, write_local_env
 from kia.logs import JsonFormatter, NoTracebackForClientErrors
 from tests import factories
@@ -206,8 +206,8 @@ def test_ready_reports_each_part(client, settings, tmp_path):
 def test_ready_says_when_each_scheduled_job_last_ran(client, settings, tmp_path):
     import datetime
 
-    from assessments import scheduler
-    from assessments.worker import beat
+    from assessments.infra import scheduler
+    from assessments.infra.worker import beat
 
     settings.TASK_BACKEND = "database"
     settings.MEDIA_ROOT = tmp_path
@@ -242,7 +242,7 @@ def test_ready_says_when_each_scheduled_job_last_ran(client, settings, tmp_path)
 def test_ready_is_503_when_the_worker_is_silent_or_storage_is_unwritable(
     client, settings, tmp_path
 ):
-    from assessments.worker import beat
+    from assessments.infra.worker import beat
 
     settings.TASK_BACKEND = "database"
     settings.MEDIA_ROOT = tmp_path

@@ -21,9 +21,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from assessments.constants import Role
-from assessments.exchange import InvalidAssessment, export_assessment, import_assessment
-from assessments.models import Assessment, Invitation, Membership
+from assessments.domain.constants import Role
+from assessments.domain.exchange import InvalidAssessment, export_assessment, import_assessment
+from assessments.domain.models import Assessment, Invitation, Membership
 from tests import factories
 
 pytestmark = [

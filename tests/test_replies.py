@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import editing, events, replies, restore, versions
-from assessments.constants import Channel, Role, Status, VersionReason
-from assessments.models import (
+from assessments.domain import editing, events, replies, restore, versions
+from assessments.domain.constants import Channel, Role, Status, VersionReason
+from assessments.domain.models import (
     Answer,
     Assessment,
     Change,
@@ -499,7 +499,7 @@ def test_several_rounds_are_listed_in_order(invited):
     Client().post(reverse("assessments:reply", args=[token]), {"text": "Een nadere brief."})
     texts = [r.text for r in ServiceResponse.objects.order_by("order")]
     assert texts == [TEXT, "Een nadere brief."]
-    from assessments.report.render import render_html
+    from assessments.outputs.report.render import render_html
 
     html = render_html(Assessment.objects.get(pk=invited.assessment.pk), for_pdf=False)
     appendix = html.split('id="appendix"', 1)[1]
@@ -546,7 +546,7 @@ def test_reminders_go_once_three_days_before_the_deadline(
 
 
 def test_the_report_prints_the_response_verbatim_in_a_marked_box_then_the_reply(invited):
-    from assessments.report.render import render_html
+    from assessments.outputs.report.render import render_html
 
     send(Client(), invited)
     row = ServiceResponse.objects.get()
@@ -574,8 +574,8 @@ def test_the_word_document_quotes_the_response_under_its_label(invited):
     import re
     import zipfile
 
-    from assessments.report.data import build_report
-    from assessments.report.docx import report_docx
+    from assessments.outputs.report.data import build_report
+    from assessments.outputs.report.docx import report_docx
 
     send(Client(), invited)
     ServiceResponse.objects.update(reply="Wij danken TikTok.")
@@ -589,8 +589,8 @@ def test_the_word_document_quotes_the_response_under_its_label(invited):
 
 
 def test_the_services_footnote_marks_are_its_own_text_not_citations(invited):
-    from assessments.report.render import render_html
-    from assessments.workspace import Workspace
+    from assessments.domain.workspace import Workspace
+    from assessments.outputs.report.render import render_html
 
     send(Client(), invited, text="Zie onze noot [^1] en [^bron].")
     assessment = Assessment.objects.get(pk=invited.assessment.pk)

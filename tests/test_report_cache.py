@@ -9,12 +9,12 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from assessments import editing, tasks, versions
-from assessments.constants import Status, VersionReason
-from assessments.models import Answer, Assessment, ReportFile, ReportStatus
-from assessments.report import cache
-from assessments.report import render as render_module
-from assessments.report.render import RenderedPdf
+from assessments.domain import editing, versions
+from assessments.domain.constants import Status, VersionReason
+from assessments.domain.models import Answer, Assessment, ReportFile, ReportStatus
+from assessments.outputs.report import cache, tasks
+from assessments.outputs.report import render as render_module
+from assessments.outputs.report.render import RenderedPdf
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]

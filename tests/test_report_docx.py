@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 
-from assessments.report.data import build_report
-from assessments.report.docx import report_docx
+from assessments.outputs.report.data import build_report
+from assessments.outputs.report.docx import report_docx
 from tests.report_builders import full_assessment
 
 pytestmark = pytest.mark.django_db

@@ -16,12 +16,11 @@ from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import tasks
-from assessments.constants import Role
-from assessments.models import Answer, ReportFile, ReportStatus
-from assessments.report import cache, recovery
-from assessments.report import render as render_module
-from assessments.report.child import Limits, RenderFailed, render_limited
+from assessments.domain.constants import Role
+from assessments.domain.models import Answer, ReportFile, ReportStatus
+from assessments.outputs.report import cache, recovery, tasks
+from assessments.outputs.report import render as render_module
+from assessments.outputs.report.child import Limits, RenderFailed, render_limited
 from tests import factories
 
 
@@ -251,7 +250,7 @@ def test_task_rows_left_running_by_a_dead_worker_are_closed(settings):
             status=TaskResultStatus.RUNNING,
             started_at=now - started_ago,
             args_kwargs={"args": [1], "kwargs": {}},
-            task_path="assessments.tasks.render_report",
+            task_path="assessments.outputs.report.tasks.render_report",
             backend_name="default",
             run_after=now,
             exception_class_path="",

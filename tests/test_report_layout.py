@@ -16,9 +16,9 @@ import pytest
 from django.db import transaction
 from pypdf import PdfReader
 
-from assessments.constants import Status
-from assessments.models import Answer
-from assessments.report.render import render_pdf_document
+from assessments.domain.constants import Status
+from assessments.domain.models import Answer
+from assessments.outputs.report.render import render_pdf_document
 from tests.report_builders import add_risks, full_assessment
 
 MM = 72 / 25.4
@@ -74,7 +74,7 @@ def test_a_note_stays_with_its_call_when_orphans_hold_the_next_paragraph_back():
     on page 1; with it off, the whole second paragraph moves and the note stays."""
     from weasyprint import HTML
 
-    from assessments.report import layout_fixes
+    from assessments.outputs.report import layout_fixes
 
     assert layout_fixes.install()
     reader = PdfReader(io.BytesIO(HTML(string=ORPHANS_PAGE.format(height=40)).write_pdf()))
@@ -140,7 +140,7 @@ def test_no_line_holds_only_a_word_fragment(tmp_path, font):
     space; report/layout_fixes.py breaks after the run instead. 160 measures, 140 to 180 mm."""
     from weasyprint import HTML
 
-    from assessments.report import layout_fixes
+    from assessments.outputs.report import layout_fixes
 
     assert layout_fixes.install()
     blocks = "".join(f'<div style="width: {w / 4}mm">{PARAGRAPHS}</div>' for w in range(560, 720))

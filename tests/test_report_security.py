@@ -12,9 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from assessments.models import Answer, ServiceResponse, Source
-from assessments.report.fetcher import FetchRefused, make_fetcher, resolve
-from assessments.report.render import raw_weasyprint, render_html
+from assessments.domain.models import Answer, ServiceResponse, Source
+from assessments.outputs.report.fetcher import FetchRefused, make_fetcher, resolve
+from assessments.outputs.report.render import raw_weasyprint, render_html
 from tests import factories
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessments.report.typography import typeset
+from assessments.outputs.report.typography import typeset
 
 
 @pytest.mark.parametrize(

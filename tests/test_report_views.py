@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.constants import Role, Status
-from assessments.models import Answer, Assessment, ReportFile, ReportStatus
-from assessments.report import render as render_module
-from assessments.report.render import RenderedPdf
+from assessments.domain.constants import Role, Status
+from assessments.domain.models import Answer, Assessment, ReportFile, ReportStatus
+from assessments.outputs.report import render as render_module
+from assessments.outputs.report.render import RenderedPdf
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
@@ -97,7 +97,7 @@ def test_status_as_json_and_as_an_htmx_fragment(client, assessment, renders):
 
 def test_a_waiting_render_polls_and_refreshes_without_javascript(client, assessment):
     client.force_login(factories.member(assessment.organisation, Role.VIEWER))
-    from assessments.report import cache
+    from assessments.outputs.report import cache
 
     ReportFile.objects.create(
         assessment=assessment, content_hash=cache.content_hash(assessment), language="en"

@@ -8,13 +8,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from assessments import comments, editing, events, review, workflow
-from assessments.constants import AssessmentKind, Role, RoundOutcome, Status
-from assessments.events import EventKind
-from assessments.exchange import export_assessment
-from assessments.models import Assessment, Change, Comment, SignOff, Verdict
-from assessments.report.data import build_report
-from assessments.versions import workspace
+from assessments.domain import comments, editing, events, lifecycle, review
+from assessments.domain.constants import AssessmentKind, Role, RoundOutcome, Status
+from assessments.domain.events import EventKind
+from assessments.domain.exchange import export_assessment
+from assessments.domain.models import Assessment, Change, Comment, SignOff, Verdict
+from assessments.domain.versions import workspace
+from assessments.outputs.report.data import build_report
 from tests import factories
 from tests.factories import logged_in, u
 
@@ -54,7 +54,7 @@ def crew(team):
 
 
 def submit(assessment, editor, reviewers):
-    return workflow.perform(
+    return lifecycle.perform(
         assessment,
         "submit",
         actor=editing.Actor(editor),
@@ -75,7 +75,7 @@ def test_submitting_needs_a_reviewer_of_the_organisation_and_writes_nothing_othe
         "viewer": [viewer],
         "outsider": [factories.member(factories.organisation(), Role.OWNER)],
     }[who]
-    with pytest.raises(workflow.TransitionRefused):
+    with pytest.raises(lifecycle.TransitionRefused):
         submit(assessment, editor, chosen)
     assessment.refresh_from_db()
     assert assessment.status == Status.DRAFT
@@ -125,7 +125,7 @@ def test_request_changes_closes_the_round_and_lists_the_open_points_for_the_team
     )
     about = comments.target(assessment, "risk", str(risk.pk))
     comments.start_thread(assessment, about, user=reviewer, role=Role.REVIEWER, text="Kans?")
-    workflow.perform(
+    lifecycle.perform(
         assessment,
         "request_changes",
         actor=editing.Actor(owner),
@@ -146,11 +146,11 @@ def test_request_changes_closes_the_round_and_lists_the_open_points_for_the_team
 def test_finalising_needs_the_attestation_and_records_the_sign_off(crew):
     assessment, editor, owner, reviewer, _viewer = crew
     submit(assessment, editor, [reviewer])
-    with pytest.raises(workflow.TransitionRefused, match="attestation"):
-        workflow.perform(assessment, "finalise", actor=editing.Actor(owner), role=Role.OWNER)
+    with pytest.raises(lifecycle.TransitionRefused, match="attestation"):
+        lifecycle.perform(assessment, "finalise", actor=editing.Actor(owner), role=Role.OWNER)
     assert assessment.status == Status.IN_REVIEW and not SignOff.objects.exists()
     with translation.override("nl"):
-        workflow.perform(
+        lifecycle.perform(
             assessment, "finalise", actor=editing.Actor(owner), role=Role.OWNER, attested=True
         )
     sign_off = SignOff.objects.get()
@@ -186,7 +186,7 @@ def test_the_report_colophon_says_who_signed_off_and_for_external_assessments_fo
     draft = {row.label: row.value for row in build_report(assessment).colophon}
     assert draft["Signed off by"] == "not signed off" and draft["Status"] == "Draft"
     submit(assessment, editor, [reviewer])
-    workflow.perform(
+    lifecycle.perform(
         assessment, "finalise", actor=editing.Actor(owner), role=Role.OWNER, attested=True
     )
     version = assessment.versions.get(reason="finalised")
@@ -238,7 +238,7 @@ def test_a_mention_tells_members_only_and_comments_are_not_content(crew, told):
 
 
 def test_comments_never_reach_the_report(crew):
-    from assessments.report import render_html
+    from assessments.outputs.report import render_html
 
     assessment, _editor, _owner, reviewer, _viewer = crew
     about = comments.target(assessment, "question", "1.1")

@@ -3,10 +3,11 @@ exchange format and versions."""
 
 import pytest
 
-from assessments import comparison, editing, versions
-from assessments.constants import VersionReason
-from assessments.exchange import export_assessment, import_assessment
-from assessments.report import render_html
+from assessments.domain import editing, versions
+from assessments.domain.constants import VersionReason
+from assessments.domain.exchange import export_assessment, import_assessment
+from assessments.outputs.comparison import version_diff
+from assessments.outputs.report import render_html
 from tests import exchange_helpers, factories
 from tests.report_builders import full_assessment
 
@@ -59,7 +60,7 @@ def test_versions_keep_it_and_comparisons_show_it(english):
     risk = assessment.risks.order_by("pk").first()
     risk.raised_in = "2.12"
     risk.save()
-    changes = comparison.compare(versions.of(version), versions.current(assessment))
+    changes = version_diff.compare(versions.of(version), versions.current(assessment))
     [section] = [s for s in changes.sections if s.key == "risks"]
     [row] = section.rows
     [field] = [f for f in row.fields if f.label == "came up at question"]

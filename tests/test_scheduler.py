@@ -11,12 +11,12 @@ from collections import Counter
 import pytest
 from django.db import OperationalError, connection, connections
 
-from assessments import scheduler
-from assessments import worker as worker_module
-from assessments.constants import RunStatus
-from assessments.models import ScheduledRun
-from assessments.scheduler import Job
-from assessments.worker import SupervisedWorker
+from assessments.domain.models import ScheduledRun
+from assessments.infra import scheduler
+from assessments.infra import worker as worker_module
+from assessments.infra.models import RunStatus
+from assessments.infra.scheduler import Job
+from assessments.infra.worker import SupervisedWorker
 
 UTC = datetime.UTC
 
@@ -223,7 +223,7 @@ def test_many_workers_claim_a_period_once_on_postgresql():
 @pytest.mark.django_db
 def test_the_worker_runs_the_scheduler_unless_it_is_off(monkeypatch, settings):
     monkeypatch.setattr(worker_module, "close_old_connections", lambda: None)
-    monkeypatch.setattr("assessments.report.recovery.requeue_stale", lambda: None)
+    monkeypatch.setattr("assessments.outputs.report.recovery.requeue_stale", lambda: None)
     calls = []
     monkeypatch.setattr(scheduler, "run_due", lambda: calls.append(1))
     supervised = SupervisedWorker(interval=0.5)

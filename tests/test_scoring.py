@@ -4,8 +4,8 @@ import pytest
 from django.test import override_settings
 from django.utils import translation
 
-from assessments import scoring
-from assessments.scoring import RiskLevel, RiskMatrix, Score, ScoreState
+from assessments.domain import scoring
+from assessments.domain.scoring import RiskLevel, RiskMatrix, Score, ScoreState
 
 L, M, H, NA, NONE = "low", "medium", "high", "not_assessable", ""
 
@@ -98,9 +98,9 @@ def test_a_deployment_can_replace_the_matrix():
 
 @pytest.mark.django_db
 def test_an_assessment_keeps_the_matrix_it_was_created_with():
-    from assessments import editing, versions
-    from assessments.constants import VersionReason
-    from assessments.models import Assessment
+    from assessments.domain import editing, versions
+    from assessments.domain.constants import VersionReason
+    from assessments.domain.models import Assessment
     from tests import factories
 
     before = factories.assessment()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from assessments.constants import PrescanOutcome
-from assessments.models import Assessment
+from assessments.domain.constants import PrescanOutcome
+from assessments.domain.models import Assessment
 
 C, S, U = PrescanOutcome.CONTINUE, PrescanOutcome.STOP, PrescanOutcome.UNDECIDED
 

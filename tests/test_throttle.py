@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from assessments import throttle
+from assessments.infra import throttle
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from assessments.constants import GoalKind, Role, Status
-from assessments.models import (
+from assessments.domain.constants import GoalKind, Role, Status
+from assessments.domain.models import (
     Answer,
     Assessment,
     Contribution,
@@ -524,8 +524,8 @@ def test_last_owner_cannot_be_removed(team):
 
 
 def test_reassessment_date_is_required_of_the_services_own_team_only(team):
-    from assessments import completeness
-    from assessments.workspace import Workspace
+    from assessments.domain import completeness
+    from assessments.domain.workspace import Workspace
 
     assessment, _editor, _owner = team
 
@@ -565,22 +565,22 @@ def test_error_pages_explain_what_happened(team):
 
 
 def test_a_status_change_based_on_an_outdated_status_changes_nothing(team):
-    from assessments import editing, workflow
+    from assessments.domain import editing, lifecycle
 
     assessment, _editor, owner = team
     Assessment.objects.filter(pk=assessment.pk).update(status=Status.FINAL)
     stale = Assessment.objects.get(pk=assessment.pk)  # loaded while final
     Assessment.objects.filter(pk=assessment.pk).update(status=Status.DRAFT)  # someone reopened
-    with pytest.raises(workflow.TransitionRefused, match="draft now"):
-        workflow.perform(stale, "publish", actor=editing.Actor(owner), role=Role.OWNER)
+    with pytest.raises(lifecycle.TransitionRefused, match="draft now"):
+        lifecycle.perform(stale, "publish", actor=editing.Actor(owner), role=Role.OWNER)
     assessment.refresh_from_db()
     assert assessment.status == Status.DRAFT and assessment.published_at is None
     assert not assessment.changes.exists() and not assessment.versions.exists()
 
 
 def test_short_names_are_made_unique():
-    from assessments.models import Organisation
-    from assessments.slugs import free_slug, slug_from
+    from assessments.domain.models import Organisation
+    from assessments.infra.slugs import free_slug, slug_from
 
     assert slug_from("KIA op TikTok_2025 — concept!", "kia") == "kia-op-tiktok-2025-concept"
     assert slug_from("!!!", "kia") == "kia"

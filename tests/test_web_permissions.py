@@ -10,9 +10,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from assessments import editing, replies, versions
-from assessments.constants import GoalKind, ProportionalitySide, Role, Status, VersionReason
-from assessments.models import (
+from assessments.domain import editing, replies, versions
+from assessments.domain.constants import GoalKind, ProportionalitySide, Role, Status, VersionReason
+from assessments.domain.models import (
     Answer,
     Assessment,
     Change,
@@ -94,8 +94,8 @@ def _png() -> bytes:
 
 
 def _figure(assessment):
-    from assessments import figures
-    from assessments.models import Figure
+    from assessments.domain import figures
+    from assessments.domain.models import Figure
 
     checked = figures.check(_png())
     return Figure.objects.create(
@@ -116,7 +116,7 @@ def _upload() -> dict:
 
 
 def _image_url(world: World) -> str:
-    from assessments.views.figures import image_url
+    from assessments.interfaces.web.views.figures import image_url
 
     return image_url(world.objects["figure"], world.assessment.slug)
 
@@ -220,7 +220,7 @@ def version_recorded(world: World, response) -> None:
 
 def _thread(world: World):
     """A comment thread on the risk, started by the owner."""
-    from assessments.models import Comment
+    from assessments.domain.models import Comment
 
     return Comment.objects.create(
         assessment=world.assessment,
@@ -234,7 +234,7 @@ def _thread(world: World):
 
 def _in_review(world: World) -> None:
     """In review, with every member from reviewer up chosen as reviewer of the round."""
-    from assessments.models import ReviewRound
+    from assessments.domain.models import ReviewRound
 
     Assessment.objects.filter(pk=world.assessment.pk).update(status=Status.IN_REVIEW)
     found = ReviewRound.objects.create(assessment=world.assessment, number=1)
@@ -242,7 +242,7 @@ def _in_review(world: World) -> None:
 
 
 def commented(world: World, response) -> None:
-    from assessments.models import Comment
+    from assessments.domain.models import Comment
 
     assert response.status_code == 302
     comment = Comment.objects.get(assessment=world.assessment)
@@ -251,7 +251,7 @@ def commented(world: World, response) -> None:
 
 
 def resolved(world: World, response) -> None:
-    from assessments.models import Comment
+    from assessments.domain.models import Comment
 
     assert response.status_code == 302
     assert Comment.objects.get(assessment=world.assessment).resolved_by == (
@@ -260,7 +260,7 @@ def resolved(world: World, response) -> None:
 
 
 def replied(world: World, response) -> None:
-    from assessments.models import Comment
+    from assessments.domain.models import Comment
 
     assert response.status_code == 302
     reply = Comment.objects.get(assessment=world.assessment, parent__isnull=False)
@@ -268,7 +268,7 @@ def replied(world: World, response) -> None:
 
 
 def verdict_given(world: World, response) -> None:
-    from assessments.models import Verdict
+    from assessments.domain.models import Verdict
 
     assert response.status_code == 302
     verdict = Verdict.objects.get(round__assessment=world.assessment)
@@ -614,8 +614,8 @@ PAGES = [
 @pytest.fixture(autouse=True)
 def no_real_pdf(monkeypatch):
     """The report start only queues; the renderer itself is tested elsewhere."""
-    from assessments.report import render as render_module
-    from assessments.report.render import RenderedPdf
+    from assessments.outputs.report import render as render_module
+    from assessments.outputs.report.render import RenderedPdf
 
     monkeypatch.setattr(
         render_module, "render_pdf_document", lambda a, **kw: RenderedPdf(b"%PDF-1.7", 1)
@@ -731,8 +731,8 @@ def _compare_url(world: World, name: str = "compare") -> str:
 @pytest.mark.parametrize("name", ["compare", "compare_csv", "compare_xlsx", "compare_pdf"])
 @pytest.mark.parametrize("role", ROLES, ids=str)
 def test_comparison_urls(client, world, role, name, monkeypatch):
-    from assessments.report import render as render_module
-    from assessments.report.render import RenderedPdf
+    from assessments.outputs.report import render as render_module
+    from assessments.outputs.report.render import RenderedPdf
 
     monkeypatch.setattr(
         render_module, "render_comparison_pdf", lambda c, **kw: RenderedPdf(b"%PDF-1.7", 1)
@@ -776,7 +776,7 @@ def test_reassess_by_role(client, world, role):
 
 @pytest.mark.parametrize("role", ROLES, ids=str)
 def test_profile_pages(client, world, role):
-    from assessments import tokens
+    from assessments.domain import tokens
 
     owner = world.users[Role.OWNER]
     token, secret = tokens.issue(owner, name="owner's")
@@ -841,7 +841,7 @@ def test_organisation_followup_urls(client, world, role, label, make_url, least,
 
 
 def test_outbox_retry_is_for_owners_only(client, world):
-    from assessments.models import OutgoingMail
+    from assessments.domain.models import OutgoingMail
 
     mail = OutgoingMail.objects.create(
         organisation=world.assessment.organisation, to="x@example.org", subject="S", body="B",
@@ -881,7 +881,7 @@ def test_personal_notification_urls(client, world, role, label, method, name, st
 
 
 def test_a_notification_opens_for_its_recipient_only(client, world):
-    from assessments import events
+    from assessments.domain import events
 
     events.emit(
         events.EventKind.MENTION,

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import benchdata
-from assessments.constants import Role
+from assessments.domain.constants import Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db

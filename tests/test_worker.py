@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import InterfaceError, OperationalError
 
-from assessments import worker as worker_module
-from assessments.worker import SupervisedWorker, last_heartbeat
+from assessments.infra import worker as worker_module
+from assessments.infra.worker import SupervisedWorker, last_heartbeat
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,9 @@ def keep_the_test_connection(monkeypatch):
 
 def test_a_round_writes_the_heartbeat_and_sweeps(monkeypatch):
     swept = []
-    monkeypatch.setattr("assessments.report.recovery.requeue_stale", lambda: swept.append(1))
+    monkeypatch.setattr(
+        "assessments.outputs.report.recovery.requeue_stale", lambda: swept.append(1)
+    )
     supervised = SupervisedWorker(interval=0.5)
     monkeypatch.setattr(supervised.worker, "run", lambda: None)
     assert last_heartbeat() is None
@@ -34,7 +36,7 @@ def test_a_round_writes_the_heartbeat_and_sweeps(monkeypatch):
 
 def test_the_worker_survives_a_database_outage_and_backs_off(monkeypatch, caplog):
     supervised = SupervisedWorker(interval=0.5, max_backoff=4)
-    monkeypatch.setattr("assessments.report.recovery.requeue_stale", lambda: None)
+    monkeypatch.setattr("assessments.outputs.report.recovery.requeue_stale", lambda: None)
     outage = [OperationalError("server closed the connection"), InterfaceError("gone")] * 3
     ran = []
 

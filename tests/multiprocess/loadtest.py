@@ -40,7 +40,7 @@ OUTAGE = float(os.environ.get("LOADTEST_OUTAGE_SECONDS", "30"))
 VERSION = re.compile(r'name="lock_version" value="(\d*)"')
 
 READ_ANSWERS = (
-    "import json; from assessments.models import Answer;"
+    "import json; from assessments.domain.models import Answer;"
     f"print(json.dumps({{a.question: [a.lock_version, a.text] for a in "
     f"Answer.objects.filter(assessment__slug='{SLUG}')}}))"
 )
@@ -162,7 +162,7 @@ def scenario(stack: Stack, base: str, cookies, keys: list[str], n: int, same: bo
 def load(stack: Stack, label: str) -> list[dict]:
     user, password = stack.prepare()
     keys = stack.manage(
-        "shell", "-c", "from assessments import instrument; print(*instrument.ANSWER_KEYS)"
+        "shell", "-c", "from assessments.domain import instrument; print(*instrument.ANSWER_KEYS)"
     )
     keys = keys.strip().splitlines()[-1].split()
     base = stack.start_web("web")

@@ -1,0 +1,317 @@
+"""Creating the rows of a valid exchange document, each through ``full_clean()``.
+
+Model validation problems are collected with the JSON path of the value concerned, so the
+models' own rules read like the importer's other messages. Rows are written through the
+write path (``editing.Batch``), so an import is recorded in the history. Call inside a
+transaction.
+
+Without a batch, ``Rows`` builds the same rows in memory only (numbered, never saved): that
+is how a version's snapshot is read back for its report and its comparison.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.utils.functional import lazy
+from django.utils.translation import gettext_noop
+
+from assessments.domain import editing, instrument
+from assessments.domain.exchange.errors import InvalidAssessment, Problem, json_path, text
+from assessments.domain.models import (
+    Answer,
+    Assessment,
+    Contribution,
+    Figure,
+    Goal,
+    Measure,
+    Organisation,
+    ProportionalityItem,
+    Risk,
+    ServiceResponse,
+    Source,
+)
+
+# A model's validation message, translated when shown (as the importer's own messages are).
+_shown = lazy(lambda error: " ".join(error), str)
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+_ASSESSMENT_FIELDS = (
+    "title",
+    "slug",
+    "kind",
+    "service_name",
+    "service_provider",
+    "assessor",
+    "commissioner",
+    "service_cooperated",
+    "cooperation_note",
+    "language",
+    "reading_guide",
+    "disclaimers",
+    "limitations",
+)
+_PRESCAN_FIELDS = {
+    **{field: number for number, field in instrument.PRESCAN_FIELDS.items()},
+    "prescan_note": "note",
+}
+RISK_FIELDS = {  # model field -> path below the risk
+    "likelihood": ("likelihood", "score"),
+    "likelihood_justification": ("likelihood", "justification"),
+    "likelihood_reason": ("likelihood", "reason"),
+    "impact": ("impact", "score"),
+    "impact_justification": ("impact", "justification"),
+    "impact_reason": ("impact", "reason"),
+    "residual_description": ("residual", "description"),
+    "residual_likelihood": ("residual", "likelihood", "score"),
+    "residual_likelihood_reason": ("residual", "likelihood", "reason"),
+    "residual_impact": ("residual", "impact", "score"),
+    "residual_impact_reason": ("residual", "impact", "reason"),
+}
+
+
+class Rows:
+    """Creates the rows of one document, collecting model validation problems by path."""
+
+    def __init__(self, *, batch: editing.Batch | None) -> None:
+        self.batch = batch
+        self.user = batch.actor.account if batch is not None else None
+        self.problems: list[Problem] = []
+        self.built: dict[type[models.Model], list[Any]] = {}
+
+    def save(
+        self,
+        obj: models.Model,
+        row: tuple,
+        paths: Mapping[str, tuple] | None = None,
+        *,
+        free_slug: bool = False,
+    ) -> bool:
+        """``full_clean()`` and save ``obj``. On failure record its problems (a field's at
+        ``paths[field]``, or ``row`` + the field's name; the others at ``row``) and return
+        False. With ``free_slug``, ``obj.slug`` is a wish: the row is saved under the first
+        free slug like it in its organisation. Without a batch, ``obj`` only
+        gets an id of its own (in memory)."""
+        self.built.setdefault(type(obj), []).append(obj)
+        if self.batch is None:
+            obj.pk = len(self.built[type(obj)]) if obj.pk is None else obj.pk
+            return True
+        errors: dict[str, list[ValidationError]] = {}
+        try:  # the slug's uniqueness is settled on insert when it is a wish
+            obj.full_clean(exclude=["slug"] if free_slug else None)
+        except ValidationError as exc:
+            errors = exc.error_dict
+        if free_slug:
+            try:
+                slug_field = obj._meta.get_field("slug")
+                assert isinstance(slug_field, models.Field)
+                slug_field.clean(obj.slug, obj)  # type: ignore[attr-defined]
+            except ValidationError as exc:
+                errors.setdefault("slug", []).extend(exc.error_list)
+        if errors:
+            for field, messages in errors.items():
+                below = (paths or {}).get(field, (*row, field))
+                path = row if field == NON_FIELD_ERRORS else below
+                self.problems.extend((json_path(*path), _shown(error)) for error in messages)
+            return False
+        self.batch.create(obj, free_slug_like=obj.slug if free_slug else None)  # type: ignore[attr-defined]
+        return True
+
+    def create(
+        self, document: dict[str, Any], *, organisation: Organisation, slug: str | None
+    ) -> Assessment:
+        assessment = self._assessment(document, organisation=organisation, slug=slug)
+        if assessment.pk is None:
+            raise InvalidAssessment(self.problems, document=document)  # nothing hangs off it
+        self._answers(assessment, document["answers"])
+        goals = self._goals(assessment, document["goals"])
+        contributions = self._contributions(assessment, document)
+        risks = self._risks(assessment, document["risks"])
+        self._measures(document["measures"], risks)
+        self._proportionality(assessment, document["proportionality"], goals, contributions, risks)
+        sources = self._sources(assessment, document["sources"])
+        self._responses(assessment, document["responses"])
+        if self.batch is None:  # a version read back: its figures' images are in the storage
+            self._figures(assessment, document.get("figures", []), sources)
+        return assessment
+
+    def _assessment(
+        self, document: dict[str, Any], *, organisation: Organisation, slug: str | None
+    ) -> Assessment:
+        data, prescan = document["assessment"], document["prescan"]
+        assessment = Assessment(
+            organisation=organisation,
+            created_by=self.user,
+            **{name: data[name] for name in _ASSESSMENT_FIELDS},
+            period_start=_date(data["period_start"]),
+            period_end=_date(data["period_end"]),
+            next_reassessment_on=_date(data["next_reassessment_on"]),
+            # Optional (documents made before the report option existed print the texts).
+            report_instrument_texts=data.get("report_instrument_texts", True),
+            **{field: prescan[key] for field, key in _PRESCAN_FIELDS.items()},
+        )
+        paths = {field: ("prescan", key) for field, key in _PRESCAN_FIELDS.items()}
+        if self.batch is None:  # read back in memory: the slug is what it was
+            assessment.slug = slug or data["slug"]
+            self.save(assessment, ("assessment",), paths)
+            return assessment
+        if slug is None:  # the document's slug, or the first free one like it
+            assessment.slug = data["slug"]
+            self.save(assessment, ("assessment",), paths, free_slug=True)
+            return assessment
+        if Assessment.objects.filter(organisation=organisation, slug=slug).exists():
+            self.problems.append(
+                (
+                    json_path("assessment", "slug"),
+                    text(gettext_noop("The short name '%(slug)s' is already taken."), slug=slug),
+                )
+            )
+            return assessment
+        assessment.slug = slug
+        self.save(assessment, ("assessment",), paths)
+        return assessment
+
+    def _answers(self, assessment: Assessment, answers: dict[str, str]) -> None:
+        for key in instrument.ANSWER_KEYS:
+            if key in answers:
+                answer = Answer(assessment=assessment, question=key, text=answers[key])
+                path = ("answers", key)
+                self.save(answer, path, {"text": path, "question": path})
+
+    def _goals(self, assessment: Assessment, goals: list[dict[str, Any]]) -> dict[str, Goal]:
+        created = {}
+        for index, data in enumerate(goals):
+            goal = Goal(
+                assessment=assessment,
+                order=index,
+                **{name: value for name, value in data.items() if name != "id"},
+            )
+            if self.save(goal, ("goals", index)):
+                created[data["id"]] = goal
+        return created
+
+    def _contributions(
+        self, assessment: Assessment, document: dict[str, Any]
+    ) -> dict[str, Contribution]:
+        given = document["contributions"]
+        linked = {item["contribution"] for item in document["proportionality"]}
+        created = {}
+        for q in instrument.CONTRIBUTION_QUESTIONS:
+            if q.number not in given and q.number not in linked:
+                continue
+            data = given.get(q.number, {"text": "", "summary": ""})
+            contribution = Contribution(assessment=assessment, question=q.number, **data)
+            path = ("contributions", q.number)
+            if self.save(contribution, path, {"question": path}):
+                created[q.number] = contribution
+        return created
+
+    def _risks(self, assessment: Assessment, risks: list[dict[str, Any]]) -> dict[str, Risk]:
+        created = {}
+        for index, data in enumerate(risks):
+            residual = data["residual"]
+            risk = Risk(
+                assessment=assessment,
+                order=index,
+                category=data["category"],
+                topic=data["topic"],
+                description=data["description"],
+                raised_in=data.get("raised_in", ""),  # optional: older files lack it
+                likelihood=data["likelihood"]["score"],
+                likelihood_justification=data["likelihood"]["justification"],
+                likelihood_reason=data["likelihood"]["reason"],
+                impact=data["impact"]["score"],
+                impact_justification=data["impact"]["justification"],
+                impact_reason=data["impact"]["reason"],
+                residual_description=residual["description"],
+                residual_likelihood=residual["likelihood"]["score"],
+                residual_likelihood_reason=residual["likelihood"]["reason"],
+                residual_impact=residual["impact"]["score"],
+                residual_impact_reason=residual["impact"]["reason"],
+            )
+            paths = {field: ("risks", index, *below) for field, below in RISK_FIELDS.items()}
+            if self.save(risk, ("risks", index), paths):
+                created[data["id"]] = risk
+        return created
+
+    def _measures(self, measures: list[dict[str, Any]], risks: dict[str, Risk]) -> None:
+        for index, data in enumerate(measures):
+            if data["risk"] not in risks:
+                continue  # the risk itself failed validation and is reported
+            measure = Measure(
+                risk=risks[data["risk"]],
+                order=index,
+                title=data["title"],
+                description=data["description"],
+                status=data["status"],
+                status_reason=data.get("status_reason", ""),
+                owner=data["owner"],
+                due_date=_date(data["due_date"]),
+            )
+            self.save(measure, ("measures", index))
+
+    def _proportionality(
+        self,
+        assessment: Assessment,
+        items: list[dict[str, Any]],
+        goals: dict[str, Goal],
+        contributions: dict[str, Contribution],
+        risks: dict[str, Risk],
+    ) -> None:
+        for index, data in enumerate(items):
+            item = ProportionalityItem(
+                assessment=assessment,
+                order=index,
+                side=data["side"],
+                text=data["text"],
+                goal=goals.get(data["goal"]) if data["goal"] else None,
+                contribution=contributions.get(data["contribution"])
+                if data["contribution"]
+                else None,
+                risk=risks.get(data["risk"]) if data["risk"] else None,
+            )
+            self.save(item, ("proportionality", index))
+
+    def _sources(self, assessment: Assessment, sources: list[dict[str, Any]]) -> dict[str, Source]:
+        built = {}
+        for index, data in enumerate(sources):
+            source = Source(
+                assessment=assessment, **{**data, "accessed_on": _date(data["accessed_on"])}
+            )
+            self.save(source, ("sources", index))
+            built[source.key] = source
+        return built
+
+    def _figures(
+        self, assessment: Assessment, figures: list[dict[str, Any]], sources: dict[str, Source]
+    ) -> None:
+        """Figures in memory only (a version): an import has no image files to give them."""
+        for index, data in enumerate(figures):
+            figure = Figure(
+                assessment=assessment,
+                order=index,
+                source=sources.get(data["source"]) if data["source"] else None,
+                **{k: v for k, v in data.items() if k != "source"},
+            )
+            self.save(figure, ("figures", index))
+
+    def _responses(self, assessment: Assessment, responses: list[dict[str, Any]]) -> None:
+        for index, data in enumerate(responses):
+            response = ServiceResponse(
+                assessment=assessment,
+                order=index,
+                **{
+                    **data,
+                    "received_on": _date(data["received_on"]),
+                    "replied_on": _date(data["replied_on"]),
+                },
+            )
+            self.save(response, ("responses", index))

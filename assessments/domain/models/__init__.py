@@ -1,0 +1,55 @@
+from assessments.domain.models.answers import Answer, Contribution, Goal
+from assessments.domain.models.assessment import Assessment
+from assessments.domain.models.figures import Figure
+from assessments.domain.models.history import Change
+from assessments.domain.models.notifications import (
+    Notification,
+    NotificationPreference,
+    Profile,
+    Reminder,
+)
+from assessments.domain.models.organisation import Invitation, Membership, Organisation
+from assessments.domain.models.replies import ReplyInvitation, ReplyStatus, ResponseAttachment
+from assessments.domain.models.report import ReportFile, ReportStatus
+from assessments.domain.models.review import Comment, ReviewRound, SignOff, Verdict
+from assessments.domain.models.risks import Measure, Risk
+from assessments.domain.models.sources import ServiceResponse, Source
+from assessments.domain.models.tokens import ApiToken, TokenScope
+from assessments.domain.models.versions import Version
+from assessments.domain.models.weighing import ProportionalityItem
+from assessments.infra.models import OutgoingMail, ScheduledRun
+
+__all__ = [
+    "Answer",
+    "ApiToken",
+    "Assessment",
+    "Change",
+    "Comment",
+    "Contribution",
+    "Figure",
+    "Goal",
+    "Invitation",
+    "Measure",
+    "Membership",
+    "Notification",
+    "NotificationPreference",
+    "Organisation",
+    "OutgoingMail",
+    "Profile",
+    "ProportionalityItem",
+    "Reminder",
+    "ReplyInvitation",
+    "ReplyStatus",
+    "ReportFile",
+    "ReportStatus",
+    "ResponseAttachment",
+    "ReviewRound",
+    "Risk",
+    "ScheduledRun",
+    "ServiceResponse",
+    "SignOff",
+    "Source",
+    "TokenScope",
+    "Verdict",
+    "Version",
+]

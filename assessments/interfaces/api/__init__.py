@@ -1,0 +1,13 @@
+"""The REST API (``/api/v1/``), built with django-ninja.
+
+Modules: ``main`` (the API object, the per-request language and headers, the finishing of
+the OpenAPI document), ``openapi`` (what that document adds: the exchange format's schema),
+``auth`` (tokens and the session, throttling, the permission-checked lookup), ``errors``
+(problem+json), ``locking`` (ETag / If-Match), ``pagination``, ``schemas``, ``writing`` (row
+edits through the forms and ``assessments.domain.editing``) and ``routers/`` (one module per
+resource, and ``links`` between them).
+
+Every read goes through ``assessments.domain.permissions``, every write through
+``assessments.domain.editing`` (as ``Channel.API``) and every lifecycle step through
+``assessments.domain.lifecycle``: the API adds no rules of its own.
+"""

@@ -1,0 +1,196 @@
+"""The API object: routers, error handling, language and headers, the OpenAPI document.
+
+django-ninja builds the OpenAPI 3.1 document from the typed views and schemas and serves
+interactive docs (Swagger UI) from its own static files (``ninja`` is an installed app), so
+nothing is loaded from a CDN. Every answer carries ``API-Version``; messages follow
+``Accept-Language`` (Dutch unless English is asked for first).
+
+Every error answer under ``/api/`` is problem+json: the operations' own (``errors``), and,
+through ``problems_only`` around every URL of the API, the answers ninja and Django make
+without us (405 for a method a path does not have, with ``Allow``; 404 of the API's root).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import wraps
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
+from django.views.decorators.http import require_safe
+from ninja import NinjaAPI, Swagger
+
+from assessments.interfaces.api import errors
+from assessments.interfaces.api.auth import AUTH, PerAddress
+from assessments.interfaces.api.openapi import PROBLEM, exchange_schema
+from assessments.interfaces.api.routers import assessments, organisations, public, rows, versions
+
+VERSION = "1.0.0"
+LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+
+
+def language_of(request: HttpRequest) -> str:
+    """The first of our languages the client accepts; Dutch if none."""
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        base = code.split("-")[0].lower()
+        if base in LANGUAGES:
+            return base
+    return DEFAULT_LANGUAGE
+
+
+def per_request(run):
+    """Around every operation (also its authentication and errors): the language, and the
+    ``API-Version`` and ``Content-Language`` headers."""
+
+    @wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        language = language_of(request)
+        with translation.override(language):
+            response = run(request, *args, **kwargs)
+        response["API-Version"] = VERSION
+        response["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language", "Authorization", "Cookie"])
+        return response
+
+    return wrapper
+
+
+# Headers of an error answer that say something to the client and are kept in its problem.
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "ETag")
+
+
+def problems_only(view):
+    """Around a URL of the API: an error answer that is not problem+json yet (ninja's 405
+    for a wrong method, a 404 raised outside an operation) becomes one, in the caller's
+    language."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            response = HttpResponse(status=404)
+        if response.status_code < 400 or response.get("Content-Type", "").startswith(
+            errors.CONTENT_TYPE
+        ):
+            return response
+        status = response.status_code
+        kept = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+
+        def answer(req: HttpRequest) -> HttpResponse:
+            detail = ""
+            if status == 405:
+                detail = _("This path accepts: %(methods)s.") % {"methods": kept.get("Allow", "")}
+            elif status == 404:
+                detail = _("There is nothing here, or not for you.")
+            return errors.problem_response(req, status, detail, headers=kept)
+
+        return per_request(answer)(request)
+
+    return wrapper
+
+
+# Writes of rows name the version they change (``locking``); for a first answer (PUT) it is
+# left out.
+IF_MATCH = {"patch": True, "delete": True, "put": False}
+
+
+class KiaAPI(NinjaAPI):
+    @property
+    def urls(self) -> tuple[list[Any], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = problems_only(pattern.callback)
+        return patterns, app_name, namespace
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        with translation.override("en"):  # one document, whatever the visitor's language
+            built = super().get_openapi_schema(*args, **kwargs)
+            schema = json.loads(json.dumps(built, cls=DjangoJSONEncoder))  # lazy texts, now
+        components = schema.setdefault("components", {})
+        schemas = components.setdefault("schemas", {})
+        schemas.update(exchange_schema())
+        from assessments.interfaces.api.schemas import ProblemOut
+
+        problem = ProblemOut.model_json_schema(
+            by_alias=True, ref_template="#/components/schemas/{model}"
+        )
+        for name, definition in problem.pop("$defs", {}).items():
+            schemas.setdefault(name, definition)
+        schemas["ProblemOut"] = problem
+        components["headers"] = {
+            "API-Version": {
+                "description": "The version of the API that answered.",
+                "schema": {"type": "string", "example": VERSION},
+            }
+        }
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                if method in IF_MATCH:
+                    operation.setdefault("parameters", []).append(
+                        {
+                            "name": "If-Match",
+                            "in": "header",
+                            "required": IF_MATCH[method],
+                            "description": "The row's ETag as read (412 if it changed since; "
+                            "428 if missing)."
+                            + (" Not needed for a first answer." if method == "put" else ""),
+                            "schema": {"type": "string"},
+                        }
+                    )
+                # openapi_extra names statuses as strings, ninja as integers: one key each.
+                responses: dict[str, Any] = {}
+                for status, answer in operation.get("responses", {}).items():
+                    responses[str(status)] = {**responses.get(str(status), {}), **answer}
+                operation["responses"] = responses
+                responses.setdefault(
+                    "default", {"description": "An error (problem+json).", "content": PROBLEM}
+                )
+                for response in responses.values():
+                    response.setdefault("headers", {})["API-Version"] = {
+                        "$ref": "#/components/headers/API-Version"
+                    }
+        return schema
+
+
+api = KiaAPI(
+    title="KIA API",
+    version=VERSION,
+    description=(
+        "The Kinderrechten Impact Assessment (KIA) app's REST API. Authenticate with a "
+        "personal API token (made on your profile page) as `Authorization: Bearer <token>`, "
+        "or with the browser's session. Errors are `application/problem+json`; messages "
+        "follow `Accept-Language` (Dutch by default). Writes need the row's `ETag` in "
+        "`If-Match`."
+    ),
+    urls_namespace="api",
+    auth=AUTH,
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    docs_decorator=require_safe,  # GET and HEAD; anything else is 405 (problem+json)
+)
+api.add_decorator(per_request, mode="view")
+errors.install(api)
+api.add_router("/organisations", organisations.router)
+api.add_router("/assessments", assessments.router)
+api.add_router("/assessments", rows.router)
+api.add_router("/assessments", versions.router)
+api.add_router("/public", public.router, auth=None, throttle=[PerAddress()])
+
+urls = api.urls
+
+
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other path under ``/api/``: 404 as problem+json, like the API's own."""
+    return per_request(
+        lambda req: errors.problem_response(req, 404, _("There is nothing here, or not for you."))
+    )(request)

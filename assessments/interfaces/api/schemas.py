@@ -1,0 +1,434 @@
+"""What the API reads and writes, as pydantic schemas (they make the OpenAPI document).
+
+The editable fields of each row are the fields of its web form (``interfaces.web.forms``): one list,
+so the API and the pages accept the same things and validate them the same way.
+
+Fields with fixed choices are ``enum``s in the OpenAPI document, taken from the one place
+that defines the choices: the model field's ``choices`` (``with_choices``, for the row
+schemas made from models) or the ``TextChoices`` of ``constants`` (``one_of``). The enum is
+documentation only: the values are checked where they always were (the web form's fields,
+the workflow), so the API's error messages stay those of the pages.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import translation
+from ninja import ModelSchema, Schema
+from pydantic import ConfigDict, Field
+
+from assessments.domain import scoring
+from assessments.domain.constants import (
+    AssessmentKind,
+    Language,
+    MeasureStatus,
+    Role,
+    Status,
+    VersionReason,
+)
+from assessments.domain.models import (
+    Answer,
+    Change,
+    Contribution,
+    Goal,
+    Measure,
+    ProportionalityItem,
+    ReportStatus,
+    Risk,
+    Source,
+)
+from assessments.interfaces.web import forms
+
+# --- Fixed choices as enums -------------------------------------------------------------------
+
+
+def one_of(values: Iterable[Any], *, blank: bool = False) -> Callable[[dict[str, Any]], None]:
+    """``json_schema_extra`` that makes the field's string (also when it may be null) one of
+    ``values`` (choices' values, or a ``TextChoices`` class); ``blank`` allows "" too."""
+
+    def extra(schema: dict[str, Any]) -> None:
+        allowed = [str(v) for v in values] + ([""] if blank else [])
+        for branch in schema.get("anyOf", [schema]):
+            if branch.get("type") == "string":
+                branch["enum"] = allowed
+
+    return extra
+
+
+def Choice(values: Iterable[Any], *, blank: bool = False, **kwargs: Any) -> Any:
+    """A string field whose value is one of ``values`` in the OpenAPI document."""
+    return Field(json_schema_extra=one_of(values, blank=blank), **kwargs)
+
+
+def with_choices(schema: type[Schema], model: type[models.Model]) -> None:
+    """Every field of ``schema`` that is a field of ``model`` with ``choices``: an enum."""
+    for name, info in schema.model_fields.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, models.Field) and field.choices:
+            codes = [code for code, _label in field.flatchoices]
+            info.json_schema_extra = one_of(codes, blank=field.blank)
+    schema.model_rebuild(force=True)
+
+
+# --- Errors and pages ---------------------------------------------------------------------------
+
+
+class InvalidParam(Schema):
+    name: str
+    code: str
+    reason: str
+
+
+class ProblemOut(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    invalid_params: list[InvalidParam] | None = Field(default=None, alias="invalid-params")
+
+
+class Link(Schema):
+    href: str
+
+
+class PageLinks(Schema):
+    model_config = ConfigDict(populate_by_name=True)
+
+    self_link: Link = Field(alias="self")
+    first: Link
+    last: Link
+    prev: Link | None = None
+    next: Link | None = None
+
+
+class PageMeta(Schema):
+    page: int
+    pageSize: int
+    total: int
+    links: PageLinks = Field(alias="_links")
+
+
+# --- Organisations and assessments --------------------------------------------------------------
+
+
+class OrganisationOut(Schema):
+    slug: str
+    name: str
+    role: Annotated[str, Choice(Role)]
+
+
+class AssessmentOut(Schema):
+    organisation: str
+    slug: str
+    title: str
+    kind: Annotated[str, Choice(AssessmentKind)]
+    status: Annotated[str, Choice(Status)]
+    service_name: str
+    service_provider: str
+    language: Annotated[str, Choice(Language)]
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    links: dict[str, Link] = Field(alias="_links")
+
+
+class AssessmentPage(PageMeta):
+    items: list[AssessmentOut]
+
+
+class ImportedOut(Schema):
+    assessment: AssessmentOut
+    notices: list[str]
+
+
+class TransitionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(default="", max_length=2000)
+    reviewers: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="submit: user names of the members asked to review (at least one).",
+    )
+    attested: bool = Field(
+        default=False,
+        description="finalise: the owner signs off with the organisation's attestation.",
+    )
+
+
+class TransitionOut(Schema):
+    transition: str
+    status: Annotated[str, Choice(Status)]
+    message: str
+    version: int | None = None
+
+
+# --- History, versions, comparison, reports ------------------------------------------------------
+
+
+class VersionOut(Schema):
+    number: int
+    name: str
+    description: str
+    reason: Annotated[str, Choice(VersionReason)]
+    status: Annotated[str, Choice(Status)]
+    content_hash: str
+    created_at: datetime.datetime
+    created_by_name: str
+    links: dict[str, Link] = Field(alias="_links")
+
+
+class VersionDocumentOut(VersionOut):
+    document: dict[str, Any]
+
+
+class FieldChangeOut(Schema):
+    label: str
+    old: str
+    new: str
+
+
+class RowChangeOut(Schema):
+    kind: str
+    label: str
+    fields: list[FieldChangeOut]
+    scores: list[str] | None = None
+
+
+class SectionChangeOut(Schema):
+    key: str
+    title: str
+    unchanged: int
+    counts: dict[str, int]
+    rows: list[RowChangeOut]
+
+
+class ComparisonOut(Schema):
+    old: str
+    new: str
+    has_changes: bool
+    sections: list[SectionChangeOut]
+
+
+class ReportOut(Schema):
+    status: Annotated[str, Choice([*ReportStatus, "none"])]
+    ready: bool
+    pages: int | None = None
+    size: int | None = None
+    links: dict[str, Link] = Field(alias="_links")
+
+
+class ScoreOut(Schema):
+    state: Annotated[str, Choice(scoring.ScoreState)]
+    value: int | None = None
+    level: str | None = None
+    label: str
+
+
+def _category_codes() -> list[str]:
+    return [code for code, _label in Risk._meta.get_field("category").flatchoices]
+
+
+class RegisterMeasureOut(Schema):
+    id: int
+    title: str
+    status: Annotated[str, Choice(MeasureStatus)]
+    owner: str
+    due_date: datetime.date | None = None
+
+
+class RegisterRiskOut(Schema):
+    id: int
+    label: str
+    category: Annotated[str, Choice(_category_codes())]
+    category_number: str
+    topic: str
+    likelihood: Annotated[str, Choice(scoring.Score, blank=True)]
+    impact: Annotated[str, Choice(scoring.Score, blank=True)]
+    gross: ScoreOut
+    residual_likelihood: Annotated[str, Choice(scoring.Score, blank=True)]
+    residual_impact: Annotated[str, Choice(scoring.Score, blank=True)]
+    residual: ScoreOut
+    residual_description: str
+    measures: list[RegisterMeasureOut]
+
+
+# --- Rows --------------------------------------------------------------------------------------
+
+ANSWER_FIELDS = list(forms.AnswerForm.Meta.fields)
+CONTRIBUTION_FIELDS = list(forms.ContributionForm.Meta.fields)
+GOAL_FIELDS = list(forms.GoalForm.Meta.fields)
+RISK_FIELDS = [*forms.RiskForm.Meta.fields, *forms.ResidualRiskForm.Meta.fields]
+MEASURE_FIELDS = list(forms.MeasureForm.Meta.fields)
+SOURCE_FIELDS = list(forms.SourceForm.Meta.fields)
+ITEM_FIELDS = list(forms.ProportionalityItemForm.Meta.fields)
+READ_ONLY = ["id", "lock_version", "updated_at"]
+
+
+# Model schemas take their titles from the models' verbose names when the class is made:
+# in English, so the OpenAPI document does not depend on the language of the request that
+# happened to load it first.
+with translation.override("en"):
+
+    class ChangeOut(ModelSchema):
+        old: Any = Field(default=None, description="The value before (any JSON value).")
+        new: Any = Field(default=None, description="The value after (any JSON value).")
+
+        class Meta:
+            model = Change
+            fields = [
+                "id",
+                "batch",
+                "at",
+                "user_name",
+                "via",
+                "action",
+                "entity",
+                "object_id",
+                "object_label",
+                "chapter",
+                "field",
+            ]
+
+    class ChangePage(PageMeta):
+        items: list[ChangeOut]
+
+    class AnswerOut(ModelSchema):
+        class Meta:
+            model = Answer
+            fields = ["question", *READ_ONLY, *ANSWER_FIELDS]
+
+    class AnswerIn(ModelSchema):
+        model_config = ConfigDict(extra="forbid")
+
+        class Meta:
+            model = Answer
+            fields = ANSWER_FIELDS
+            fields_optional = "__all__"
+
+    class ContributionOut(ModelSchema):
+        class Meta:
+            model = Contribution
+            fields = ["question", *READ_ONLY, *CONTRIBUTION_FIELDS]
+
+    class ContributionIn(ModelSchema):
+        model_config = ConfigDict(extra="forbid")
+
+        class Meta:
+            model = Contribution
+            fields = CONTRIBUTION_FIELDS
+            fields_optional = "__all__"
+
+    class GoalOut(ModelSchema):
+        class Meta:
+            model = Goal
+            fields = [*READ_ONLY, *GOAL_FIELDS, "order"]
+
+    class GoalIn(ModelSchema):
+        model_config = ConfigDict(extra="forbid")
+
+        class Meta:
+            model = Goal
+            fields = GOAL_FIELDS
+            fields_optional = "__all__"
+
+    class RiskOut(ModelSchema):
+        gross: ScoreOut
+        residual: ScoreOut
+
+        class Meta:
+            model = Risk
+            fields = [*READ_ONLY, *RISK_FIELDS, "order"]
+
+        @staticmethod
+        def resolve_gross(obj: Risk) -> dict[str, Any]:
+            return score_of(obj.gross_score)
+
+        @staticmethod
+        def resolve_residual(obj: Risk) -> dict[str, Any]:
+            return score_of(obj.residual_score)
+
+    class RiskIn(ModelSchema):
+        model_config = ConfigDict(extra="forbid")
+
+        class Meta:
+            model = Risk
+            fields = RISK_FIELDS
+            fields_optional = "__all__"
+
+    class MeasureOut(ModelSchema):
+        class Meta:
+            model = Measure
+            fields = [*READ_ONLY, "risk", *MEASURE_FIELDS, "order"]
+
+    class MeasureIn(ModelSchema):
+        model_config = ConfigDict(extra="forbid")
+
+        class Meta:
+            model = Measure
+            fields = MEASURE_FIELDS
+            fields_optional = "__all__"
+
+    class SourceOut(ModelSchema):
+        class Meta:
+            model = Source
+            fields = [*READ_ONLY, *SOURCE_FIELDS]
+
+    class SourceIn(ModelSchema):
+        model_config = ConfigDict(extra="forbid")
+
+        class Meta:
+            model = Source
+            fields = SOURCE_FIELDS
+            fields_optional = "__all__"
+
+    class ItemOut(ModelSchema):
+        class Meta:
+            model = ProportionalityItem
+            fields = [*READ_ONLY, *ITEM_FIELDS, "order"]
+
+    class ItemIn(ModelSchema):
+        model_config = ConfigDict(extra="forbid")
+
+        class Meta:
+            model = ProportionalityItem
+            fields = ITEM_FIELDS
+            fields_optional = "__all__"
+
+
+for _schema, _model in [
+    (ChangeOut, Change),
+    (AnswerOut, Answer),
+    (AnswerIn, Answer),
+    (ContributionOut, Contribution),
+    (ContributionIn, Contribution),
+    (GoalOut, Goal),
+    (GoalIn, Goal),
+    (RiskOut, Risk),
+    (RiskIn, Risk),
+    (MeasureOut, Measure),
+    (MeasureIn, Measure),
+    (SourceOut, Source),
+    (SourceIn, Source),
+    (ItemOut, ProportionalityItem),
+    (ItemIn, ProportionalityItem),
+]:
+    with_choices(_schema, _model)
+ChangePage.model_rebuild(force=True)
+
+
+def score_of(score: scoring.RiskScore) -> dict[str, Any]:
+    return {
+        "state": str(score.state),
+        "value": score.value,
+        "level": score.level.key if score.level is not None else None,
+        "label": score.label,
+    }

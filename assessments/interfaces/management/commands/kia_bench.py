@@ -1,0 +1,209 @@
+"""Benchmark of the PDF report on a Berenschot-size assessment: prints one JSON object.
+
+Builds the assessment (``assessments.benchdata``: 14 risks, 42 measures, 420 sources, long
+answers) inside a transaction that is rolled back, and writes files to a temporary
+MEDIA_ROOT that is removed, so nothing is left behind. Measures:
+
+* ``full_render_s``: ``render_pdf_document`` (report data, template, WeasyPrint);
+* ``raw_weasyprint_s``: WeasyPrint alone on the same HTML string (``raw_weasyprint``);
+* ``overhead_ratio``: full / raw (target ≤ 1.10);
+* ``cached_download_s``: median time to download the stored PDF of the unchanged
+  assessment through ``report.pdf`` (test client: hashing, lookup, streaming the file;
+  target ≤ 0.05 s); ``frozen_download_s`` the same for a final assessment's kept PDF;
+* ``docx_s``: the same report as a Word document (``report.docx``: data, template, pandoc);
+  reported, no target;
+* ``peak_rss_mb``: the process's peak resident memory (target ≤ 500 MB).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import resource
+import statistics
+import tempfile
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import benchdata
+from assessments.domain import editing, versions
+from assessments.domain.constants import Role, Status, VersionReason
+from assessments.domain.models import Answer, Assessment, Membership, Organisation, ReportFile
+from assessments.domain.models import ReportStatus as RS
+
+
+class Rollback(Exception):
+    pass
+
+
+def _seconds(start: float) -> float:
+    return round(time.perf_counter() - start, 3)
+
+
+class Command(BaseCommand):
+    help = "Time the PDF report on a Berenschot-size assessment (prints one JSON object)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--paragraphs", type=int, default=14, help="paragraphs per answer")
+        parser.add_argument("--downloads", type=int, default=20, help="cached downloads to time")
+        parser.add_argument("--rounds", type=int, default=3, help="timings of each render")
+        parser.add_argument("--keep-pdf", help="also write the PDF to this file")
+
+    def handle(self, *args, paragraphs, downloads, rounds, keep_pdf, **options):
+        result: dict = {}
+        # Requests through the test client would close the connection (and so lose the
+        # transaction) at their end, as in production; not here.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            with (
+                tempfile.TemporaryDirectory() as media,
+                override_settings(MEDIA_ROOT=media),
+                transaction.atomic(),
+            ):
+                result = self._measure(paragraphs, downloads, rounds, keep_pdf)
+                raise Rollback
+        except Rollback:
+            pass
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+        self.stdout.write(json.dumps(result, indent=2))
+
+    def _measure(self, paragraphs: int, downloads: int, rounds: int, keep_pdf: str | None) -> dict:
+        from assessments.outputs.report import cache
+        from assessments.outputs.report.render import (
+            raw_weasyprint,
+            render_html,
+            render_pdf_document,
+        )
+
+        org = Organisation.objects.create(name="Bench", slug="bench-report-org")
+        user = get_user_model().objects.create_user("bench-report-user")
+        Membership.objects.create(organisation=org, user=user, role=Role.VIEWER)
+        assessment = benchdata.build(org, slug="bench-report", paragraphs=paragraphs)
+        # Berenschot repeats sources in full: cite some of them a second time.
+        repeat = Answer.objects.get(assessment=assessment, question="5.4")
+        again = " ".join(f"Zoals eerder vermeld.[^src-{n:03d}]" for n in range(1, 41))
+        repeat.text += "\n\n" + again
+        repeat.save()
+        assessment = Assessment.objects.select_related("organisation").get(pk=assessment.pk)
+
+        # Warm up WeasyPrint (imports, fonts) so neither timing pays for it.
+        raw_weasyprint('<html lang="nl"><title>x</title><p>warm-up</p></html>')
+        gc.collect()
+
+        start = time.perf_counter()
+        html = render_html(assessment)
+        html_s = _seconds(start)
+        # Alternate the two timings and keep the best of each, so that neither profits
+        # from running second (caches) nor suffers from noise.
+        raw_times, full_times = [], []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            raw_weasyprint(html)
+            raw_times.append(_seconds(start))
+            gc.collect()
+            start = time.perf_counter()
+            rendered = render_pdf_document(assessment)
+            full_times.append(_seconds(start))
+            gc.collect()
+        raw_s, full_s = min(raw_times), min(full_times)
+        if keep_pdf:
+            with open(keep_pdf, "wb") as handle:
+                handle.write(rendered.content)
+
+        start = time.perf_counter()
+        content_hash = cache.content_hash(assessment)
+        hash_s = _seconds(start)
+        stored = ReportFile(
+            assessment=assessment,
+            content_hash=content_hash,
+            language=assessment.language,
+            status=RS.READY,
+            page_count=rendered.pages,
+            size=len(rendered.content),
+            finished_at=timezone.now(),
+        )
+        stored.file.save("bench.pdf", ContentFile(rendered.content), save=True)
+
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        url = reverse("assessments:report_pdf", args=[assessment.slug])
+        cached = self._downloads(client, url, downloads, len(rendered.content))
+
+        # A final assessment serves the PDF of its version: made final through the write
+        # path (the bench data need not pass the completeness gate), with the same file.
+        final = Assessment.objects.get(pk=assessment.pk)
+        editing.transition(
+            final,
+            {"status": Status.FINAL, "finalised_at": timezone.now()},
+            actor=editing.SYSTEM,
+            reason="benchmark",
+            name="finalise",
+        )
+        version = versions.record(final, actor=editing.SYSTEM, reason=VersionReason.FINALISED)
+        kept = ReportFile.objects.create(
+            assessment=final,
+            content_hash=cache.version_hash(version),
+            language=final.language,
+            version=version,
+            status=RS.READY,
+            page_count=rendered.pages,
+            size=len(rendered.content),
+            finished_at=timezone.now(),
+        )
+        kept.file.save("bench-version.pdf", ContentFile(rendered.content), save=True)
+        frozen = self._downloads(client, url, downloads, len(rendered.content))
+
+        from assessments.outputs.report.docx import render_docx
+
+        start = time.perf_counter()
+        docx = render_docx(assessment)
+        docx_s = _seconds(start)
+
+        footnotes = html.count('<sup class="fn-call">')
+        return {
+            "pages": rendered.pages,
+            "footnotes": footnotes,
+            "sources": assessment.sources.count(),
+            "risks": assessment.risks.count(),
+            "measures": sum(r.measures.count() for r in assessment.risks.all()),
+            "html_kb": round(len(html.encode()) / 1024),
+            "pdf_kb": round(len(rendered.content) / 1024),
+            "html_s": html_s,
+            "full_render_s": full_s,
+            "raw_weasyprint_s": raw_s,
+            "render_times_s": {"full": full_times, "raw": raw_times},
+            "overhead_ratio": round(full_s / raw_s, 3),
+            "content_hash_s": hash_s,
+            "cached_download_s": cached,
+            "frozen_download_s": frozen,
+            "docx_s": docx_s,
+            "docx_kb": round(len(docx) / 1024),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "targets": {
+                "overhead_ratio": 1.10,
+                "cached_download_s": 0.05,
+                "peak_rss_mb": 500,
+            },
+        }
+
+    def _downloads(self, client: Client, url: str, count: int, size: int) -> float:
+        """Median seconds to download the stored PDF (full body read) ``count`` times."""
+        times = []
+        for _ in range(count + 1):
+            start = time.perf_counter()
+            response = client.get(url)
+            body = b"".join(response.streaming_content)  # closes the response at the end
+            times.append(time.perf_counter() - start)
+            assert response.status_code == 200 and len(body) == size, response.status_code
+        return round(statistics.median(times[1:]), 4)  # the first request warms up

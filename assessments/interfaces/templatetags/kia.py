@@ -1,0 +1,245 @@
+"""Template helpers: Markdown with citations, score badges, instrument texts."""
+
+from __future__ import annotations
+
+from collections import OrderedDict, defaultdict
+from threading import Lock
+from typing import TYPE_CHECKING
+
+from django import template
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+from assessments.domain import instrument
+from assessments.domain.scoring import RiskScore
+from assessments.outputs.markdown import render, without_citations
+
+if TYPE_CHECKING:
+    from assessments.outputs.report.data import Numbering
+
+register = template.Library()
+
+
+class _RenderCache:
+    """Recently rendered Markdown, per process. The key holds the text and a signature of
+    the assessment's source numbering, so a changed text or source list renders anew.
+
+    Bounded in bytes (text + HTML, counted as characters), not in entries: a few huge
+    answers cannot make every server process grow for good. An item larger than an
+    eighth of the budget is not kept at all."""
+
+    def __init__(self, max_bytes: int = 16 * 1024 * 1024):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self.items: OrderedDict[tuple, str] = OrderedDict()
+        self.lock = Lock()
+
+    @staticmethod
+    def _cost(key: tuple, html: str) -> int:
+        return len(key[-1]) + len(html) + 200  # the text, the HTML, the bookkeeping
+
+    def get(self, key: tuple, make) -> str:
+        with self.lock:
+            html = self.items.get(key)
+            if html is not None:
+                self.items.move_to_end(key)
+                return html
+        html = make()
+        cost = self._cost(key, html)
+        if cost > self.max_bytes // 8:
+            return html
+        with self.lock:
+            if key not in self.items:
+                self.items[key] = html
+                self.bytes += cost
+            while self.bytes > self.max_bytes:
+                old_key, old_html = self.items.popitem(last=False)
+                self.bytes -= self._cost(old_key, old_html)
+        return html
+
+
+_cache = _RenderCache()
+
+
+def _citations(ws) -> tuple[dict, str, int, Numbering, dict]:
+    """Sources, the sources URL, the report's numbering, the figures and a signature of all
+    of them (computed once per page)."""
+    cached = getattr(ws, "_citation_setup", None)
+    if cached is None:
+        from assessments.outputs.report.data import numbering
+
+        sources = {s.key: s.citation for s in ws.sources}
+        url = reverse("assessments:sources", args=[ws.assessment.slug])
+        numbers = numbering(ws)
+        figures = {f.key: f for f in ws.figures}
+        signature = hash((url, numbers.token))
+        cached = ws._citation_setup = (sources, url, signature, numbers, figures)
+    return cached
+
+
+def _figure_html(figure, slug: str, number: int | None, block: bool) -> str:
+    """A figure on a web page: placed (image, "Figure n", caption, source) or referred to."""
+    from django.utils.translation import gettext as _
+
+    from assessments.interfaces.web.views.figures import image_url
+
+    label = _("Figure %(number)s") % {"number": number} if number else f"[fig:{figure.key}]"
+    figures_url = reverse("assessments:figures", args=[slug])
+    if not block:
+        words = _("figure %(number)s") % {"number": number} if number else label
+        anchor = f"{figures_url}#figure-{escape(figure.key)}"
+        return f'<a class="figure-ref" href="{anchor}">{escape(words)}</a>'
+    caption = f". {escape(figure.caption)}" if figure.caption.strip() else ""
+    source = ""
+    if figure.source is not None:
+        source = escape(figure.source.citation)
+    elif figure.source_text.strip() or figure.source_url:
+        source = escape(" ".join(p for p in (figure.source_text.strip(), figure.source_url) if p))
+    if source:
+        source = f' <span class="figure-source">({escape(_("Source"))}: {source})</span>'
+    return (
+        f'<figure class="answer-figure figure">'
+        f'<img class="figure-img img-fluid border" src="{image_url(figure, slug)}" '
+        f'alt="{escape(figure.alt_text)}" loading="lazy">'
+        f'<figcaption class="figure-caption"><span class="fw-semibold">{escape(label)}</span>'
+        f"{caption}{source}</figcaption></figure>"
+    )
+
+
+@register.simple_tag
+def markdown(text: str, ws=None, under: int = 3):
+    """Render Markdown; with a workspace, citations link to the assessment's source list and
+    carry the PDF's footnote numbers (``report.data.numbering``), figures are shown with the
+    PDF's figure numbers. Headings in the text start one level below ``under`` (the
+    renderer closes up the levels the text uses, so they never skip)."""
+    offset = under
+    if ws is None:
+        return render(text, heading_offset=offset)
+    sources, sources_url, signature, numbering, figures = _citations(ws)
+    # The same text printed in several places (e.g. two residual risks described alike) has
+    # other footnote numbers in each: the n-th time a page shows it, the PDF's n-th place.
+    places = numbering.notes.get(text, ())
+    seen = ws.__dict__.setdefault("_citing_texts_seen", defaultdict(int))
+    place = min(seen[text], len(places) - 1) if places else 0
+    seen[text] += 1
+
+    def make() -> str:
+        numbers = iter(places[place] if places else ())
+
+        def cite(key: str) -> str:
+            if key in sources:
+                number = next(numbers, None)  # None: the PDF does not print this text
+                label = number if number is not None else escape(key)
+                return (
+                    f'<sup class="citation"><a href="{sources_url}#source-{escape(key)}" '
+                    f'title="{escape(sources[key][:200])}">[{label}]</a></sup>'
+                )
+            return (
+                f'<sup class="citation citation-missing"><a href="{sources_url}" '
+                f'title="unknown source">[{escape(key)}?]</a></sup>'
+            )
+
+        def figure(key: str, block: bool) -> str:
+            found = figures.get(key)
+            if found is None:
+                return f'<span class="citation-missing">[fig:{escape(key)}?]</span>'
+            slug = ws.assessment.slug
+            return _figure_html(found, slug, numbering.figures.get(key), block)
+
+        return render(text, cite=cite, figure=figure, heading_offset=offset)
+
+    return mark_safe(_cache.get((signature, offset, place, text), make))
+
+
+@register.filter
+def verbatim(text: str) -> str:
+    """The service's own words: a ``[^key]`` in them is text, not a citation."""
+    return without_citations(text)
+
+
+@register.filter
+def overdue(measure) -> bool:
+    """A planned or in-progress measure whose due date has passed."""
+    from assessments.domain.models.risks import measure_is_overdue
+
+    return measure_is_overdue(measure.status, getattr(measure, "due_date", None))
+
+
+@register.simple_tag
+def score_badge(score: RiskScore):
+    if score.level is None:
+        css = "score-na" if score.state == "not_assessable" else "score-none"
+        return format_html('<span class="score-badge {}">{}</span>', css, score.label)
+    return format_html(
+        '<span class="score-badge" style="background:{}">{}</span>', score.colour, score.label
+    )
+
+
+@register.filter
+def question(number: str):
+    return instrument.question(number)
+
+
+@register.filter
+def category(key: str):
+    return instrument.category(key)
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def instrument_chapters():
+    return instrument.CHAPTERS
+
+
+@register.simple_tag
+def score_matrix(assessment) -> dict:
+    """The scoring of every (likelihood, impact) pair with the assessment's matrix, for the
+    live score in risk forms."""
+    from assessments.domain import scoring
+
+    cells = {}
+    for likelihood in scoring.SCALE:
+        for impact in scoring.SCALE:
+            result = scoring.score(likelihood, impact, assessment.matrix)
+            cells[f"{likelihood}:{impact}"] = {"label": result.label, "colour": result.colour}
+    na = scoring.score(scoring.Score.NOT_ASSESSABLE, scoring.Score.NOT_ASSESSABLE).label
+    unscored = scoring.score("", "").label
+    return {"cells": cells, "not_assessable": na, "unscored": unscored}
+
+
+@register.filter
+def anchor(number: str) -> str:
+    """The id of a question's block on its chapter page, e.g. "2.3.1" → "q-2-3-1"."""
+    return "q-" + str(number).replace(".", "-")
+
+
+@register.simple_tag
+def lock_message(assessment) -> str:
+    """Why the assessment cannot be edited now, or "" (``workflow`` decides)."""
+    from assessments.domain import lifecycle
+
+    return lifecycle.lock_message(assessment)
+
+
+@register.simple_tag
+def history_url(assessment, obj=None) -> str:
+    """The history page of the assessment, or of one of its rows (an answer, a risk, …)."""
+    from django.urls import reverse
+
+    url = reverse("assessments:history", args=[assessment.slug])
+    if obj is None or obj.pk is None:
+        return url
+    return f"{url}?entity={obj._meta.model_name}&object={obj.pk}"
+
+
+@register.simple_tag
+def weighing_reference(item) -> str:
+    """Where a 5.3 row comes from, e.g. "(see 2.5)", in the reader's language."""
+    from assessments.domain import weighing
+
+    return weighing.reference(item)

@@ -1,0 +1,48 @@
+from assessments.interfaces.web.views import (
+    accounts,
+    assessment,
+    chapters,
+    comments,
+    core,
+    exchange,
+    figures,
+    followup,
+    history,
+    notifications,
+    presence,
+    profile,
+    public,
+    reassessment,
+    replies,
+    report,
+    review,
+    rows,
+    side_by_side,
+    versions,
+)
+
+app_name = "assessments"
+
+# Each view module owns its URL patterns; add a module's list here.
+urlpatterns = [
+    *core.urlpatterns,
+    *accounts.urlpatterns,
+    *assessment.urlpatterns,
+    *chapters.urlpatterns,
+    *rows.urlpatterns,
+    *figures.urlpatterns,
+    *exchange.urlpatterns,
+    *report.urlpatterns,
+    *history.urlpatterns,
+    *versions.urlpatterns,
+    *comments.urlpatterns,
+    *review.urlpatterns,
+    *presence.urlpatterns,
+    *profile.urlpatterns,
+    *public.urlpatterns,
+    *side_by_side.urlpatterns,
+    *reassessment.urlpatterns,
+    *replies.urlpatterns,
+    *notifications.urlpatterns,
+    *followup.urlpatterns,
+]

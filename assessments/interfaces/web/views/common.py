@@ -1,0 +1,195 @@
+"""Helpers shared by the views: access by role, and the versioned edit of one row."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.forms import ModelForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from assessments.domain import editing
+from assessments.domain.constants import Role
+from assessments.domain.editing import EditConflict
+from assessments.domain.models import Source
+from assessments.domain.permissions import Access, get_assessment
+from assessments.infra import presence
+from assessments.outputs.markdown import render as render_markdown
+from assessments.outputs.textdiff import word_diff
+
+
+def assessment_view(required: Role = Role.VIEWER, *, allow_locked: bool = False):
+    """Log-in required; the view gets the ``Access`` of the assessment named by ``slug``."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+            access = get_assessment(
+                request.user,
+                slug,
+                required,
+                allow_locked=allow_locked,
+                organisation_id=request.session.get("organisation_id"),
+            )
+            return view(request, access, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _differences(form: ModelForm, current) -> list[dict]:
+    """Fields where the stored row differs from what this user submitted."""
+    rows = []
+    for name, field in form.fields.items():
+        if name == "lock_version":
+            continue
+        stored = getattr(current, name, None)
+        mine = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+        if (stored or "") != (mine or ""):
+            rows.append(
+                {
+                    "label": field.label,
+                    "stored": stored,
+                    "mine": mine,
+                    "diff": word_diff(_text(stored), _text(mine)),
+                }
+            )
+    return rows
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return str(getattr(value, "label", value))
+
+
+def submitted_fields(request: HttpRequest, form_class: type[ModelForm]) -> list[dict]:
+    """What the user sent, field by field with its label (for a row that no longer exists)."""
+    rows = []
+    for name, field in form_class.base_fields.items():
+        if name == "lock_version":
+            continue
+        value = request.POST.get(name, "")
+        if value.strip():
+            rows.append({"name": name, "label": field.label or name, "value": value})
+    return rows
+
+
+def row_gone(
+    request: HttpRequest,
+    access: Access,
+    *,
+    form_class: type[ModelForm],
+    back_url: str,
+    title: str,
+    recreate_url: str | None = None,
+) -> HttpResponse:
+    """A save of a row that someone deleted: show what was typed, offer to recreate the row.
+
+    Nothing is written here; "recreate" posts the same text to the form for a new row.
+    """
+    if request.method != "POST":
+        raise Http404("No such row.")
+    resend = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "lock_version", "preview")
+        for value in values
+    ]
+    context = {
+        "access": access,
+        "assessment": access.assessment,
+        "title": title,
+        "fields": submitted_fields(request, form_class),
+        "resend": resend,
+        "recreate_url": recreate_url,
+        "back_url": back_url,
+    }
+    return render(request, "assessments/gone.html", context, status=410)
+
+
+def edit_row(
+    request: HttpRequest,
+    access: Access,
+    *,
+    form_class: type[ModelForm],
+    instance,
+    back_url: str,
+    title: str,
+    question=None,
+    saved_message: str | None = None,
+    extra: dict | None = None,
+    recreate_url: str | None = None,
+) -> HttpResponse:
+    """Show and save a form for one row, refusing saves over someone else's newer edit.
+
+    A save of a row deleted in the meantime shows the text with a way to recreate the row
+    (``recreate_url``: the form for a new row of the same kind).
+    """
+    status = 200
+    conflict = None
+    previews: dict[str, str] = {}
+    if request.method == "POST":
+        form = form_class(request.POST, instance=instance, assessment=access.assessment)
+        if form.is_valid() and "preview" in request.POST:
+            previews = {
+                n: render_markdown(form.cleaned_data.get(n) or "") for n in form.markdown_fields
+            }
+        elif form.is_valid():
+            expected = form.cleaned_data.get("lock_version")
+            try:
+                editing.save(
+                    form.instance,
+                    actor=editing.Actor(request.user),
+                    expected=expected,
+                    assessment=access.assessment,
+                )
+            except EditConflict as exc:
+                if exc.current is None:
+                    return row_gone(
+                        request,
+                        access,
+                        form_class=form_class,
+                        back_url=back_url,
+                        title=title,
+                        recreate_url=recreate_url,
+                    )
+                conflict = {
+                    "current": exc.current,
+                    "differences": _differences(form, exc.current) if exc.current else [],
+                }
+                status = 409
+                data = request.POST.copy()
+                data["lock_version"] = exc.current.lock_version
+                form = form_class(data, instance=exc.current, assessment=access.assessment)
+            else:
+                messages.success(request, saved_message or _("Saved."))
+                return redirect(back_url)
+        else:
+            status = 400
+    else:
+        form = form_class(instance=instance, assessment=access.assessment)
+    editors = presence.touch(access.assessment.pk, request.path, request.user.get_username())
+    context = {
+        "access": access,
+        "assessment": access.assessment,
+        "form": form,
+        "title": title,
+        "question": question,
+        "back_url": back_url,
+        "conflict": conflict,
+        "previews": previews,
+        "presence_notice": presence.notice(editors),
+        "citable": (
+            Source.objects.filter(assessment=access.assessment).values_list("key", "citation")
+            if form.markdown_fields
+            else ()
+        ),
+        **(extra or {}),
+    }
+    return render(request, "assessments/edit.html", context, status=status)

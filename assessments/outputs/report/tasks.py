@@ -1,0 +1,41 @@
+"""Background jobs (django-tasks). Run a worker with ``manage.py db_worker``.
+
+The views ask for PDFs here: ``request_render`` finds or creates the ``ReportFile``
+(``report.cache.prepare``) and queues ``render_report`` for it when needed. The request never
+renders (except with the "immediate" task backend, in tests).
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from assessments.domain import versions
+from assessments.domain.models import Assessment, ReportFile, Version
+from assessments.outputs.report import cache
+
+
+@task()
+def render_report(report_file_id: int) -> dict:
+    """Render the PDF report queued as ``ReportFile`` ``report_file_id`` and store it."""
+    return cache.generate(report_file_id)
+
+
+def request_render(assessment: Assessment) -> ReportFile:
+    """The PDF for the assessment as it stands (a final or published one: of its version)."""
+    return _request(assessment, versions.published_version(assessment))
+
+
+def request_version_render(version: Version) -> ReportFile:
+    return _request(version.assessment, version)
+
+
+def _request(assessment: Assessment, version: Version | None) -> ReportFile:
+    found, queue = cache.prepare(assessment, version)
+    if not queue:
+        return found
+    render_report.enqueue(found.pk)
+    try:
+        found.refresh_from_db()  # the "immediate" backend has rendered it already
+    except ReportFile.DoesNotExist:  # superseded by a render of newer content
+        return cache.current_file(assessment) or found
+    return found
