@@ -45,8 +45,8 @@ bench: install
 	@mkdir -p var
 	@$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
 	@$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
-	$(BENCH_ENV) $(BIN)/python manage.py kia_bench
-	$(BENCH_ENV) $(BIN)/python manage.py kia_bench_pages
+	$(BENCH_ENV) $(BIN)/python -m tests.bench report
+	$(BENCH_ENV) $(BIN)/python -m tests.bench pages
 
 # Two gunicorn processes and a worker sharing PostgreSQL, Redis and storage (loopback only).
 twoprocess: install
@@ -57,9 +57,11 @@ twoprocess: install
 loadtest: install
 	$(BIN)/python -m tests.multiprocess.loadtest
 
+# Style, and the import contract of the layers (pyproject.toml, docs/architecture.md).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -7,10 +7,12 @@ cannot be understood, so a bad deployment stops at start-up with a clear message
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -152,7 +154,6 @@ LOCAL_ENV_FILE = ".env"
 def load_local_env(base_dir) -> None:
     """Read ``<base_dir>/.env`` (or the file ``KIA_ENV_FILE`` names) if present; real
     environment variables always win. The test suite does not call this."""
-    from dotenv import load_dotenv
 
     path = os.environ.get("KIA_ENV_FILE") or os.path.join(base_dir, LOCAL_ENV_FILE)
     load_dotenv(path, override=False)
@@ -160,8 +161,6 @@ def load_local_env(base_dir) -> None:
 
 def write_local_env(path) -> bool:
     """Write a local ``.env`` (a fresh secret key, DEBUG on) unless one exists."""
-    import secrets
-
     if os.path.exists(path):
         return False
     with open(path, "x", encoding="utf-8") as handle:

@@ -25,6 +25,9 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from assessments.infra.scheduler import last_runs
+from assessments.infra.worker import last_heartbeat
+
 logger = logging.getLogger(__name__)
 
 
@@ -60,8 +63,6 @@ def check_storage() -> str:
 
 
 def check_worker() -> str:
-    from assessments.infra.worker import last_heartbeat
-
     if settings.TASK_BACKEND != "database":
         return "not checked"  # immediate: no worker; rq: its own monitoring
     beat = last_heartbeat()
@@ -74,8 +75,6 @@ def check_worker() -> str:
 
 
 def check_scheduler() -> dict:
-    from assessments.infra.scheduler import last_runs
-
     if settings.KIA_SCHEDULER != "on" or settings.TASK_BACKEND != "database":
         return {"status": "off"}  # cron runs the jobs (or no worker runs at all)
     return {"status": "ok", "jobs": last_runs()}

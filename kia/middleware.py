@@ -14,20 +14,18 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from assessments.interfaces.api.main import language_of
+from assessments.interfaces.api.problems import problem_response
+from assessments.interfaces.web.views.common import LARGE_BODY
+
 logger = logging.getLogger(__name__)
-
-
-def allows_large_body(view: Callable) -> Callable:
-    """Mark a view that accepts uploads up to ``KIA_MAX_UPLOAD_BYTES`` (logged-in users)."""
-    view.kia_large_body = True
-    return view
 
 
 class RequestSizeLimitMiddleware:
     """Refuse a request whose declared body is larger than allowed, before it is read.
 
     Runs first, so neither the CSRF check (which parses forms) nor a view reads a byte
-    of it. Anonymous requests, and every view not marked with ``allows_large_body``,
+    of it. Anonymous requests, and every view not marked with ``views.common.allows_large_body``,
     get ``KIA_MAX_REQUEST_BYTES``; upload views get ``KIA_MAX_UPLOAD_BYTES`` (plus room
     for the form around the file). A view with a ``kia_body_limit(request, match)``
     function decides itself (the service's reply page: its attachments, for a valid link
@@ -55,9 +53,6 @@ class RequestSizeLimitMiddleware:
     def refuse(request: HttpRequest, length: int, limit: int, upload: bool) -> HttpResponse:
         # Runs before LocaleMiddleware: pick the language from the request ourselves.
         if request.path.startswith("/api/"):  # the API's clients read problem+json
-            from assessments.interfaces.api.errors import problem_response
-            from assessments.interfaces.api.main import language_of
-
             with translation.override(language_of(request)):
                 message = _(
                     "The request is too large (%(size)s); the largest accepted is %(limit)s."
@@ -90,7 +85,7 @@ class RequestSizeLimitMiddleware:
             return (limit + self.FORM_OVERHEAD, True) if limit else (small, False)
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:
             return small, False  # anonymous: nobody else uploads before logging in
-        if getattr(match.func, "kia_large_body", False):
+        if getattr(match.func, LARGE_BODY, False):
             return settings.KIA_MAX_UPLOAD_BYTES + self.FORM_OVERHEAD, True
         return small, False
 

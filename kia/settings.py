@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     # "assessments"); the interfaces hold the pages, API, admin, template tags and commands.
     "assessments.domain",
     "assessments.interfaces",
+    # The composition root (kia/apps.py): connects the layers' signals.
+    "kia",
 ]
 
 MIDDLEWARE = [
@@ -265,7 +267,7 @@ KIA_RENDER_MEMORY_MB = env_int("KIA_RENDER_MEMORY_MB", default=1536)
 # /ready/ reports the worker down when its last heartbeat is older than this.
 KIA_WORKER_STALE_SECONDS = env_int("KIA_WORKER_STALE_SECONDS", default=60)
 
-# The worker runs the periodic jobs itself (assessments/scheduler.py); "off" for cron instead.
+# The worker runs the periodic jobs itself (assessments/infra/scheduler.py); "off" for cron.
 KIA_SCHEDULER = env_str("KIA_SCHEDULER", "on").lower()
 if KIA_SCHEDULER not in ("on", "off"):
     raise ImproperlyConfigured(f"KIA_SCHEDULER={KIA_SCHEDULER!r} is not one of on, off.")
@@ -274,6 +276,18 @@ try:
     KIA_DIGEST_TIME = datetime.time.fromisoformat(env_str("KIA_DIGEST_TIME", "07:00"))
 except ValueError:
     raise ImproperlyConfigured("KIA_DIGEST_TIME must be a time of day such as 07:00.") from None
+# What the worker does besides running queued tasks, named by dotted path so that the
+# infrastructure (assessments/infra) never imports the layers above it:
+# every few seconds, these functions (heal the PDF pipeline) ...
+KIA_WORKER_SWEEPS = ["assessments.outputs.report.recovery.requeue_stale"]
+# ... and these periodic jobs, each once per period however many workers run:
+# (name, function, "minute" | "hour" | "day"[, local time from which a daily job is due]).
+KIA_SCHEDULED_JOBS = [
+    ("mail-outbox", "assessments.infra.mail.retry_due", "minute"),
+    ("reply-reminders", "assessments.domain.replies.send_reminders", "hour"),
+    ("due-dates", "assessments.domain.followup.check_due_dates", "hour"),
+    ("digests", "assessments.domain.notifications.send_digests", "day", KIA_DIGEST_TIME),
+]
 
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
 if LOG_FORMAT not in ("text", "json"):

@@ -25,7 +25,7 @@ from assessments.domain import (
     tokens,
     versions,
 )
-from assessments.domain.constants import GoalKind, ProportionalitySide, Role, Status, VersionReason
+from assessments.domain.constants import GoalKind, ProportionalitySide, Role, VersionReason
 from assessments.domain.models import (
     Answer,
     Assessment,
@@ -38,6 +38,7 @@ from assessments.domain.models import (
     ServiceResponse,
     Source,
 )
+from assessments.domain.states import Status
 from tests import factories
 
 PASSWORD = "Wachtwoord-voor-de-test-1"

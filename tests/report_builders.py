@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from assessments.domain import instrument
-from assessments.domain.constants import GoalKind, MeasureStatus, ProportionalitySide, Status
+from assessments.domain.constants import GoalKind, MeasureStatus, ProportionalitySide
 from assessments.domain.models import (
     Answer,
     Contribution,
@@ -16,6 +16,7 @@ from assessments.domain.models import (
     ServiceResponse,
     Source,
 )
+from assessments.domain.states import Status
 from tests import factories
 
 SOURCES = {

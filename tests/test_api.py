@@ -11,8 +11,9 @@ from django.core.cache import cache
 from django.test import Client
 
 from assessments.domain import tokens
-from assessments.domain.constants import Channel, Role, Status
+from assessments.domain.constants import Channel, Role
 from assessments.domain.models import Assessment, Change, Risk
+from assessments.domain.states import Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -147,8 +147,9 @@ def _enum(document: dict, schema: str, field: str) -> list[str] | None:
 
 def test_fixed_choices_are_enums_taken_from_the_models(document):
     from assessments.domain import instrument
-    from assessments.domain.constants import AssessmentKind, MeasureStatus, Status
+    from assessments.domain.constants import AssessmentKind, MeasureStatus
     from assessments.domain.scoring import Score
+    from assessments.domain.states import Status
 
     scores = [*Score.values, ""]  # "" : not scored yet
     for schema in ("RiskOut", "RiskIn", "RegisterRiskOut"):

@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from assessments.domain import editing, tokens, versions
-from assessments.domain.constants import GoalKind, ProportionalitySide, Role, Status, VersionReason
+from assessments.domain.constants import GoalKind, ProportionalitySide, Role, VersionReason
 from assessments.domain.models import (
     Answer,
     Assessment,
@@ -26,6 +26,7 @@ from assessments.domain.models import (
     ProportionalityItem,
     Source,
 )
+from assessments.domain.states import Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db

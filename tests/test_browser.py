@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-from assessments.domain.constants import Role, Status
+from assessments.domain.constants import Role
 from assessments.domain.models import Answer, Assessment, Contribution, Goal, Measure, Risk
+from assessments.domain.states import Status
 from tests import factories
 
 CHROMIUM = Path("/usr/bin/chromium")

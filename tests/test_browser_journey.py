@@ -18,8 +18,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from assessments.domain.constants import Role, Status
+from assessments.domain.constants import Role
 from assessments.domain.models import Assessment, Comment, Notification, ServiceResponse, SignOff
+from assessments.domain.states import Status
 from tests import factories
 from tests.test_browser_review import (
     browser,  # noqa: F401  (the fixture)
@@ -160,7 +161,7 @@ def test_review_sign_off_reply_and_report(browser, mail_and_tasks, mailoutbox, t
     assert response.submitted_by_service and response.reply == REPLY
 
     # The PDF of the final version: the appendix (verbatim, then the reply) and the colophon.
-    from assessments.outputs.report import render_pdf
+    from assessments.outputs.report.render import render_pdf
 
     pdf = render_pdf(Assessment.objects.get(pk=assessment.pk))
     reader = PdfReader(io.BytesIO(pdf))

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-from assessments.domain.constants import Role, Status
+from assessments.domain.constants import Role
 from assessments.domain.models import Assessment, Comment, SignOff
+from assessments.domain.states import Status
 from tests import factories
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -177,7 +178,7 @@ def test_review_round_trip_to_sign_off_and_colophon(browser):
     # The PDF of the final assessment ends with the colophon.
     from pypdf import PdfReader
 
-    from assessments.outputs.report import render_pdf
+    from assessments.outputs.report.render import render_pdf
 
     pdf = render_pdf(Assessment.objects.get(pk=assessment.pk))
     if SHOTS:

@@ -13,8 +13,9 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.domain import editing, lifecycle, reassessment, versions
-from assessments.domain.constants import MeasureStatus, Role, Status
+from assessments.domain.constants import MeasureStatus, Role
 from assessments.domain.models import Assessment, Change, Contribution, Measure, Source
+from assessments.domain.states import Status
 from assessments.outputs.comparison import side_by_side
 from tests import factories
 

@@ -12,13 +12,13 @@ from assessments.domain.constants import (
     Language,
     MeasureStatus,
     ProportionalitySide,
-    Status,
     YesNo,
 )
 from assessments.domain.exchange import FORMAT, VERSION, export_assessment
 from assessments.domain.exchange.schema import SCHEMA_PATH, load_schema, schema_problems
 from assessments.domain.models import Assessment
 from assessments.domain.scoring import Score
+from assessments.domain.states import Status
 from tests import exchange_helpers, factories
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

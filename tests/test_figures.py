@@ -155,7 +155,7 @@ def test_the_pixel_limit_is_checked_before_decoding():
 def test_images_are_served_to_members_only(team, client):
     assessment, editor, _owner = team
     figure = add_figure(assessment, "plot")
-    from assessments.interfaces.web.views.figures import image_url
+    from assessments.interfaces.web.links import image_url
 
     url = image_url(figure, assessment.slug)
     assert not url.startswith("/media")

@@ -251,7 +251,7 @@ def test_the_action_plan_costs_the_same_queries_whatever_its_size():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from assessments import benchdata
+    from tests.bench import builder as benchdata
 
     small_org, large_org = factories.organisation(), factories.organisation()
     user = factories.member(small_org, Role.VIEWER)

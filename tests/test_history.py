@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.domain import editing, versions
-from assessments.domain.constants import ChangeAction, Channel, GoalKind, Status, VersionReason
+from assessments.domain.constants import ChangeAction, Channel, GoalKind, VersionReason
 from assessments.domain.exchange import export_assessment, to_json
 from assessments.domain.exchange.importer import import_document
 from assessments.domain.models import (
@@ -25,6 +25,7 @@ from assessments.domain.models import (
     Risk,
     Source,
 )
+from assessments.domain.states import Status
 from assessments.outputs.comparison import version_diff
 from tests import factories
 from tests.factories import logged_in, u

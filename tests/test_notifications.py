@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.domain import editing, events, followup, notifications
-from assessments.domain.constants import Delivery, MeasureStatus, Role, Status
-from assessments.domain.events import EventKind
+from assessments.domain.constants import Delivery, EventKind, MeasureStatus, Role
 from assessments.domain.models import (
     Measure,
     Notification,
@@ -24,6 +23,7 @@ from assessments.domain.models import (
     Profile,
     Reminder,
 )
+from assessments.domain.states import Status
 from assessments.infra import mail
 from assessments.infra.models import MailStatus
 from assessments.interfaces.web.views.notifications import PAGE_SIZE

@@ -19,10 +19,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.domain.constants import Role, Status
+from assessments.domain.constants import Role
 from assessments.domain.exchange import InvalidAssessment, export_assessment, import_assessment
 from assessments.domain.exchange.reader import Rows
 from assessments.domain.models import Assessment, Invitation, Membership, Organisation
+from assessments.domain.states import Status
 from assessments.infra import slugs
 from assessments.infra.slugs import free_slug, save_with_free_slug
 from tests import factories

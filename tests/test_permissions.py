@@ -5,8 +5,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from assessments.domain.constants import Role, Status
+from assessments.domain.constants import Role
 from assessments.domain.permissions import get_assessment
+from assessments.domain.states import Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db

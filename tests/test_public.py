@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.domain.constants import Status
 from assessments.domain.models import Answer, Assessment
+from assessments.domain.states import Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db

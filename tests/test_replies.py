@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.domain import editing, events, replies, restore, versions
-from assessments.domain.constants import Channel, Role, Status, VersionReason
+from assessments.domain.constants import Channel, Role, VersionReason
 from assessments.domain.models import (
     Answer,
     Assessment,
@@ -25,6 +25,7 @@ from assessments.domain.models import (
     ResponseAttachment,
     ServiceResponse,
 )
+from assessments.domain.states import Status
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]

@@ -10,8 +10,9 @@ import pytest
 from django.utils import timezone
 
 from assessments.domain import editing, versions
-from assessments.domain.constants import Status, VersionReason
+from assessments.domain.constants import VersionReason
 from assessments.domain.models import Answer, Assessment, ReportFile, ReportStatus
+from assessments.domain.states import Status
 from assessments.outputs.report import cache, tasks
 from assessments.outputs.report import render as render_module
 from assessments.outputs.report.render import RenderedPdf

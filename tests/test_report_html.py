@@ -13,9 +13,8 @@ from django.utils.html import escape
 from assessments.domain import instrument, scoring
 from assessments.domain.constants import MeasureStatus
 from assessments.domain.models import Answer, Measure, ProportionalityItem
-from assessments.outputs.report import render_html
 from assessments.outputs.report.data import build_report
-from assessments.outputs.report.render import report_html
+from assessments.outputs.report.render import render_html, report_html
 from assessments.outputs.report.typography import typeset
 from tests import factories
 from tests.report_builders import add_risks, full_assessment

@@ -16,8 +16,8 @@ import pytest
 from django.db import transaction
 from pypdf import PdfReader
 
-from assessments.domain.constants import Status
 from assessments.domain.models import Answer
+from assessments.domain.states import Status
 from assessments.outputs.report.render import render_pdf_document
 from tests.report_builders import add_risks, full_assessment
 

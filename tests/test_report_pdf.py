@@ -13,7 +13,7 @@ from django.db import transaction
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from assessments.domain.constants import Status
+from assessments.domain.states import Status
 from assessments.outputs.report.render import render_pdf_document
 from tests.report_builders import full_assessment
 

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.domain.constants import Role, Status
+from assessments.domain.constants import Role
 from assessments.domain.models import Answer, Assessment, ReportFile, ReportStatus
+from assessments.domain.states import Status
 from assessments.outputs.report import render as render_module
 from assessments.outputs.report.render import RenderedPdf
 from tests import factories

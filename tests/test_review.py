@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.utils import translation
 
 from assessments.domain import comments, editing, events, lifecycle, review
-from assessments.domain.constants import AssessmentKind, Role, RoundOutcome, Status
-from assessments.domain.events import EventKind
+from assessments.domain.constants import AssessmentKind, EventKind, Role, RoundOutcome
 from assessments.domain.exchange import export_assessment
 from assessments.domain.models import Assessment, Change, Comment, SignOff, Verdict
+from assessments.domain.states import Status
 from assessments.domain.versions import workspace
 from assessments.outputs.report.data import build_report
 from tests import factories
@@ -238,7 +238,7 @@ def test_a_mention_tells_members_only_and_comments_are_not_content(crew, told):
 
 
 def test_comments_never_reach_the_report(crew):
-    from assessments.outputs.report import render_html
+    from assessments.outputs.report.render import render_html
 
     assessment, _editor, _owner, reviewer, _viewer = crew
     about = comments.target(assessment, "question", "1.1")

@@ -7,7 +7,7 @@ from assessments.domain import editing, versions
 from assessments.domain.constants import VersionReason
 from assessments.domain.exchange import export_assessment, import_assessment
 from assessments.outputs.comparison import version_diff
-from assessments.outputs.report import render_html
+from assessments.outputs.report.render import render_html
 from tests import exchange_helpers, factories
 from tests.report_builders import full_assessment
 

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from assessments.domain.constants import GoalKind, Role, Status
+from assessments.domain.constants import GoalKind, Role
 from assessments.domain.models import (
     Answer,
     Assessment,
@@ -23,6 +23,7 @@ from assessments.domain.models import (
     Risk,
     Source,
 )
+from assessments.domain.states import Status
 from tests import factories
 from tests.factories import logged_in, u
 

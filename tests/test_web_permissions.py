@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from assessments.domain import editing, replies, versions
-from assessments.domain.constants import GoalKind, ProportionalitySide, Role, Status, VersionReason
+from assessments.domain.constants import GoalKind, ProportionalitySide, Role, VersionReason
 from assessments.domain.models import (
     Answer,
     Assessment,
@@ -25,6 +25,7 @@ from assessments.domain.models import (
     ServiceResponse,
     Source,
 )
+from assessments.domain.states import Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +117,7 @@ def _upload() -> dict:
 
 
 def _image_url(world: World) -> str:
-    from assessments.interfaces.web.views.figures import image_url
+    from assessments.interfaces.web.links import image_url
 
     return image_url(world.objects["figure"], world.assessment.slug)
 

@@ -6,9 +6,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments import benchdata
 from assessments.domain.constants import Role
 from tests import factories
+from tests.bench import builder as benchdata
 
 pytestmark = pytest.mark.django_db
 

@@ -1,12 +1,11 @@
 from django.apps import AppConfig
+from django.core.management import call_command
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 def _create_cache_table(using: str = "default", **kwargs) -> None:
     """`migrate` also makes the database cache's table (used when no Redis is configured)."""
-    from django.core.management import call_command
-
     call_command("createcachetable", database=using, verbosity=0)
 
 
@@ -21,6 +20,6 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="kia-cache-table")
-        from assessments.domain import events, notifications
+        from assessments.domain import events, notifications  # noqa: PLC0415 -- app registry
 
         events.happened.connect(notifications.on_event, dispatch_uid="kia-notifications")

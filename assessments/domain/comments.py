@@ -22,9 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.domain import events, instrument
-from assessments.domain.constants import CommentOn, Role
-from assessments.domain.events import EventKind
+from assessments.domain import events, instrument, states
+from assessments.domain.constants import CommentOn, EventKind, Role
 from assessments.domain.models import (
     Assessment,
     Comment,
@@ -240,12 +239,11 @@ def mentioned(assessment: Assessment, text: str) -> list:
 def may_comment(role: Role | None, assessment: Assessment) -> bool:
     """Reviewers and up comment while the assessment is a draft or in review; a final or
     published assessment's threads are read only."""
-    from assessments.domain import lifecycle
 
     return (
         role is not None
         and Role(role).includes(Role.REVIEWER)
-        and not lifecycle.is_settled(assessment)
+        and not states.is_settled(assessment)
     )
 
 

@@ -26,15 +26,6 @@ class AssessmentKind(models.TextChoices):
     EXTERNAL = "external", _("external assessment of someone else's service")
 
 
-class Status(models.TextChoices):
-    """The lifecycle's states; ``assessments.domain.lifecycle`` decides how an assessment moves."""
-
-    DRAFT = "draft", _("draft")
-    IN_REVIEW = "in_review", _("in review")
-    FINAL = "final", _("final")
-    PUBLISHED = "published", _("published")
-
-
 class Language(models.TextChoices):
     DUTCH = "nl", _("Dutch")
     ENGLISH = "en", _("English")
@@ -133,3 +124,15 @@ class VerdictChoice(models.TextChoices):
 class RoundOutcome(models.TextChoices):
     CHANGES_REQUESTED = "changes_requested", _("changes requested")
     FINALISED = "finalised", _("finalised")
+
+
+class EventKind(models.TextChoices):
+    """The kinds of event a person can choose to be told about."""
+
+    REVIEW_REQUESTED = "review_requested", _("review requested")
+    VERDICT_GIVEN = "verdict_given", _("verdict given")
+    CHANGES_REQUESTED = "changes_requested", _("changes requested")
+    MENTION = "mention", _("mentioned in a comment")
+    RESPONSE_RECEIVED = "response_received", _("response of the service received")
+    MEASURE_DUE = "measure_due", _("measure due or overdue")
+    REASSESSMENT_DUE = "reassessment_due", _("re-assessment date reached")

@@ -15,26 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
 from django.dispatch import Signal
-from django.utils.translation import gettext_lazy as _
+
+from assessments.domain.constants import EventKind
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
     from assessments.domain.models import Assessment
-
-
-class EventKind(models.TextChoices):
-    """The kinds of event a person can choose to be told about."""
-
-    REVIEW_REQUESTED = "review_requested", _("review requested")
-    VERDICT_GIVEN = "verdict_given", _("verdict given")
-    CHANGES_REQUESTED = "changes_requested", _("changes requested")
-    MENTION = "mention", _("mentioned in a comment")
-    RESPONSE_RECEIVED = "response_received", _("response of the service received")
-    MEASURE_DUE = "measure_due", _("measure due or overdue")
-    REASSESSMENT_DUE = "reassessment_due", _("re-assessment date reached")
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 if TYPE_CHECKING:
     from assessments.domain.models import Figure
@@ -57,8 +58,6 @@ class CheckedImage:
 
 def check(data: bytes) -> CheckedImage:
     """The cleaned image of ``data``, or ``ValidationError`` with a message for the user."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     if len(data) > MAX_BYTES:
         raise ValidationError(
             _("The image is too large (%(size)s); the largest accepted is %(limit)s.")

@@ -19,9 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.domain import events, instrument
-from assessments.domain.constants import MeasureStatus, Role, Status
-from assessments.domain.events import EventKind
+from assessments.domain import events, instrument, states
+from assessments.domain.constants import EventKind, MeasureStatus, Role
 from assessments.domain.models import Assessment, Measure, Membership, Reminder
 from assessments.domain.models.risks import measure_is_overdue
 
@@ -91,9 +90,8 @@ def check_due_dates(today: datetime.date | None = None) -> DueReport:
                 state=state,
             )
             measures += 1
-    for assessment in Assessment.objects.filter(
-        status__in=[Status.FINAL, Status.PUBLISHED], next_reassessment_on__lte=today
-    ).select_related("organisation"):
+    settled = states.settled(Assessment.objects.filter(next_reassessment_on__lte=today))
+    for assessment in settled.select_related("organisation"):
         assert assessment.next_reassessment_on is not None
         with transaction.atomic():
             if not _remember(

@@ -9,10 +9,12 @@ refused transition writes nothing.
 
 Review rounds go with the transitions: submitting opens a round for the chosen reviewers on
 the version it records; requesting changes and finalising close it; finalising records the
-sign-off (``SignOff``) on the version it records (``assessments.domain.review`` keeps the rounds).
+sign-off (``SignOff``) on the version it records (``domain.review`` keeps the rounds).
 
-Views, templates, the permission helper and the report cache ask this module; no other
-module knows which states allow what.
+The states themselves, their groups and the initial state are ``domain.states``. When a
+transition settles an assessment (finalise, publish), ``version_settled`` tells whoever
+listens once the transaction has committed; the report makes that version's PDF (connected
+in ``kia.apps``), so the lifecycle never imports the outputs.
 """
 
 from __future__ import annotations
@@ -22,20 +24,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from assessments.domain import editing
-from assessments.domain.constants import Role, RoundOutcome, Status, VersionReason
-from assessments.domain.models import Assessment, Membership, SignOff
+from assessments.domain import completeness, editing, review, versions
+from assessments.domain.constants import Role, RoundOutcome, VersionReason
+from assessments.domain.models import Assessment, Membership, SignOff, Version
+from assessments.domain.states import PUBLIC, SETTLED, Status
+from assessments.domain.workspace import Workspace
 
-EDITABLE = frozenset({Status.DRAFT})
-# States whose content is frozen in a version that others may point at.
-SETTLED = frozenset({Status.FINAL, Status.PUBLISHED})
-PUBLIC = frozenset({Status.PUBLISHED})
+# Sent after the commit of a transition that recorded a settled version (``version=``).
+version_settled = Signal()
 
 
 @dataclass(frozen=True)
@@ -129,43 +131,6 @@ class TransitionRefused(Exception):
         self.message = message
 
 
-def is_editable(assessment: Assessment) -> bool:
-    """Whether the assessment's content can be changed (only drafts can)."""
-    return assessment.status in EDITABLE
-
-
-def lock_message(assessment: Assessment) -> str:
-    """Why the assessment cannot be edited now ("" when it can)."""
-    if is_editable(assessment):
-        return ""
-    if assessment.status == Status.IN_REVIEW:
-        return str(
-            _(
-                "This assessment is in review: editing is paused until an owner finalises it or "
-                "requests changes."
-            )
-        )
-    return str(
-        _("This assessment is %(status)s: it cannot be edited until an owner reopens it.")
-        % {"status": assessment.get_status_display()}
-    )
-
-
-def is_settled(assessment: Assessment) -> bool:
-    return assessment.status in SETTLED
-
-
-def can_reassess(assessment: Assessment) -> bool:
-    """Whether a re-assessment may start from it: only from a final or published one (its
-    newest version is carried forward)."""
-    return is_settled(assessment)
-
-
-def published(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
-    """The assessments of ``queryset`` that anyone may read."""
-    return queryset.filter(status__in=PUBLIC)
-
-
 def available(assessment: Assessment, role: Role | None) -> list[Transition]:
     """The transitions this role may take from the assessment's current state."""
     if role is None:
@@ -214,10 +179,6 @@ def perform(
 
     ``reviewers`` (users) are whom a submission asks for a review; ``attested`` says the
     owner ticked the organisation's attestation when finalising."""
-    from assessments.domain import completeness, review, versions
-    from assessments.domain.workspace import Workspace
-    from assessments.outputs.report import tasks
-
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise TransitionRefused(str(_("Unknown action.")))
@@ -271,7 +232,7 @@ def perform(
                 # The PDF of a settled version is made (and kept) once the transition is
                 # committed; a version under review is rendered when someone asks for it.
                 settled = version
-                transaction.on_commit(lambda: tasks.request_version_render(settled))
+                transaction.on_commit(lambda: version_settled.send(sender=Version, version=settled))
         if transition.name == "submit" and version is not None:
             review.start_round(
                 locked, submitter=actor.account, reviewers=reviewers, version=version

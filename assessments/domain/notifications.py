@@ -23,8 +23,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from assessments.domain.constants import Delivery, Language
-from assessments.domain.events import Event, EventKind
+from assessments.domain.constants import Delivery, EventKind, Language
+from assessments.domain.events import Event
 from assessments.domain.models import Notification, NotificationPreference, Profile
 from assessments.domain.models.risks import member_name
 from assessments.infra import mail

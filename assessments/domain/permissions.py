@@ -7,7 +7,7 @@ Every view that reads an assessment goes through ``get_assessment``:
   (404, so its existence is not revealed);
 * a member whose role is below the required one gets 403;
 * asking for a role that may change the assessment (editor and up) while the lifecycle
-  (``lifecycle.is_editable``) does not allow editing gets 403, except for views that take
+  (``states.is_editable``) does not allow editing gets 403, except for views that take
   lifecycle transitions themselves (``allow_locked=True``).
 
 Short names (slugs) are unique per organisation, and links are ``/a/<slug>/``. For a member
@@ -27,9 +27,9 @@ from django.db.models import Case, F, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from assessments.domain import lifecycle
+from assessments.domain import states, versions
 from assessments.domain.constants import Role
-from assessments.domain.models import Assessment, Membership, Organisation
+from assessments.domain.models import Assessment, Membership, Organisation, Version
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Access:
 
     @property
     def can_edit(self) -> bool:
-        return self.role.includes(Role.EDITOR) and lifecycle.is_editable(self.assessment)
+        return self.role.includes(Role.EDITOR) and states.is_editable(self.assessment)
 
     @property
     def can_review(self) -> bool:
@@ -94,7 +94,7 @@ def get_assessment(
     role = Role(row.member_role)
     if not role.includes(required):
         raise PermissionDenied(_("Your role does not allow this."))
-    if required.includes(Role.EDITOR) and not lifecycle.is_editable(row) and not allow_locked:
+    if required.includes(Role.EDITOR) and not states.is_editable(row) and not allow_locked:
         raise PermissionDenied(
             _("This assessment is %(status)s and cannot be edited now.")
             % {"status": row.get_status_display()}
@@ -140,6 +140,20 @@ def get_readable(user, organisation: str, slug: str) -> Readable:
     if row is None:
         raise Http404("No such assessment.")
     role = role_in(user, row.organisation_id)
-    if role is None and row.status not in lifecycle.PUBLIC:
+    if role is None and row.status not in states.PUBLIC:
         raise Http404("No such assessment.")
     return Readable(row, role)
+
+
+def get_published(organisation: str, slug: str) -> tuple[Assessment, Version]:
+    """The published assessment ``slug`` of ``organisation`` (slugs are unique per
+    organisation) and the version it stands for; 404 for anything else."""
+    assessment = (
+        states.published(Assessment.objects.all())
+        .select_related("organisation")
+        .filter(organisation__slug=organisation, slug=slug)
+    ).first()
+    version = versions.published_version(assessment) if assessment else None
+    if assessment is None or version is None:
+        raise Http404("Nothing published under this name.")
+    return assessment, version

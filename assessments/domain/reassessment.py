@@ -20,8 +20,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from assessments.domain import editing, lifecycle, versions
-from assessments.domain.constants import Status
+from assessments.domain import editing, states, versions
 from assessments.domain.exchange.importer import import_document
 from assessments.domain.models import Assessment
 
@@ -36,9 +35,7 @@ class ReassessmentRefused(Exception):
 
 def open_successor(assessment: Assessment) -> Assessment | None:
     """A re-assessment of ``assessment`` that is not final or published yet, if any."""
-    return (
-        assessment.successors.exclude(status__in=lifecycle.SETTLED).order_by("-created_at").first()
-    )
+    return assessment.successors.exclude(status__in=states.SETTLED).order_by("-created_at").first()
 
 
 def title_for(title: str, today: datetime.date) -> str:
@@ -49,7 +46,7 @@ def title_for(title: str, today: datetime.date) -> str:
 def start(assessment: Assessment, *, actor: editing.Actor) -> Assessment:
     """Create the re-assessment of ``assessment`` in its organisation; raises
     ``ReassessmentRefused`` (nothing written) when it may not start now."""
-    if not lifecycle.can_reassess(assessment):
+    if not states.can_reassess(assessment):
         raise ReassessmentRefused(_("Only a final or published assessment can be re-assessed."))
     existing = open_successor(assessment)
     if existing is not None:
@@ -62,7 +59,7 @@ def start(assessment: Assessment, *, actor: editing.Actor) -> Assessment:
     document = copy.deepcopy(version.document)
     data = document["assessment"]
     data["title"] = title_for(data["title"], datetime.date.today())
-    data["status"] = Status.DRAFT.value
+    data["status"] = states.INITIAL.value
     data["next_reassessment_on"] = None
     document["responses"] = []
     return import_document(

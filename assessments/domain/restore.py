@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from assessments.domain import editing, lifecycle, versions
+from assessments.domain import editing, states, versions
 from assessments.domain.models import (
     Answer,
     Assessment,
@@ -103,7 +103,7 @@ def restore_version(version: Version, *, actor: editing.Actor) -> int:
     not have are deleted. Returns the number of field changes written."""
     with transaction.atomic():
         live = Assessment.objects.select_for_update().get(pk=version.assessment_id)
-        if not lifecycle.is_editable(live):
+        if not states.is_editable(live):
             raise RestoreRefused(
                 _("Only a draft can be restored to a version; reopen the assessment first.")
             )

@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.domain import comments, events
-from assessments.domain.constants import Role, RoundOutcome, Status, VerdictChoice
-from assessments.domain.events import EventKind
+from assessments.domain import comments, events, states
+from assessments.domain.constants import EventKind, Role, RoundOutcome, VerdictChoice
 from assessments.domain.models import Assessment, Change, Membership, ReviewRound, Verdict, Version
 from assessments.domain.models.review import CHAPTERS
 
@@ -164,7 +163,7 @@ def give_verdicts(
     """Record ``user``'s verdicts ({chapter: (verdict, reason)}) in the open round. Every
     chapter's verdict is checked first; a verdict other than "agreed" needs a reason."""
     found = open_round(assessment)
-    if found is None or assessment.status != Status.IN_REVIEW:
+    if found is None or not states.is_in_review(assessment):
         raise ReviewRefused(_("The assessment is not in review; no verdicts can be given now."))
     if not is_reviewer(found, user):
         raise ReviewRefused(_("Only the reviewers chosen for this round can give verdicts."))
@@ -234,7 +233,7 @@ def open_points(assessment: Assessment) -> OpenPoints | None:
     if (
         found is None
         or found.outcome != RoundOutcome.CHANGES_REQUESTED
-        or assessment.status != Status.DRAFT
+        or not states.is_editable(assessment)
     ):
         return None
     verdicts = [v for v in found.verdicts.all() if not v.approves]

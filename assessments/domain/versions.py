@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
-from assessments.domain import editing, lifecycle
+from assessments.domain import editing, states
 from assessments.domain.constants import VersionReason
 from assessments.domain.exchange.export import snapshot
 from assessments.domain.exchange.reader import Rows
@@ -54,8 +55,6 @@ def content_hash(document: dict[str, Any], matrix: dict[str, Any]) -> str:
 
 
 def current(assessment: Assessment, label: str = "") -> Snapshot:
-    from django.utils.translation import gettext as _
-
     document, row_ids = snapshot(assessment)
     return Snapshot(document, row_ids, assessment.risk_matrix, label or _("current draft"))
 
@@ -102,7 +101,7 @@ def published_version(assessment: Assessment) -> Version | None:
 
     An assessment that was final or published before versions existed gets its version 1
     (of its content as it is) the first time it is asked for."""
-    if not lifecycle.is_settled(assessment):
+    if not states.is_settled(assessment):
         return None
     found = latest(assessment)
     if found is None:

@@ -32,7 +32,7 @@ def problem(upload: UploadedFile, max_bytes: int) -> str | None:
     upload.seek(0)
     if head != SIGNATURE:
         return _("“%(name)s” is not a PDF file. Only PDF files can be attached.") % {"name": name}
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # noqa: PLC0415 -- slow
 
     try:
         reader = PdfReader(upload, strict=False)

@@ -5,10 +5,11 @@ django-tasks-db's own ``db_worker`` exits at the first database error it does no
 batches inside a loop that:
 
 * writes a heartbeat to the shared cache (``/ready/`` reports a silent worker as down);
-* queues again the renders whose worker died (``report.recovery.requeue_stale``);
-* runs the periodic jobs that are due, each once per period over all workers: outbox
-  retries, reply reminders, due dates, the daily digest (``assessments.infra.scheduler``; off with
-  ``KIA_SCHEDULER=off``, when cron runs the management commands instead);
+* runs the sweeps of ``KIA_WORKER_SWEEPS`` every few seconds (the report's: queue again
+  the renders whose worker died);
+* runs the periodic jobs that are due (``KIA_SCHEDULED_JOBS``), each once per period over
+  all workers: outbox retries, reply reminders, due dates, the daily digest (``scheduler``;
+  off with ``KIA_SCHEDULER=off``, when cron runs the management commands instead);
 * on a database or cache error, logs one line, drops its connections and tries again
   with a growing pause (up to ``max_backoff`` seconds), instead of exiting.
 """
@@ -23,6 +24,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import close_old_connections, connections
 from django.utils.crypto import get_random_string
+from django.utils.module_loading import import_string
+from django_tasks_db.management.commands.db_worker import Worker
+
+from assessments.infra import scheduler
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +45,6 @@ def last_heartbeat() -> float | None:
 
 class SupervisedWorker:
     def __init__(self, *, interval: float = 1.0, max_backoff: float = 10.0, queue: str = "default"):
-        from django_tasks_db.management.commands.db_worker import Worker
-
         self.interval = interval
         self.max_backoff = max_backoff
         self.pause = interval
@@ -64,14 +67,12 @@ class SupervisedWorker:
 
     def step(self) -> float:
         """One round: heartbeat, sweep, run the queue. Returns the pause before the next."""
-        from assessments.infra import scheduler
-        from assessments.outputs.report.recovery import requeue_stale
-
         try:
             close_old_connections()
             beat()
             if time.monotonic() >= self.next_sweep:
-                requeue_stale()
+                for sweep in settings.KIA_WORKER_SWEEPS:
+                    import_string(sweep)()
                 if settings.KIA_SCHEDULER == "on":
                     scheduler.run_due()
                 self.next_sweep = time.monotonic() + SWEEP_SECONDS

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from assessments.domain import editing, models
 from assessments.domain.constants import Channel
-from assessments.interfaces.web.forms import ThrottledAdminAuthenticationForm
+from assessments.interfaces.forms.accounts import ThrottledAdminAuthenticationForm
 
 
 def _actor(request) -> editing.Actor:

@@ -4,9 +4,10 @@
 document raises ``InvalidAssessment`` with every (JSON path, message) found.
 """
 
-from assessments.domain.exchange.errors import InvalidAssessment, describe, json_path
+from assessments.domain.exchange.errors import InvalidAssessment, json_path
 from assessments.domain.exchange.export import export_assessment, to_json
 from assessments.domain.exchange.importer import import_assessment
+from assessments.domain.exchange.locations import describe
 from assessments.domain.exchange.schema import FORMAT, VERSION
 
 __all__ = [

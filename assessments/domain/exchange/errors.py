@@ -1,7 +1,7 @@
 """The one error every step of an import raises: a list of problems, each at a JSON path.
 
 A problem's message is translated when it is shown, not when it is found (``text``), so
-``describe(error, language)`` gives the same problems in either language, each with its
+``locations.describe(error, language)`` gives the same problems in either language, each with its
 place in the words of the app ("Risk R2, likelihood") next to its JSON path.
 """
 
@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict
 
-from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 
@@ -97,31 +96,3 @@ class Described(TypedDict):
     path: str  # "$.risks[1].likelihood.score"
     location: str  # "Risico R2, kans"
     message: str
-
-
-def describe(
-    errors: InvalidAssessment | Iterable[Problem],
-    language: str | None = None,
-    *,
-    document: Any = None,
-    limit: int | None = MAX_DESCRIBED,
-) -> list[Described]:
-    """The problems in ``language`` (default: the active one), ordered by their place in the
-    app (cover page, pre-scan, answers, …, risks by number) and at most ``limit`` of them:
-    ``[{"path": "$.risks[1].likelihood.score", "location": "Risico R2, kans",
-    "message": "…"}]``. This is what the import page, ``kia_import`` and the API show."""
-    from assessments.domain.exchange.locations import Numbering, place  # it reads the models
-
-    if isinstance(errors, InvalidAssessment):
-        document = errors.document if document is None else document
-        problems = errors.problems
-    else:
-        problems = list(errors)
-    numbering = Numbering(document)
-    with translation.override(language or translation.get_language()):
-        placed = [(place(path_parts(path), numbering), path, message) for path, message in problems]
-        placed.sort(key=lambda item: item[0].order)
-        return [
-            {"path": path or "$", "location": str(where.label), "message": str(message)}
-            for where, path, message in placed[:limit]
-        ]

@@ -31,14 +31,15 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from assessments.domain import editing
-from assessments.domain.constants import Channel, Status
+from assessments.domain import editing, states
+from assessments.domain.constants import Channel
 from assessments.domain.exchange.checks import row_limit_problems, semantic_problems
 from assessments.domain.exchange.errors import InvalidAssessment, Problem, json_path, text
 from assessments.domain.exchange.parsing import parse
 from assessments.domain.exchange.reader import Rows
 from assessments.domain.exchange.schema import FORMAT, VERSION, schema_problems
 from assessments.domain.models import Assessment, Organisation, Version
+from assessments.domain.states import Status
 
 logger = logging.getLogger(__name__)
 
@@ -114,8 +115,8 @@ def import_document(
             ]
         ) from exc
     notices = []
-    status = document["assessment"].get("status", Status.DRAFT)
-    if status != Status.DRAFT:
+    status = document["assessment"].get("status", states.INITIAL)
+    if status != states.INITIAL:
         notices.append(
             _(
                 "The file says the assessment is %(status)s; imports always start as a draft. "

@@ -12,17 +12,25 @@ schema), so a new field cannot be added to the format without one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
 from django.db import models
+from django.utils import translation
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.domain import instrument
+from assessments.domain.exchange.errors import (
+    MAX_DESCRIBED,
+    Described,
+    InvalidAssessment,
+    Problem,
+    path_parts,
+)
 from assessments.domain.models import (
     Assessment,
     Contribution,
@@ -65,9 +73,23 @@ def _same_names(model: type[models.Model], *names: str) -> dict[Parts, FieldInfo
     return fields
 
 
-def _risk_fields() -> dict[Parts, FieldInfo]:
-    from assessments.domain.exchange.reader import RISK_FIELDS  # model field -> path below the risk
+# Where a risk's fields stand below the risk in the document (the reader writes them there).
+RISK_FIELDS = {  # model field -> path below the risk
+    "likelihood": ("likelihood", "score"),
+    "likelihood_justification": ("likelihood", "justification"),
+    "likelihood_reason": ("likelihood", "reason"),
+    "impact": ("impact", "score"),
+    "impact_justification": ("impact", "justification"),
+    "impact_reason": ("impact", "reason"),
+    "residual_description": ("residual", "description"),
+    "residual_likelihood": ("residual", "likelihood", "score"),
+    "residual_likelihood_reason": ("residual", "likelihood", "reason"),
+    "residual_impact": ("residual", "impact", "score"),
+    "residual_impact_reason": ("residual", "impact", "reason"),
+}
 
+
+def _risk_fields() -> dict[Parts, FieldInfo]:
     fields = {
         ("id",): _ID,
         **_same_names(Risk, "category", "topic", "description", "raised_in"),
@@ -357,3 +379,29 @@ def _label(parts: Parts, document: Any) -> str:
 
 # ``place(parts, document).label``, worked out in the language active when it is shown.
 place_label = lazy(_label, str)
+
+
+def describe(
+    errors: InvalidAssessment | Iterable[Problem],
+    language: str | None = None,
+    *,
+    document: Any = None,
+    limit: int | None = MAX_DESCRIBED,
+) -> list[Described]:
+    """The problems in ``language`` (default: the active one), ordered by their place in the
+    app (cover page, pre-scan, answers, …, risks by number) and at most ``limit`` of them:
+    ``[{"path": "$.risks[1].likelihood.score", "location": "Risico R2, kans",
+    "message": "…"}]``. This is what the import page, ``kia_import`` and the API show."""
+    if isinstance(errors, InvalidAssessment):
+        document = errors.document if document is None else document
+        problems = errors.problems
+    else:
+        problems = list(errors)
+    numbering = Numbering(document)
+    with translation.override(language or translation.get_language()):
+        placed = [(place(path_parts(path), numbering), path, message) for path, message in problems]
+        placed.sort(key=lambda item: item[0].order)
+        return [
+            {"path": path or "$", "location": str(where.label), "message": str(message)}
+            for where, path, message in placed[:limit]
+        ]

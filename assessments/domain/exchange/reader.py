@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 
 from assessments.domain import editing, instrument
 from assessments.domain.exchange.errors import InvalidAssessment, Problem, json_path, text
+from assessments.domain.exchange.locations import RISK_FIELDS
 from assessments.domain.models import (
     Answer,
     Assessment,
@@ -62,19 +63,6 @@ _ASSESSMENT_FIELDS = (
 _PRESCAN_FIELDS = {
     **{field: number for number, field in instrument.PRESCAN_FIELDS.items()},
     "prescan_note": "note",
-}
-RISK_FIELDS = {  # model field -> path below the risk
-    "likelihood": ("likelihood", "score"),
-    "likelihood_justification": ("likelihood", "justification"),
-    "likelihood_reason": ("likelihood", "reason"),
-    "impact": ("impact", "score"),
-    "impact_justification": ("impact", "justification"),
-    "impact_reason": ("impact", "reason"),
-    "residual_description": ("residual", "description"),
-    "residual_likelihood": ("residual", "likelihood", "score"),
-    "residual_likelihood_reason": ("residual", "likelihood", "reason"),
-    "residual_impact": ("residual", "impact", "score"),
-    "residual_impact_reason": ("residual", "impact", "reason"),
 }
 
 

@@ -9,9 +9,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.domain import scoring
-from assessments.domain.constants import AssessmentKind, Language, PrescanOutcome, Status, YesNo
+from assessments.domain.constants import AssessmentKind, Language, PrescanOutcome, YesNo
 from assessments.domain.models.base import Tracked
 from assessments.domain.models.organisation import Organisation
+from assessments.domain.states import INITIAL, Status
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -78,9 +79,7 @@ class Assessment(Tracked):
         choices=Language.choices,
         default=Language.DUTCH,
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
-    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=INITIAL)
     finalised_at = models.DateTimeField(_("finalised"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_by = models.ForeignKey(

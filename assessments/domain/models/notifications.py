@@ -7,8 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assessments.domain.constants import Delivery, Language
-from assessments.domain.events import EventKind
+from assessments.domain.constants import Delivery, EventKind, Language
 from assessments.domain.models.assessment import Assessment
 from assessments.domain.models.risks import Measure
 

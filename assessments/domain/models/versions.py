@@ -6,8 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessments.domain.constants import Status, VersionReason
+from assessments.domain.constants import VersionReason
 from assessments.domain.models.assessment import Assessment
+from assessments.domain.states import Status
 
 
 class Version(models.Model):

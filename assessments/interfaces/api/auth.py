@@ -28,7 +28,7 @@ from assessments.domain.constants import Role
 from assessments.domain.models import ApiToken
 from assessments.domain.permissions import Access, get_assessment
 from assessments.infra import throttle
-from assessments.interfaces.api.errors import Problem
+from assessments.interfaces.api.problems import Problem
 
 
 @dataclass(frozen=True)

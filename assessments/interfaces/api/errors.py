@@ -8,7 +8,7 @@ request's language (``Accept-Language``, Dutch by default; see ``main``).
 
 from __future__ import annotations
 
-import json
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -18,68 +18,10 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from assessments.domain.editing import EditConflict
-from assessments.domain.exchange.errors import InvalidAssessment, describe
-
-CONTENT_TYPE = "application/problem+json"
-
-
-def _titles() -> dict[int, str]:
-    return {
-        400: _("The request is not valid."),
-        401: _("Authentication is required."),
-        403: _("This is not allowed."),
-        404: _("Not found."),
-        405: _("This method is not allowed here."),
-        409: _("Conflict with the current state."),
-        412: _("The resource has changed since you read it."),
-        413: _("The request is too large."),
-        428: _("An If-Match header is required."),
-        429: _("Too many requests."),
-        500: _("Something went wrong on the server."),
-    }
-
-
-class Problem(Exception):
-    """An error the API answers with ``status`` and ``detail``."""
-
-    def __init__(
-        self,
-        status: int,
-        detail: str = "",
-        *,
-        invalid_params: list[dict[str, str]] | None = None,
-        headers: dict[str, str] | None = None,
-    ):
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.invalid_params = invalid_params
-        self.headers = headers or {}
-
-
-def problem_response(
-    request: HttpRequest,
-    status: int,
-    detail: str = "",
-    *,
-    invalid_params: list[dict[str, str]] | None = None,
-    headers: dict[str, str] | None = None,
-) -> HttpResponse:
-    body: dict[str, Any] = {
-        "type": f"https://www.rfc-editor.org/rfc/rfc9110#status.{status}",
-        "title": _titles().get(status, _("Error.")),
-        "status": status,
-        "detail": detail or _titles().get(status, ""),
-        "instance": request.path,
-    }
-    if invalid_params:
-        body["invalid-params"] = invalid_params
-    response = HttpResponse(
-        json.dumps(body, ensure_ascii=False), status=status, content_type=CONTENT_TYPE
-    )
-    for name, value in (headers or {}).items():
-        response[name] = value
-    return response
+from assessments.domain.exchange.errors import InvalidAssessment
+from assessments.domain.exchange.locations import describe
+from assessments.interfaces.api.locking import etag_of
+from assessments.interfaces.api.problems import Problem, problem_response
 
 
 def _invalid_from_ninja(exc: NinjaValidationError) -> list[dict[str, str]]:
@@ -162,8 +104,6 @@ def install(api) -> None:
     def _conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
         if exc.current is None:
             return problem_response(request, 404, _("This row was deleted in the meantime."))
-        from assessments.interfaces.api.locking import etag_of
-
         return problem_response(
             request,
             412,
@@ -207,7 +147,5 @@ def install(api) -> None:
 
     @api.exception_handler(Exception)
     def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-        import logging
-
         logging.getLogger(__name__).exception("API error at %s", request.path)
         return problem_response(request, 500, "")

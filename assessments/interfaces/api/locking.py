@@ -12,7 +12,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from assessments.interfaces.api.errors import Problem
+from assessments.interfaces.api.problems import Problem
 
 
 def etag_of(obj: models.Model) -> str:

@@ -26,10 +26,11 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Swagger
 
-from assessments.interfaces.api import errors
+from assessments.interfaces.api import errors, problems
 from assessments.interfaces.api.auth import AUTH, PerAddress
 from assessments.interfaces.api.openapi import PROBLEM, exchange_schema
 from assessments.interfaces.api.routers import assessments, organisations, public, rows, versions
+from assessments.interfaces.api.schemas import ProblemOut
 
 VERSION = "1.0.0"
 LANGUAGES = ("nl", "en")
@@ -78,7 +79,7 @@ def problems_only(view):
         except Http404:
             response = HttpResponse(status=404)
         if response.status_code < 400 or response.get("Content-Type", "").startswith(
-            errors.CONTENT_TYPE
+            problems.CONTENT_TYPE
         ):
             return response
         status = response.status_code
@@ -90,7 +91,7 @@ def problems_only(view):
                 detail = _("This path accepts: %(methods)s.") % {"methods": kept.get("Allow", "")}
             elif status == 404:
                 detail = _("There is nothing here, or not for you.")
-            return errors.problem_response(req, status, detail, headers=kept)
+            return problems.problem_response(req, status, detail, headers=kept)
 
         return per_request(answer)(request)
 
@@ -118,7 +119,6 @@ class KiaAPI(NinjaAPI):
         components = schema.setdefault("components", {})
         schemas = components.setdefault("schemas", {})
         schemas.update(exchange_schema())
-        from assessments.interfaces.api.schemas import ProblemOut
 
         problem = ProblemOut.model_json_schema(
             by_alias=True, ref_template="#/components/schemas/{model}"
@@ -192,5 +192,5 @@ urls = api.urls
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any other path under ``/api/``: 404 as problem+json, like the API's own."""
     return per_request(
-        lambda req: errors.problem_response(req, 404, _("There is nothing here, or not for you."))
+        lambda req: problems.problem_response(req, 404, _("There is nothing here, or not for you."))
     )(request)

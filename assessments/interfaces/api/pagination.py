@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from assessments.interfaces.api.errors import Problem
+from assessments.interfaces.api.problems import Problem
 
 DEFAULT_SIZE = 20
 MAX_SIZE = 100

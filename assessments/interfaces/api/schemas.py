@@ -1,6 +1,6 @@
 """What the API reads and writes, as pydantic schemas (they make the OpenAPI document).
 
-The editable fields of each row are the fields of its web form (``interfaces.web.forms``): one list,
+The editable fields of each row are the fields of its web form (``interfaces.forms``): one list,
 so the API and the pages accept the same things and validate them the same way.
 
 Fields with fixed choices are ``enum``s in the OpenAPI document, taken from the one place
@@ -28,7 +28,6 @@ from assessments.domain.constants import (
     Language,
     MeasureStatus,
     Role,
-    Status,
     VersionReason,
 )
 from assessments.domain.models import (
@@ -42,7 +41,15 @@ from assessments.domain.models import (
     Risk,
     Source,
 )
-from assessments.interfaces.web import forms
+from assessments.domain.states import Status
+from assessments.interfaces.forms.content import (
+    AnswerForm,
+    ContributionForm,
+    GoalForm,
+    ProportionalityItemForm,
+)
+from assessments.interfaces.forms.risks import MeasureForm, ResidualRiskForm, RiskForm
+from assessments.interfaces.forms.sources import SourceForm
 
 # --- Fixed choices as enums -------------------------------------------------------------------
 
@@ -263,13 +270,13 @@ class RegisterRiskOut(Schema):
 
 # --- Rows --------------------------------------------------------------------------------------
 
-ANSWER_FIELDS = list(forms.AnswerForm.Meta.fields)
-CONTRIBUTION_FIELDS = list(forms.ContributionForm.Meta.fields)
-GOAL_FIELDS = list(forms.GoalForm.Meta.fields)
-RISK_FIELDS = [*forms.RiskForm.Meta.fields, *forms.ResidualRiskForm.Meta.fields]
-MEASURE_FIELDS = list(forms.MeasureForm.Meta.fields)
-SOURCE_FIELDS = list(forms.SourceForm.Meta.fields)
-ITEM_FIELDS = list(forms.ProportionalityItemForm.Meta.fields)
+ANSWER_FIELDS = list(AnswerForm.Meta.fields)
+CONTRIBUTION_FIELDS = list(ContributionForm.Meta.fields)
+GOAL_FIELDS = list(GoalForm.Meta.fields)
+RISK_FIELDS = [*RiskForm.Meta.fields, *ResidualRiskForm.Meta.fields]
+MEASURE_FIELDS = list(MeasureForm.Meta.fields)
+SOURCE_FIELDS = list(SourceForm.Meta.fields)
+ITEM_FIELDS = list(ProportionalityItemForm.Meta.fields)
 READ_ONLY = ["id", "lock_version", "updated_at"]
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from assessments.domain import editing
 from assessments.domain.constants import Channel
 from assessments.domain.models import Assessment
-from assessments.interfaces.api.errors import Problem
+from assessments.interfaces.api.problems import Problem
 
 
 def actor(user) -> editing.Actor:

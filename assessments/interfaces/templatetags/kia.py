@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
 from threading import Lock
-from typing import TYPE_CHECKING
 
 from django import template
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
-from assessments.domain import instrument
+from assessments.domain import instrument, scoring, states, weighing
+from assessments.domain.models.risks import measure_is_overdue
 from assessments.domain.scoring import RiskScore
+from assessments.interfaces.web.links import image_url
 from assessments.outputs.markdown import render, without_citations
-
-if TYPE_CHECKING:
-    from assessments.outputs.report.data import Numbering
+from assessments.outputs.report.data import Numbering, numbering
 
 register = template.Library()
 
@@ -67,8 +67,6 @@ def _citations(ws) -> tuple[dict, str, int, Numbering, dict]:
     of them (computed once per page)."""
     cached = getattr(ws, "_citation_setup", None)
     if cached is None:
-        from assessments.outputs.report.data import numbering
-
         sources = {s.key: s.citation for s in ws.sources}
         url = reverse("assessments:sources", args=[ws.assessment.slug])
         numbers = numbering(ws)
@@ -80,10 +78,6 @@ def _citations(ws) -> tuple[dict, str, int, Numbering, dict]:
 
 def _figure_html(figure, slug: str, number: int | None, block: bool) -> str:
     """A figure on a web page: placed (image, "Figure n", caption, source) or referred to."""
-    from django.utils.translation import gettext as _
-
-    from assessments.interfaces.web.views.figures import image_url
-
     label = _("Figure %(number)s") % {"number": number} if number else f"[fig:{figure.key}]"
     figures_url = reverse("assessments:figures", args=[slug])
     if not block:
@@ -161,8 +155,6 @@ def verbatim(text: str) -> str:
 @register.filter
 def overdue(measure) -> bool:
     """A planned or in-progress measure whose due date has passed."""
-    from assessments.domain.models.risks import measure_is_overdue
-
     return measure_is_overdue(measure.status, getattr(measure, "due_date", None))
 
 
@@ -200,8 +192,6 @@ def instrument_chapters():
 def score_matrix(assessment) -> dict:
     """The scoring of every (likelihood, impact) pair with the assessment's matrix, for the
     live score in risk forms."""
-    from assessments.domain import scoring
-
     cells = {}
     for likelihood in scoring.SCALE:
         for impact in scoring.SCALE:
@@ -220,17 +210,28 @@ def anchor(number: str) -> str:
 
 @register.simple_tag
 def lock_message(assessment) -> str:
-    """Why the assessment cannot be edited now, or "" (``workflow`` decides)."""
-    from assessments.domain import lifecycle
+    """Why the assessment cannot be edited now, or "" (``domain.states`` decides)."""
+    return states.lock_message(assessment)
 
-    return lifecycle.lock_message(assessment)
+
+_STATE_GROUPS = {
+    "editable": states.is_editable,
+    "in_review": states.is_in_review,
+    "settled": states.is_settled,
+    "public": states.is_public,
+}
+
+
+@register.filter
+def in_state(assessment, group: str) -> bool:
+    """``{% if assessment|in_state:"settled" %}``: one of the lifecycle's groups of states
+    (editable, in_review, settled, public), as ``domain.states`` defines them."""
+    return _STATE_GROUPS[group](assessment)
 
 
 @register.simple_tag
 def history_url(assessment, obj=None) -> str:
     """The history page of the assessment, or of one of its rows (an answer, a risk, …)."""
-    from django.urls import reverse
-
     url = reverse("assessments:history", args=[assessment.slug])
     if obj is None or obj.pk is None:
         return url
@@ -240,6 +241,4 @@ def history_url(assessment, obj=None) -> str:
 @register.simple_tag
 def weighing_reference(item) -> str:
     """Where a 5.3 row comes from, e.g. "(see 2.5)", in the reader's language."""
-    from assessments.domain import weighing
-
     return weighing.reference(item)

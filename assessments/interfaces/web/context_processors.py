@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from assessments.domain.models import Notification
+
 
 def notifications(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
@@ -12,8 +14,6 @@ def notifications(request: HttpRequest) -> dict:
         return {}
 
     def count() -> int:
-        from assessments.domain.models import Notification
-
         return Notification.objects.for_user(user).unread().count()
 
     return {"unread_notifications": SimpleLazyObject(count)}

@@ -1,23 +1,20 @@
-"""A comparison of assessments (``assessments.outputs.comparison.side_by_side``) as CSV and XLSX.
+"""A comparison of assessments (``comparison.side_by_side``) as CSV and XLSX.
 
 One table: a section, the row's label, then one column per compared assessment, in the
-order of the comparison. CSV in the register's dialect (``csv_register``: UTF-8 with BOM,
-``;``, formula-looking cells escaped); XLSX with the header bold and frozen and score
-cells in their matrix colours.
+order of the comparison. Written by ``outputs.spreadsheets`` (the register's formula-safe
+CSV; XLSX with the header bold and frozen and score cells in their matrix colours).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessments.domain.scoring import RiskScore, Score
+from assessments.outputs import spreadsheets
 from assessments.outputs.comparison.side_by_side import CategoryCell, Comparison, RiskLine
-from assessments.outputs.risk_register import CSV_DELIMITER, HEX_COLOUR, csv_cell
 
 
 @dataclass(frozen=True)
@@ -135,45 +132,26 @@ def table(comparison: Comparison) -> tuple[list[str], list[TableRow]]:
 
 def comparison_csv(comparison: Comparison) -> bytes:
     header, rows = table(comparison)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=CSV_DELIMITER)
-    writer.writerow([csv_cell(cell) for cell in header])
-    for row in rows:
-        writer.writerow([csv_cell(cell) for cell in (row.section, row.label, *row.cells)])
-    return out.getvalue().encode("utf-8-sig")
+    return spreadsheets.to_csv(header, [(row.section, row.label, *row.cells) for row in rows])
 
 
 def comparison_xlsx(comparison: Comparison) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
     header, rows = table(comparison)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Comparison")[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for number, row in enumerate(rows, start=2):
-        values = (row.section, row.label, *row.cells)
-        for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=number, column=column)
-            cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]
-            cell.data_type = "s"  # text, even when it starts with "="
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-        for column, score in enumerate(row.scores or [], start=3):
-            colour = HEX_COLOUR.match(score.colour) if score is not None else None
-            if colour:
-                sheet.cell(row=number, column=column).fill = PatternFill(
-                    fill_type="solid", fgColor=colour.group(1).upper()
-                )
-    widths = [28, 40, *[45] * len(comparison.columns)]
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = "C2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.to_xlsx(
+        spreadsheets.Sheet(
+            title=_("Comparison"),
+            header=header,
+            rows=[(row.section, row.label, *row.cells) for row in rows],
+            widths=[28, 40, *[45] * len(comparison.columns)],
+            fills=[
+                {
+                    column: score.colour
+                    for column, score in enumerate(row.scores or [], start=2)
+                    if score is not None
+                }
+                for row in rows
+            ],
+            freeze="C2",
+            filters=False,
+        )
+    )

@@ -24,10 +24,10 @@ from assessments.domain.constants import (
     Language,
     MeasureStatus,
     ProportionalitySide,
-    Status,
     YesNo,
 )
 from assessments.domain.scoring import Score
+from assessments.domain.states import Status
 from assessments.domain.versions import Snapshot
 from assessments.outputs.textdiff import word_diff
 

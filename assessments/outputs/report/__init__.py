@@ -1,32 +1,10 @@
-"""The PDF report of an assessment.
+"""The PDF and Word report of an assessment.
 
 * ``data``: the ``Report`` dataclass that prepares everything the report shows;
-* ``render``: HTML from the template, PDF from WeasyPrint (imported lazily);
+* ``render``: HTML from the template, PDF from WeasyPrint (imported when first used: it is
+  slow to import, so importing ``render`` is cheap);
+* ``docx``: the same report as a Word file, through pandoc;
 * ``fetcher``: the only URL fetcher WeasyPrint gets (the app's own static files);
-* ``cache``: content hashes, reuse of rendered PDFs, the PDF a final assessment keeps.
-
-``render_pdf`` and ``render_html`` are importable from here without loading WeasyPrint.
+* ``cache``: content hashes, reuse of rendered PDFs, the PDF a final assessment keeps;
+* ``tasks``: the background job that renders, and ``recovery``, which heals it.
 """
-
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from assessments.domain.models import Assessment
-
-
-def render_pdf(assessment: Assessment) -> bytes:
-    """The report of ``assessment`` as PDF bytes, synchronously."""
-    from assessments.outputs.report.render import render_pdf as render
-
-    return render(assessment)
-
-
-def render_html(assessment: Assessment, *, for_pdf: bool = True) -> str:
-    from assessments.outputs.report.render import render_html as render
-
-    return render(assessment, for_pdf=for_pdf)
-
-
-__all__ = ["render_html", "render_pdf"]

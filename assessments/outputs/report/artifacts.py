@@ -27,13 +27,15 @@ tree to check the result, so a WeasyPrint upgrade that changes these functions i
 
 from __future__ import annotations
 
+import pydyf
+
 ARTIFACT_CLASS = "pdf-artifact"
 NOTE_CLASS = "footnote"
 _installed = False
 
 
 def _is_artifact(box) -> bool:
-    from weasyprint.formatting_structure import boxes
+    from weasyprint.formatting_structure import boxes  # noqa: PLC0415 -- slow
 
     box = getattr(box, "_box", box)  # an AbsolutePlaceholder's box
     if isinstance(box, boxes.MarginBox):
@@ -46,8 +48,6 @@ def _is_artifact(box) -> bool:
 
 def _annotate(element, box) -> None:
     """Note and Lang for the structure element WeasyPrint made for ``box``."""
-    import pydyf
-
     html = getattr(box, "element", None)
     if html is None or getattr(box, "element_tag", None) in (None, "html", "body"):
         return
@@ -66,9 +66,9 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    from weasyprint import draw
-    from weasyprint.formatting_structure import boxes
-    from weasyprint.pdf import tags
+    from weasyprint import draw  # noqa: PLC0415 -- slow
+    from weasyprint.formatting_structure import boxes  # noqa: PLC0415 -- slow
+    from weasyprint.pdf import tags  # noqa: PLC0415 -- slow
 
     draw_stacking_context = draw.draw_stacking_context
     build_box_tree = tags._build_box_tree

@@ -41,6 +41,8 @@ from assessments.domain.models import (
     Source,
     Version,
 )
+from assessments.outputs.report import render
+from assessments.outputs.report.child import RenderFailed
 from assessments.outputs.report.data import REPORT_FORMAT_VERSION
 
 logger = logging.getLogger(__name__)
@@ -184,8 +186,6 @@ def generate(report_file_id: int) -> dict:
     (``ReportFile.is_stale``) and is queued again (``recovery.requeue_stale``). A failure
     stores a plain reason; the details go to the log, never to the page.
     """
-    from assessments.outputs.report import render
-    from assessments.outputs.report.child import RenderFailed
 
     now = timezone.now()
     claimed = ReportFile.objects.filter(pk=report_file_id, status=ReportStatus.PENDING).update(

@@ -31,14 +31,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from assessments.domain import instrument, lifecycle, scoring, weighing
-from assessments.domain.constants import (
-    MeasureStatus,
-    PrescanOutcome,
-    ProportionalitySide,
-    Status,
-    YesNo,
-)
+from assessments.domain import instrument, scoring, states, weighing
+from assessments.domain.constants import MeasureStatus, PrescanOutcome, ProportionalitySide, YesNo
 from assessments.domain.instrument import AnswerKind
 from assessments.domain.models import (
     Assessment,
@@ -50,6 +44,7 @@ from assessments.domain.models import (
 )
 from assessments.domain.models.risks import measure_is_overdue
 from assessments.domain.scoring import Score, ScoreState
+from assessments.domain.states import Status
 from assessments.domain.workspace import Workspace
 from assessments.outputs import heatmap, markdown
 from assessments.outputs.report import fetcher as fetchers
@@ -596,7 +591,7 @@ class _Builder:
             author=a.assessor or a.organisation.name,
             description=_("Children's rights impact assessment of %(service)s")
             % {"service": a.service_name},
-            is_draft=not lifecycle.is_settled(a),
+            is_draft=not states.is_settled(a),
             watermark=str(Status.DRAFT.label).upper(),
             cover=self.cover(),
             toc=self.toc,
@@ -641,7 +636,7 @@ class _Builder:
     def sign_off(self) -> SignOff | None:
         """Who answered for the version this report is made from: the sign-off of the
         newest finalised version up to it (publishing records a version of its own)."""
-        if self.version is None or not lifecycle.is_settled(self.a):
+        if self.version is None or not states.is_settled(self.a):
             return None
         return (
             SignOff.objects.filter(

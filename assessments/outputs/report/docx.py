@@ -22,8 +22,14 @@ import re
 import tempfile
 from pathlib import Path
 
+import pypandoc
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 from assessments.domain.models import Assessment
 from assessments.outputs.report.data import Report, build_report
+from assessments.outputs.report.fetcher import FetchRefused, figure_image
+from assessments.outputs.report.render import report_html
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -54,12 +60,6 @@ def pandoc_html(html: str) -> str:
 
 
 def report_docx(report: Report) -> bytes:
-    import pypandoc  # only when a Word file is asked for
-    from django.utils import translation
-    from django.utils.translation import gettext as _
-
-    from assessments.outputs.report.render import report_html
-
     html = pandoc_html(report_html(report, for_pdf=False))
     with translation.override(report.language):
         toc_title = _("Contents")
@@ -86,7 +86,6 @@ _FIGURE_SRC = re.compile(r'src="(kia-figure:[^"]+)"')
 
 def _local_figures(html: str, folder: Path) -> str:
     """Point the figures' images at copies in ``folder`` (pandoc reads files, not our URLs)."""
-    from assessments.outputs.report.fetcher import FetchRefused, figure_image
 
     def local(match: re.Match) -> str:
         url = match.group(1)

@@ -21,6 +21,9 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
+
+from assessments.domain import figures
 
 SCHEME = "kia-static"
 FIGURE_SCHEME = "kia-figure"
@@ -43,10 +46,6 @@ def figure_url(name: str) -> str:
 
 def figure_image(url: str) -> tuple[bytes, str]:
     """The bytes and content type of the figure image ``url`` names, or ``FetchRefused``."""
-    from django.core.files.storage import default_storage
-
-    from assessments.domain import figures
-
     name = url[len(FIGURE_SCHEME) + 1 :]
     if not figures.NAME_RE.match(name):
         raise FetchRefused(f"The report may not load {url[:200]!r}.")
@@ -87,7 +86,7 @@ def make_fetcher():
 
     WeasyPrint is imported here, not at module level (it is slow to import).
     """
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415 -- slow
 
     class StaticFilesFetcher(URLFetcher):
         def __init__(self) -> None:

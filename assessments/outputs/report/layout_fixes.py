@@ -36,7 +36,7 @@ _installed: tuple[bool, ...] = ()
 
 
 def _keep_notes_with_calls() -> bool:
-    from weasyprint.layout import block
+    from weasyprint.layout import block  # noqa: PLC0415 -- slow
 
     source = inspect.getsource(block._linebox_layout)
     if source.count(HEURISTIC) != 1:
@@ -48,7 +48,7 @@ def _keep_notes_with_calls() -> bool:
 
 
 def _hang_trailing_spaces() -> bool:
-    from weasyprint.layout import inline
+    from weasyprint.layout import inline  # noqa: PLC0415 -- slow
 
     split_first_line = getattr(inline, "split_first_line", None)
     if split_first_line is None:

@@ -17,9 +17,12 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from assessments.domain.models import ReportFile, ReportStatus
 from assessments.domain.models.report import STALE_RUNNING
+from assessments.outputs.report.tasks import render_report
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +30,6 @@ MAX_ATTEMPTS = 3
 
 
 def _enqueue(report_file_id: int) -> None:
-    from assessments.outputs.report.tasks import render_report
-
     render_report.enqueue(report_file_id)
 
 
@@ -65,8 +66,6 @@ def _close_orphaned_tasks(now) -> None:
     """Task rows left "running" by a dead worker: no render lives longer than its limit."""
     if settings.TASK_BACKEND != "database":
         return
-    from django_tasks_db.compat import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
 
     limit = timedelta(seconds=settings.KIA_RENDER_SECONDS) + 2 * STALE_RUNNING
     closed = DBTaskResult.objects.filter(

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import translation
 
+from assessments.domain import versions
 from assessments.domain.models import Assessment
 from assessments.domain.workspace import Workspace
 from assessments.outputs.report import artifacts, layout_fixes
 from assessments.outputs.report import fetcher as fetchers
+from assessments.outputs.report.child import Limits, render_limited
 from assessments.outputs.report.data import Report, build_report
 from assessments.outputs.report.typography import typeset
 
@@ -48,7 +51,7 @@ def render_html(
 
 def weasyprint_document(html: str, *, url_fetcher=None) -> RenderedPdf:
     """WeasyPrint alone: lay out ``html`` and write the PDF (the benchmark's baseline)."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 -- slow
 
     artifacts.install()  # running headers, footers and the watermark as artifacts
     layout_fixes.install()  # every note on its call's page, no line of only "ge-"
@@ -79,10 +82,7 @@ def render_pdf_document(
     html = render_html(assessment, workspace=workspace)
     if not limited:
         return weasyprint_document(html, url_fetcher=url_fetcher)
-    import weasyprint  # noqa: F401  (imported once here, so every child starts with it)
-    from django.conf import settings
-
-    from assessments.outputs.report.child import Limits, render_limited
+    import weasyprint  # noqa: F401, PLC0415 -- slow: imported once here, so every child starts with it
 
     limits = Limits(seconds=settings.KIA_RENDER_SECONDS, memory_mb=settings.KIA_RENDER_MEMORY_MB)
     return render_limited(
@@ -93,7 +93,6 @@ def render_pdf_document(
 def render_pdf(assessment: Assessment) -> bytes:
     """The assessment's report as PDF bytes, synchronously (CLI export): a final or
     published assessment's is made from its version, a draft's from its rows."""
-    from assessments.domain import versions
 
     ws = versions.standing_workspace(assessment)
     return render_pdf_document(ws.assessment if ws else assessment, workspace=ws).content
@@ -116,10 +115,7 @@ def comparison_html(comparison, *, for_pdf: bool = True) -> str:
 def render_comparison_pdf(comparison, *, seconds: int) -> RenderedPdf:
     """The comparison as PDF, laid out in the limited child process (at most ``seconds``,
     the memory limit of the settings); raises ``child.RenderFailed``."""
-    import weasyprint  # noqa: F401  (imported once here, so every child starts with it)
-    from django.conf import settings
-
-    from assessments.outputs.report.child import Limits, render_limited
+    import weasyprint  # noqa: F401, PLC0415 -- slow: imported once here, so every child starts with it
 
     html = comparison_html(comparison)
     limits = Limits(

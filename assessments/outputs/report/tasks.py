@@ -1,8 +1,10 @@
-"""Background jobs (django-tasks). Run a worker with ``manage.py db_worker``.
+"""The report's background job (django-tasks), run by ``manage.py kia_worker``.
 
 The views ask for PDFs here: ``request_render`` finds or creates the ``ReportFile``
 (``report.cache.prepare``) and queues ``render_report`` for it when needed. The request never
-renders (except with the "immediate" task backend, in tests).
+renders (except with the "immediate" task backend, in tests). A transition that settles a
+version (``lifecycle.version_settled``) has its PDF made at once (``on_version_settled``,
+connected in ``kia.apps``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ def request_render(assessment: Assessment) -> ReportFile:
 
 def request_version_render(version: Version) -> ReportFile:
     return _request(version.assessment, version)
+
+
+def on_version_settled(sender: object, *, version: Version, **kwargs: object) -> None:
+    """The receiver of ``lifecycle.version_settled``: the version's PDF is made (and kept)
+    as soon as the transition has committed; a version under review waits to be asked."""
+    request_version_render(version)
 
 
 def _request(assessment: Assessment, version: Version | None) -> ReportFile:

@@ -12,16 +12,16 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from assessments.domain import constants, lifecycle
+from assessments.domain import constants, lifecycle, states
 from assessments.domain.constants import Channel, Role
 from assessments.domain.exchange.export import export_assessment, measures_by_risk, ordered_risks
 from assessments.domain.exchange.importer import import_document
 from assessments.domain.models import Assessment, Change, Membership
 from assessments.domain.workspace import Workspace
 from assessments.interfaces.api.auth import access, caller, writer
-from assessments.interfaces.api.errors import Problem
 from assessments.interfaces.api.openapi import DOCUMENT
 from assessments.interfaces.api.pagination import DEFAULT_SIZE, paginate
+from assessments.interfaces.api.problems import Problem
 from assessments.interfaces.api.routers.links import assessment_summary
 from assessments.interfaces.api.schemas import (
     AssessmentPage,
@@ -40,7 +40,7 @@ router = Router(tags=["assessments"])
 
 class AssessmentFilter(Schema):
     organisation: str | None = Field(default=None, description="Organisation (short name).")
-    status: Annotated[str | None, Choice(constants.Status)] = None
+    status: Annotated[str | None, Choice(states.Status)] = None
     kind: Annotated[str | None, Choice(constants.AssessmentKind)] = None
     service: str | None = Field(default=None, description="Part of the service's name.")
     updated_since: datetime.datetime | None = Field(default=None, alias="updatedSince")

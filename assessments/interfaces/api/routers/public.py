@@ -7,9 +7,9 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from assessments.domain import lifecycle
-from assessments.domain.constants import Status
+from assessments.domain import states
 from assessments.domain.models import Assessment
+from assessments.domain.permissions import get_published
 from assessments.interfaces.api.pagination import DEFAULT_SIZE, paginate
 from assessments.interfaces.api.routers.links import assessment_summary, version_summary
 from assessments.interfaces.api.schemas import (
@@ -18,7 +18,6 @@ from assessments.interfaces.api.schemas import (
     VersionDocumentOut,
     VersionOut,
 )
-from assessments.interfaces.web.views.public import published
 
 router = Router(tags=["public"])
 WHERE = "/assessments/{organisation}/{slug}"
@@ -36,7 +35,7 @@ class PublicAssessmentOut(AssessmentOut):
 
 @router.get("/assessments", response=AssessmentPage, by_alias=True, summary="Published assessments")
 def public_list(request: HttpRequest, filters: Query[PublicFilter]) -> dict:
-    rows = lifecycle.published(Assessment.objects.select_related("organisation"))
+    rows = states.published(Assessment.objects.select_related("organisation"))
     if filters.service:
         rows = rows.filter(service_name__icontains=filters.service)
     rows = rows.order_by("-published_at", "pk")
@@ -52,7 +51,7 @@ def public_list(request: HttpRequest, filters: Query[PublicFilter]) -> dict:
     url_name="public_assessment",
 )
 def public_assessment(request: HttpRequest, organisation: str, slug: str) -> dict:
-    live, version = published(organisation, slug)
+    live, version = get_published(organisation, slug)
     return {
         **assessment_summary(live, public=True),
         "version": {**version_summary(version, public=True), "document": version.document},
@@ -67,8 +66,8 @@ def public_assessment(request: HttpRequest, organisation: str, slug: str) -> dic
     url_name="public_version_list",
 )
 def public_version_list(request: HttpRequest, organisation: str, slug: str) -> list[dict]:
-    live, _version = published(organisation, slug)
-    rows = live.versions.filter(status=Status.PUBLISHED).order_by("-number")
+    live, _version = get_published(organisation, slug)
+    rows = states.published(live.versions.all()).order_by("-number")
     return [version_summary(v, public=True) for v in rows]
 
 
@@ -80,8 +79,8 @@ def public_version_list(request: HttpRequest, organisation: str, slug: str) -> l
     url_name="public_version",
 )
 def public_version(request: HttpRequest, organisation: str, slug: str, number: int) -> dict:
-    live, _version = published(organisation, slug)
-    version = live.versions.filter(status=Status.PUBLISHED, number=number).first()
+    live, _version = get_published(organisation, slug)
+    version = states.published(live.versions.filter(number=number)).first()
     if version is None:
         raise Http404("No such published version.")
     return {**version_summary(version, public=True), "document": version.document}

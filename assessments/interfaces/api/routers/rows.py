@@ -32,7 +32,14 @@ from assessments.domain.models import (
 from assessments.interfaces.api import schemas, writing
 from assessments.interfaces.api.auth import access
 from assessments.interfaces.api.locking import etag_of, expected_version
-from assessments.interfaces.web import forms
+from assessments.interfaces.forms.content import (
+    AnswerForm,
+    ContributionForm,
+    GoalForm,
+    ProportionalityItemForm,
+)
+from assessments.interfaces.forms.risks import MeasureForm, ResidualRiskForm, RiskForm
+from assessments.interfaces.forms.sources import SourceForm
 
 router = Router(tags=["rows"])
 WHERE = "/{organisation}/{slug}"
@@ -117,7 +124,7 @@ def answer_put(
 ) -> Any:
     changes = body.model_dump(exclude_unset=True)
     return _put_question(
-        request, response, Answer, forms.AnswerForm, organisation, slug, question, changes,
+        request, response, Answer, AnswerForm, organisation, slug, question, changes,
         ANSWER_KEYS,
     )  # fmt: skip
 
@@ -159,7 +166,7 @@ def contribution_put(
 ) -> Any:
     changes = body.model_dump(exclude_unset=True)
     return _put_question(
-        request, response, Contribution, forms.ContributionForm, organisation, slug, question,
+        request, response, Contribution, ContributionForm, organisation, slug, question,
         changes, CONTRIBUTION_KEYS,
     )  # fmt: skip
 
@@ -194,26 +201,26 @@ def _new_goal(assessment: Assessment) -> Goal:
 
 KINDS = [
     Kind(
-        "goals", "goal", Goal, [forms.GoalForm], schemas.GoalOut, schemas.GoalIn,
+        "goals", "goal", Goal, [GoalForm], schemas.GoalOut, schemas.GoalIn,
         lambda a: a.goals.all(), _new_goal,
     ),
     Kind(
-        "risks", "risk", Risk, [forms.RiskForm, forms.ResidualRiskForm], schemas.RiskOut,
+        "risks", "risk", Risk, [RiskForm, ResidualRiskForm], schemas.RiskOut,
         schemas.RiskIn, lambda a: a.risks.all(),
         lambda a: Risk(assessment=a, order=_next(a.risks.all())),
     ),
     Kind(
-        "measures", "measure", Measure, [forms.MeasureForm], schemas.MeasureOut,
+        "measures", "measure", Measure, [MeasureForm], schemas.MeasureOut,
         schemas.MeasureIn, lambda a: Measure.objects.filter(risk__assessment=a),
         None,  # made under its risk (see measure_create)
     ),
     Kind(
-        "sources", "source", Source, [forms.SourceForm], schemas.SourceOut, schemas.SourceIn,
+        "sources", "source", Source, [SourceForm], schemas.SourceOut, schemas.SourceIn,
         lambda a: a.sources.all(), lambda a: Source(assessment=a),
     ),
     Kind(
         "proportionality-items", "row of the 5.3 table", ProportionalityItem,
-        [forms.ProportionalityItemForm], schemas.ItemOut, schemas.ItemIn,
+        [ProportionalityItemForm], schemas.ItemOut, schemas.ItemIn,
         lambda a: a.proportionality_items.all(),
         lambda a: ProportionalityItem(
             assessment=a, side=ProportionalitySide.HARM,
@@ -369,7 +376,7 @@ def measure_create(
     measure = writing.save(
         Measure(risk=risk, order=_next(risk.measures.all())),
         body.model_dump(exclude_unset=True),
-        [forms.MeasureForm],
+        [MeasureForm],
         user=request.auth.user,  # type: ignore[attr-defined]
         assessment=found.assessment,
         expected=None,

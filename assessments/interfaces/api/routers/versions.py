@@ -13,7 +13,7 @@ from assessments.domain import versions
 from assessments.domain.models import ReportFile, Version
 from assessments.domain.permissions import Access
 from assessments.interfaces.api.auth import access
-from assessments.interfaces.api.errors import Problem
+from assessments.interfaces.api.problems import Problem
 from assessments.interfaces.api.routers.links import version_summary
 from assessments.interfaces.api.schemas import (
     ComparisonOut,
@@ -23,6 +23,8 @@ from assessments.interfaces.api.schemas import (
 )
 from assessments.outputs.comparison import version_diff
 from assessments.outputs.report import cache, recovery, tasks
+from assessments.outputs.report.data import build_report
+from assessments.outputs.report.docx import CONTENT_TYPE, report_docx
 
 router = Router(tags=["versions"])
 WHERE = "/{organisation}/{slug}/versions"
@@ -202,9 +204,6 @@ def version_pdf(
     url_name="version_docx",
 )
 def version_docx(request: HttpRequest, organisation: str, slug: str, number: int) -> HttpResponse:
-    from assessments.outputs.report.data import build_report
-    from assessments.outputs.report.docx import CONTENT_TYPE, report_docx
-
     version = _version(access(request, organisation, slug), number)
     ws = versions.workspace(version)
     body = report_docx(build_report(ws.assessment, ws))

@@ -27,7 +27,7 @@ from django.db import transaction
 from assessments.domain import editing, figures, lifecycle
 from assessments.domain.constants import Role
 from assessments.domain.exchange import InvalidAssessment, import_assessment
-from assessments.domain.exchange.errors import describe
+from assessments.domain.exchange.locations import describe
 from assessments.domain.models import Assessment, Figure, Membership, Organisation
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"

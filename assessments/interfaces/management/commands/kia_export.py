@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from assessments.domain.exchange import export_assessment, to_json
 from assessments.domain.models import Assessment
+from assessments.outputs.report.docx import render_docx
+from assessments.outputs.report.render import render_pdf
 
 
 def find_assessment(ref: str) -> Assessment:
@@ -55,7 +57,6 @@ class Command(BaseCommand):
                 raise CommandError(
                     "A Word file is not written to the terminal: give --output FILE.docx."
                 )
-            from assessments.outputs.report.docx import render_docx
 
             content = render_docx(found)
         else:
@@ -70,7 +71,6 @@ class Command(BaseCommand):
         if output == "-":
             raise CommandError("A PDF is not written to the terminal: give --output FILE.pdf.")
         try:
-            from assessments.outputs.report import render_pdf  # slow to import: only when asked
-        except ImportError as exc:
+            return render_pdf(assessment)
+        except ImportError as exc:  # WeasyPrint (imported when first used) is missing
             raise CommandError(f"PDF export is not available in this installation: {exc}") from exc
-        return render_pdf(assessment)

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessments.domain.exchange import InvalidAssessment
-from assessments.domain.exchange.errors import describe
 from assessments.domain.exchange.importer import import_document
+from assessments.domain.exchange.locations import describe
 from assessments.domain.models import Organisation
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from assessments.infra.worker import SupervisedWorker
+
 
 class Command(BaseCommand):
     help = "Run the background worker; it survives database outages and reports a heartbeat."
@@ -15,6 +17,4 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, interval: float, max_backoff: float, **options) -> None:
-        from assessments.infra.worker import SupervisedWorker
-
         SupervisedWorker(interval=interval, max_backoff=max_backoff).run_forever()

@@ -22,7 +22,7 @@ from assessments.domain.models import Invitation, Membership, Organisation, Outg
 from assessments.domain.permissions import role_in
 from assessments.infra import mail, throttle
 from assessments.infra.models import MailStatus
-from assessments.interfaces.web.forms import (
+from assessments.interfaces.forms.accounts import (
     InvitationForm,
     OrganisationForm,
     RoleForm,

@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from assessments.domain import comments, completeness, instrument, lifecycle, review
+from assessments.domain import comments, completeness, instrument, lifecycle, review, states
 from assessments.domain.constants import Role
 from assessments.domain.editing import Actor
 from assessments.domain.permissions import Access
 from assessments.domain.workspace import Workspace
-from assessments.interfaces.web.forms import AssessmentSettingsForm
+from assessments.interfaces.forms.assessment import AssessmentSettingsForm
 from assessments.interfaces.web.views.common import assessment_view, edit_row
 from assessments.outputs import heatmap
 
@@ -32,7 +32,7 @@ def detail(request: HttpRequest, access: Access) -> HttpResponse:
             "check": completeness.check(ws),
             "transitions": lifecycle.available(access.assessment, access.role),
             "can_reassess": access.role.includes(Role.EDITOR)
-            and lifecycle.can_reassess(access.assessment),
+            and states.can_reassess(access.assessment),
             "chapters": instrument.CHAPTERS,
             "open_points": review.open_points(access.assessment),
             "review_round": review.open_round(access.assessment),

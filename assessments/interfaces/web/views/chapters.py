@@ -13,13 +13,9 @@ from assessments.domain.constants import PrescanOutcome, ProportionalitySide, Ro
 from assessments.domain.models import Answer, Contribution
 from assessments.domain.permissions import Access
 from assessments.domain.workspace import Workspace
+from assessments.interfaces.forms.assessment import NextReassessmentForm, PrescanForm
+from assessments.interfaces.forms.content import AnswerForm, ContributionForm
 from assessments.interfaces.templatetags.kia import anchor
-from assessments.interfaces.web.forms import (
-    AnswerForm,
-    ContributionForm,
-    NextReassessmentForm,
-    PrescanForm,
-)
 from assessments.interfaces.web.views.common import assessment_view, edit_row
 from assessments.outputs import heatmap
 

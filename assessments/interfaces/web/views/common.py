@@ -1,20 +1,22 @@
-"""Helpers shared by the views: access by role, and the versioned edit of one row."""
+"""Helpers shared by the views: access by role, the versioned edit of one row, PDF
+downloads and the mark of views that take uploads."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import ModelForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from assessments.domain import editing
 from assessments.domain.constants import Role
 from assessments.domain.editing import EditConflict
-from assessments.domain.models import Source
+from assessments.domain.models import ReportFile, Source
 from assessments.domain.permissions import Access, get_assessment
 from assessments.infra import presence
 from assessments.outputs.markdown import render as render_markdown
@@ -40,6 +42,28 @@ def assessment_view(required: Role = Role.VIEWER, *, allow_locked: bool = False)
         return wrapper
 
     return decorate
+
+
+# The attribute ``kia.middleware.RequestSizeLimitMiddleware`` reads on the view it resolves.
+LARGE_BODY = "kia_large_body"
+
+
+def allows_large_body(view: Callable) -> Callable:
+    """Mark a view that accepts uploads up to ``KIA_MAX_UPLOAD_BYTES`` (logged-in users)."""
+    setattr(view, LARGE_BODY, True)
+    return view
+
+
+def pdf_response(report_file: ReportFile, *, public: bool = False) -> FileResponse:
+    """A stored PDF as a download; a public one may be cached for five minutes."""
+    response = FileResponse(
+        report_file.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"{report_file.assessment.slug}.pdf",
+        as_attachment=True,
+    )
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-cache"
+    return response
 
 
 def _differences(form: ModelForm, current) -> list[dict]:

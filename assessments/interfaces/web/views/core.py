@@ -10,11 +10,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments.domain import completeness, editing, lifecycle
+from assessments.domain import completeness, editing, states
 from assessments.domain.constants import Role
 from assessments.domain.models import Assessment, Membership
 from assessments.domain.workspace import load_many
-from assessments.interfaces.web.forms import NewAssessmentForm
+from assessments.interfaces.forms.assessment import NewAssessmentForm
 
 
 def current_membership(request: HttpRequest) -> Membership | None:
@@ -37,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
             request,
             "assessments/landing.html",
             {
-                "published": lifecycle.published(Assessment.objects.all()).select_related(
+                "published": states.published(Assessment.objects.all()).select_related(
                     "organisation"
                 )[:10],
             },
@@ -101,7 +101,7 @@ def new_assessment(request: HttpRequest) -> HttpResponse:
 
 def public_list(request: HttpRequest) -> HttpResponse:
     published = (
-        lifecycle.published(Assessment.objects.all())
+        states.published(Assessment.objects.all())
         .select_related("organisation")
         .order_by("-published_at")
     )

@@ -17,13 +17,13 @@ from django.utils.translation import gettext_lazy
 
 from assessments.domain.constants import Role
 from assessments.domain.exchange import InvalidAssessment, export_assessment, to_json
-from assessments.domain.exchange.errors import MAX_DESCRIBED, describe
+from assessments.domain.exchange.errors import MAX_DESCRIBED
 from assessments.domain.exchange.importer import import_document
+from assessments.domain.exchange.locations import describe
 from assessments.domain.models import Organisation
 from assessments.domain.permissions import Access, role_in
-from assessments.interfaces.web.views.common import assessment_view
+from assessments.interfaces.web.views.common import allows_large_body, assessment_view
 from assessments.outputs.risk_register import register_csv, register_xlsx
-from kia.middleware import allows_large_body
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_ROLES = (Role.EDITOR, Role.OWNER)

@@ -20,18 +20,15 @@ from assessments.domain.models import Figure
 from assessments.domain.permissions import Access
 from assessments.domain.workspace import Workspace
 from assessments.infra import presence
-from assessments.interfaces.web.forms import FigureForm, FigureUploadForm
-from assessments.interfaces.web.views.common import assessment_view, edit_row, row_gone
+from assessments.interfaces.forms.sources import FigureForm, FigureUploadForm
+from assessments.interfaces.web.links import image_url
+from assessments.interfaces.web.views.common import (
+    allows_large_body,
+    assessment_view,
+    edit_row,
+    row_gone,
+)
 from assessments.outputs.report.data import numbering
-from kia.middleware import allows_large_body
-
-
-def image_url(figure: Figure, slug: str) -> str:
-    """Where a page shows the figure's image (members only; never ``MEDIA_URL``)."""
-    match = figures.NAME_RE.match(figure.image.name or "")
-    if match is None:
-        return ""
-    return reverse("assessments:figure_image", args=[slug, match.group(2), match.group(3)])
 
 
 @assessment_view()

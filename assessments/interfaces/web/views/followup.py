@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,8 +13,8 @@ from assessments.domain.constants import Role
 from assessments.domain.followup import PlanFilters, action_plan, plan_owners, plan_table
 from assessments.domain.models import Assessment
 from assessments.domain.permissions import get_organisation
-from assessments.interfaces.web.forms import ActionPlanFilterForm
-from assessments.outputs.risk_register import CSV_DELIMITER, csv_cell
+from assessments.interfaces.forms.followup import ActionPlanFilterForm
+from assessments.outputs import spreadsheets
 
 FORMATS = ("csv", "xlsx")
 
@@ -67,51 +64,19 @@ def _download(slug: str, rows, kind: str) -> HttpResponse:
     headers, table = plan_table(rows)
     name = f"{slug}-{_('action-plan')}-{timezone.localdate().isoformat()}"
     if kind == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=CSV_DELIMITER)
-        writer.writerow(headers)
-        writer.writerows([csv_cell(cell) for cell in row] for row in table)
         response = HttpResponse(
-            out.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+            spreadsheets.to_csv(headers, table), content_type="text/csv; charset=utf-8"
         )
     else:
-        response = HttpResponse(
-            _xlsx(headers, table),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        sheet = spreadsheets.Sheet(
+            title=_("Action plan"),
+            header=headers,
+            rows=table,
+            widths=(30, 24, 30, 34, 22, 14, 30, 12, 10),
         )
+        response = HttpResponse(spreadsheets.to_xlsx(sheet), content_type=spreadsheets.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
     return response
-
-
-def _xlsx(headers: list[str], table: list[tuple]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Action plan")[:31]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for number, row in enumerate(table, start=2):
-        for column, value in enumerate(row, start=1):
-            cell = sheet.cell(row=number, column=column)
-            if isinstance(value, str):
-                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]
-                cell.data_type = "s"  # text, even when it starts with "="
-            else:
-                cell.value = value
-                if value is not None:
-                    cell.number_format = "yyyy-mm-dd"
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for letter, width in zip("ABCDEFGHI", (30, 24, 30, 34, 22, 14, 30, 12, 10), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 urlpatterns = [

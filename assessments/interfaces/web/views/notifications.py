@@ -21,7 +21,7 @@ from assessments.domain.models import Notification, OutgoingMail
 from assessments.domain.permissions import get_organisation
 from assessments.infra import mail
 from assessments.infra.models import MailStatus
-from assessments.interfaces.web.forms import NotificationPreferencesForm
+from assessments.interfaces.forms.accounts import NotificationPreferencesForm
 
 PAGE_SIZE = 50  # notifications per page, newest first
 

@@ -5,33 +5,20 @@ Everything shown is read from the published version (``versions``), not from the
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from assessments.domain import lifecycle, versions
+from assessments.domain import versions
 from assessments.domain.exchange.export import to_json
-from assessments.domain.models import Assessment, Version
-
-
-def published(organisation: str, slug: str) -> tuple[Assessment, Version]:
-    """The published assessment ``slug`` of ``organisation`` (slugs are unique per
-    organisation) and the version it stands for; 404 for anything else."""
-    assessment = (
-        lifecycle.published(Assessment.objects.all())
-        .select_related("organisation")
-        .filter(organisation__slug=organisation, slug=slug)
-    ).first()
-    version = versions.published_version(assessment) if assessment else None
-    if assessment is None or version is None:
-        raise Http404("Nothing published under this name.")
-    return assessment, version
+from assessments.domain.permissions import get_published
+from assessments.outputs.report.render import render_html
 
 
 @require_GET
 def public_detail(request: HttpRequest, organisation: str, slug: str) -> HttpResponse:
-    live, version = published(organisation, slug)
+    live, version = get_published(organisation, slug)
     ws = versions.workspace(version)
     return render(
         request,
@@ -42,15 +29,13 @@ def public_detail(request: HttpRequest, organisation: str, slug: str) -> HttpRes
 
 @require_GET
 def public_report_html(request: HttpRequest, organisation: str, slug: str) -> HttpResponse:
-    from assessments.outputs.report.render import render_html
-
-    live, version = published(organisation, slug)
+    live, version = get_published(organisation, slug)
     return HttpResponse(render_html(live, for_pdf=False, workspace=versions.workspace(version)))
 
 
 @require_GET
 def public_json(request: HttpRequest, organisation: str, slug: str) -> HttpResponse:
-    live, version = published(organisation, slug)
+    live, version = get_published(organisation, slug)
     response = HttpResponse(to_json(version.document), content_type="application/json")
     filename = f"{live.slug}-v{version.number}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from assessments.domain import editing, lifecycle, reassessment, versions
+from assessments.domain import editing, reassessment, states, versions
 from assessments.domain.constants import Role
 from assessments.domain.permissions import Access
 from assessments.interfaces.web.views.common import assessment_view
@@ -37,7 +37,7 @@ def reassess(request: HttpRequest, access: Access) -> HttpResponse:
         {
             "access": access,
             "assessment": assessment,
-            "can_reassess": lifecycle.can_reassess(assessment),
+            "can_reassess": states.can_reassess(assessment),
             "open_successor": reassessment.open_successor(assessment),
             "version": versions.published_version(assessment),
         },

@@ -28,11 +28,16 @@ from assessments.domain.constants import Role
 from assessments.domain.models import ReplyInvitation, ResponseAttachment
 from assessments.domain.permissions import Access
 from assessments.infra import throttle
-from assessments.interfaces.web.forms import ReplyInvitationForm, ReplyResendForm, ServiceReplyForm
-from assessments.interfaces.web.views.common import assessment_view
+from assessments.interfaces.forms.replies import (
+    ReplyInvitationForm,
+    ReplyResendForm,
+    ServiceReplyForm,
+)
+from assessments.interfaces.web.views.common import assessment_view, pdf_response
 from assessments.outputs.markdown import render as render_markdown
 from assessments.outputs.markdown import without_citations
 from assessments.outputs.report import cache, recovery, tasks
+from assessments.outputs.report.render import render_html
 
 RECEIPT_SESSION_KEY = "kia_reply_receipts"
 
@@ -233,8 +238,6 @@ reply.kia_body_limit = _body_limit
 @reply_link()
 def reply_version(request: HttpRequest, invitation: ReplyInvitation, token: str) -> HttpResponse:
     """The invited version as a web page, made from its snapshot."""
-    from assessments.outputs.report.render import render_html
-
     ws = versions.workspace(invitation.version)
     return HttpResponse(render_html(ws.assessment, for_pdf=False, workspace=ws))
 
@@ -249,9 +252,7 @@ def reply_pdf(request: HttpRequest, invitation: ReplyInvitation, token: str) -> 
     if found is None or not found.is_ready:
         found = tasks.request_version_render(version)
     if found.is_ready:
-        from assessments.interfaces.web.views.report import _pdf_response
-
-        return _pdf_response(found)
+        return pdf_response(found)
     response = render(
         request,
         "assessments/reply_preparing.html",

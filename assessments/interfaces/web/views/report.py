@@ -12,31 +12,22 @@ import logging
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.db import OperationalError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments.domain import lifecycle, versions
+from assessments.domain import states, versions
 from assessments.domain.models import Assessment, ReportFile, ReportStatus
 from assessments.domain.permissions import Access
-from assessments.interfaces.web.views.common import assessment_view
+from assessments.interfaces.web.views.common import assessment_view, pdf_response
 from assessments.outputs.report import cache, recovery, tasks
+from assessments.outputs.report.docx import CONTENT_TYPE, render_docx
+from assessments.outputs.report.render import render_html
 
 POLL_SECONDS = 3
 logger = logging.getLogger(__name__)
-
-
-def _pdf_response(report_file: ReportFile, *, public: bool = False) -> FileResponse:
-    response = FileResponse(
-        report_file.file.open("rb"),
-        content_type="application/pdf",
-        filename=f"{report_file.assessment.slug}.pdf",
-        as_attachment=True,
-    )
-    response["Cache-Control"] = "public, max-age=300" if public else "private, no-cache"
-    return response
 
 
 def _state(assessment: Assessment) -> dict:
@@ -116,7 +107,7 @@ def report_pdf(request: HttpRequest, access: Access) -> HttpResponse:
     current = cache.current_file(access.assessment)
     if current is None or not current.is_ready or not recovery.ensure_stored(current):
         return redirect("assessments:report", slug=access.assessment.slug)
-    return _pdf_response(current)
+    return pdf_response(current)
 
 
 @assessment_view()
@@ -128,7 +119,7 @@ def report_file(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     )
     if not found.file or not recovery.ensure_stored(found):
         raise Http404("No such file.")
-    return _pdf_response(found)
+    return pdf_response(found)
 
 
 @assessment_view()
@@ -136,8 +127,6 @@ def report_file(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
 @csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]  # the report's @page rules
 def report_html(request: HttpRequest, access: Access) -> HttpResponse:
     """The report as HTML (what the PDF is made from), for a quick look in the browser."""
-    from assessments.outputs.report.render import render_html
-
     ws = versions.standing_workspace(access.assessment)  # final or published: its version
     shown = ws.assessment if ws else access.assessment
     return HttpResponse(render_html(shown, for_pdf=False, workspace=ws))
@@ -147,8 +136,6 @@ def report_html(request: HttpRequest, access: Access) -> HttpResponse:
 @require_GET
 def report_docx(request: HttpRequest, access: Access) -> HttpResponse:
     """The report as an editable Word document, made on request (pandoc takes seconds)."""
-    from assessments.outputs.report.docx import CONTENT_TYPE, render_docx
-
     response = HttpResponse(render_docx(access.assessment), content_type=CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{access.assessment.slug}.docx"'
     return response
@@ -159,7 +146,7 @@ def public_report_pdf(request: HttpRequest, organisation: str, slug: str) -> Htt
     """The PDF of a published assessment, for anyone; 404 for anything not published.
     Slugs are unique per organisation, so the public link names both."""
     assessment = get_object_or_404(
-        lifecycle.published(Assessment.objects.select_related("organisation")),
+        states.published(Assessment.objects.select_related("organisation")),
         organisation__slug=organisation,
         slug=slug,
     )
@@ -169,7 +156,7 @@ def public_report_pdf(request: HttpRequest, organisation: str, slug: str) -> Htt
     if current is None or not current.is_ready:
         current = tasks.request_render(assessment)  # ready at once only with "immediate"
     if current.is_ready:
-        return _pdf_response(current, public=True)
+        return pdf_response(current, public=True)
     response = render(
         request,
         "assessments/public_preparing.html",

@@ -30,15 +30,10 @@ from assessments.domain.models import (
 )
 from assessments.domain.permissions import Access
 from assessments.domain.workspace import Workspace
-from assessments.interfaces.web.forms import (
-    GoalForm,
-    MeasureForm,
-    ProportionalityItemForm,
-    ResidualRiskForm,
-    RiskForm,
-    ServiceResponseForm,
-    SourceForm,
-)
+from assessments.interfaces.forms.content import GoalForm, ProportionalityItemForm
+from assessments.interfaces.forms.replies import ServiceResponseForm
+from assessments.interfaces.forms.risks import MeasureForm, ResidualRiskForm, RiskForm
+from assessments.interfaces.forms.sources import SourceForm
 from assessments.interfaces.web.views.chapters import anchor, chapter_url
 from assessments.interfaces.web.views.common import assessment_view, edit_row, row_gone
 from assessments.outputs.report.data import numbering

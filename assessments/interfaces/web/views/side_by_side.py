@@ -26,10 +26,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from assessments.domain import lifecycle
+from assessments.domain import states
 from assessments.domain.models import Assessment, Version
 from assessments.outputs.comparison import side_by_side, tables
 from assessments.outputs.comparison.side_by_side import BadComparison, Comparison
+from assessments.outputs.report.child import RenderFailed
+from assessments.outputs.report.render import render_comparison_pdf
 
 COMPARISON_PDF_SECONDS = 20
 
@@ -71,7 +73,7 @@ def _choices(request: HttpRequest) -> dict:
             .order_by("organisation__name", "title")
         ):
             name = f"{a.organisation.slug}/{a.slug}"
-            settled = lifecycle.is_settled(a)  # stands for its newest version: no "current"
+            settled = states.is_settled(a)  # stands for its newest version: no "current"
             options = [] if settled else [(name, _("current content"), name in chosen)]
             options += [
                 (
@@ -84,7 +86,7 @@ def _choices(request: HttpRequest) -> dict:
             own.append(Choice(a, options))
     own_ids = {choice.assessment.pk for choice in own}
     public = []
-    for a in lifecycle.published(Assessment.objects.select_related("organisation")).order_by(
+    for a in states.published(Assessment.objects.select_related("organisation")).order_by(
         "service_name", "title"
     ):
         if a.pk in own_ids:
@@ -138,7 +140,6 @@ def _export(
 ) -> HttpResponse:
     """The comparison the query names as a file made by ``make``, or the picker saying why
     not (400 for a bad query, 503 when the PDF renderer gave up)."""
-    from assessments.outputs.report.child import RenderFailed
 
     try:
         comparison = _comparison(request)
@@ -152,8 +153,6 @@ def _export(
 
 
 def _pdf(comparison: Comparison) -> bytes:
-    from assessments.outputs.report.render import render_comparison_pdf
-
     return render_comparison_pdf(comparison, seconds=COMPARISON_PDF_SECONDS).content
 
 

@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments.domain import editing, lifecycle, restore, versions
+from assessments.domain import editing, restore, states, versions
 from assessments.domain.constants import Role, VersionReason
 from assessments.domain.models import ReportFile, ReportStatus, Version
 from assessments.domain.permissions import Access
-from assessments.interfaces.web.views.common import assessment_view
+from assessments.interfaces.web.views.common import assessment_view, pdf_response
 from assessments.outputs.comparison import version_diff
 from assessments.outputs.report import cache, tasks
+from assessments.outputs.report.render import render_html
 
 CURRENT = "current"
 
@@ -56,7 +57,7 @@ def version_list(request: HttpRequest, access: Access) -> HttpResponse:
             "versions": rows,
             "form": form,
             "can_record": access.role.includes(Role.EDITOR),
-            "editable": lifecycle.is_editable(assessment),
+            "editable": states.is_editable(assessment),
         },
     )
 
@@ -108,8 +109,6 @@ def version_detail(request: HttpRequest, access: Access, number: int) -> HttpRes
 @assessment_view()
 def version_html(request: HttpRequest, access: Access, number: int) -> HttpResponse:
     """The version's report as HTML, made from its snapshot (read-only)."""
-    from assessments.outputs.report.render import render_html
-
     ws = versions.workspace(_version(access, number))
     return HttpResponse(render_html(ws.assessment, for_pdf=False, workspace=ws))
 
@@ -120,9 +119,7 @@ def version_pdf(request: HttpRequest, access: Access, number: int) -> HttpRespon
     version = _version(access, number)
     found = cache.version_file(version)
     if found is not None and found.is_ready:
-        from assessments.interfaces.web.views.report import _pdf_response
-
-        return _pdf_response(found)
+        return pdf_response(found)
     if request.method == "POST":
         tasks.request_version_render(version)
         messages.info(request, _("The PDF of this version is being made; reload in a moment."))

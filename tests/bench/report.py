@@ -1,6 +1,6 @@
 """Benchmark of the PDF report on a Berenschot-size assessment: prints one JSON object.
 
-Builds the assessment (``assessments.benchdata``: 14 risks, 42 measures, 420 sources, long
+Builds the assessment (``tests.bench.builder``: 14 risks, 42 measures, 420 sources, long
 answers) inside a transaction that is rolled back, and writes files to a temporary
 MEDIA_ROOT that is removed, so nothing is left behind. Measures:
 
@@ -17,6 +17,7 @@ MEDIA_ROOT that is removed, so nothing is left behind. Measures:
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import resource
@@ -26,18 +27,18 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import benchdata
 from assessments.domain import editing, versions
-from assessments.domain.constants import Role, Status, VersionReason
+from assessments.domain.constants import Role, VersionReason
 from assessments.domain.models import Answer, Assessment, Membership, Organisation, ReportFile
 from assessments.domain.models import ReportStatus as RS
+from assessments.domain.states import Status
+from tests.bench import builder
 
 
 class Rollback(Exception):
@@ -48,16 +49,8 @@ def _seconds(start: float) -> float:
     return round(time.perf_counter() - start, 3)
 
 
-class Command(BaseCommand):
-    help = "Time the PDF report on a Berenschot-size assessment (prints one JSON object)."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--paragraphs", type=int, default=14, help="paragraphs per answer")
-        parser.add_argument("--downloads", type=int, default=20, help="cached downloads to time")
-        parser.add_argument("--rounds", type=int, default=3, help="timings of each render")
-        parser.add_argument("--keep-pdf", help="also write the PDF to this file")
-
-    def handle(self, *args, paragraphs, downloads, rounds, keep_pdf, **options):
+class Bench:
+    def handle(self, *, paragraphs, downloads, rounds, keep_pdf, **options):
         result: dict = {}
         # Requests through the test client would close the connection (and so lose the
         # transaction) at their end, as in production; not here.
@@ -76,7 +69,7 @@ class Command(BaseCommand):
         finally:
             request_started.connect(close_old_connections)
             request_finished.connect(close_old_connections)
-        self.stdout.write(json.dumps(result, indent=2))
+        print(json.dumps(result, indent=2))
 
     def _measure(self, paragraphs: int, downloads: int, rounds: int, keep_pdf: str | None) -> dict:
         from assessments.outputs.report import cache
@@ -89,7 +82,7 @@ class Command(BaseCommand):
         org = Organisation.objects.create(name="Bench", slug="bench-report-org")
         user = get_user_model().objects.create_user("bench-report-user")
         Membership.objects.create(organisation=org, user=user, role=Role.VIEWER)
-        assessment = benchdata.build(org, slug="bench-report", paragraphs=paragraphs)
+        assessment = builder.build(org, slug="bench-report", paragraphs=paragraphs)
         # Berenschot repeats sources in full: cite some of them a second time.
         repeat = Answer.objects.get(assessment=assessment, question="5.4")
         again = " ".join(f"Zoals eerder vermeld.[^src-{n:03d}]" for n in range(1, 41))
@@ -207,3 +200,22 @@ class Command(BaseCommand):
             times.append(time.perf_counter() - start)
             assert response.status_code == 200 and len(body) == size, response.status_code
         return round(statistics.median(times[1:]), 4)  # the first request warms up
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--paragraphs", type=int, default=14, help="paragraphs per answer")
+    parser.add_argument("--downloads", type=int, default=20, help="cached downloads to time")
+    parser.add_argument("--rounds", type=int, default=3, help="timings of each render")
+    parser.add_argument("--keep-pdf", help="also write the PDF to this file")
+    args = parser.parse_args()
+    Bench().handle(
+        paragraphs=args.paragraphs,
+        downloads=args.downloads,
+        rounds=args.rounds,
+        keep_pdf=args.keep_pdf,
+    )
+
+
+if __name__ == "__main__":
+    main()

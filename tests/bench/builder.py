@@ -10,7 +10,7 @@ import datetime
 import itertools
 
 from assessments.domain import instrument
-from assessments.domain.constants import GoalKind, MeasureStatus, ProportionalitySide, Status
+from assessments.domain.constants import GoalKind, MeasureStatus, ProportionalitySide
 from assessments.domain.models import (
     Answer,
     Assessment,
@@ -23,6 +23,7 @@ from assessments.domain.models import (
     ServiceResponse,
     Source,
 )
+from assessments.domain.states import Status
 
 SENTENCE = (
     "Kinderen gebruiken de dienst dagelijks en komen daarbij in aanraking met functies die "

@@ -1,0 +1,82 @@
+"""Accounts and organisations: log-in (throttled), organisations, members, invitations
+and notification choices.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from assessments.domain.constants import Delivery, Language, Role
+from assessments.domain.events import EventKind
+from assessments.domain.models import (
+    Organisation,
+)
+from assessments.infra import throttle
+from assessments.infra.slugs import free_slug, save_with_free_slug, slug_from
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name"]
+
+    def save(self, commit: bool = True) -> Organisation:
+        organisation = super().save(commit=False)
+        wanted = slug_from(organisation.name, "organisatie")
+        organisation.slug = free_slug(Organisation, wanted)
+        if commit:
+            save_with_free_slug(organisation, wanted)
+        return organisation
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EDITOR)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Log-in that makes further attempts wait after repeated failures (``throttle``)."""
+
+    def clean(self):
+        username = self.data.get("username") or ""
+        wait = throttle.login_wait(self.request, username)
+        if wait:
+            raise forms.ValidationError(throttle.wait_message(wait), code="throttled")
+        try:
+            data = super().clean()
+        except forms.ValidationError:
+            throttle.login_failed(self.request, username)
+            raise
+        throttle.login_succeeded(self.request, username)
+        return data
+
+
+class ThrottledAdminAuthenticationForm(AdminAuthenticationForm, ThrottledAuthenticationForm):
+    """The admin's log-in, throttled like the app's."""
+
+
+class NotificationPreferencesForm(forms.Form):
+    """Per kind of event: immediately, in the daily digest, or off; and the e-mail language."""
+
+    language = forms.ChoiceField(
+        label=_("Language of e-mail"),
+        choices=Language.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in EventKind:
+            self.fields[kind.value] = forms.ChoiceField(
+                label=str(kind.label)[:1].upper() + str(kind.label)[1:],
+                choices=Delivery.choices,
+                widget=forms.RadioSelect,
+            )
+        self.order_fields([*EventKind.values, "language"])
