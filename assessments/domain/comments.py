@@ -27,32 +27,21 @@ from assessments.domain.constants import CommentOn, EventKind, Role
 from assessments.domain.models import (
     Assessment,
     Comment,
-    Goal,
-    Measure,
     Membership,
-    ProportionalityItem,
-    Risk,
-    Source,
 )
 from assessments.domain.models.review import SOURCES_CHAPTER
+from assessments.domain.rowkinds import KINDS, RowKind
 
 MAX_LENGTH = 10_000
 MENTION_RE = re.compile(r"(?<![\w@])@([\w.+-]*\w)")
 
-ROW_MODELS: dict[str, type[models.Model]] = {
-    CommentOn.GOAL: Goal,
-    CommentOn.RISK: Risk,
-    CommentOn.MEASURE: Measure,
-    CommentOn.ITEM: ProportionalityItem,
-    CommentOn.SOURCE: Source,
-}
-ROW_CHAPTER = {
-    CommentOn.GOAL: 2,
-    CommentOn.RISK: 3,
-    CommentOn.MEASURE: 4,
-    CommentOn.ITEM: 5,
-    CommentOn.SOURCE: SOURCES_CHAPTER,
-}
+# The kinds of rows that carry threads (``rowkinds``, ``commentable``), by ``Comment.on``.
+COMMENTABLE: dict[str, RowKind] = {kind.key: kind for kind in KINDS if kind.commentable}
+
+
+def _chapter(kind: RowKind) -> int:
+    """The chapter a thread on a row of ``kind`` counts towards (0: the sources tab)."""
+    return int(kind.chapter) if kind.chapter.isdigit() else SOURCES_CHAPTER
 
 
 class CommentRefused(Exception):
@@ -116,17 +105,11 @@ def target(assessment: Assessment, on: str, key: str) -> Target | None:
     if on == CommentOn.QUESTION:
         question = instrument.QUESTION_BY_NUMBER.get(key)
         return Target(on, key, question.chapter) if question else None
-    model = ROW_MODELS.get(on)
-    if model is None or not key.isdigit():
+    kind = COMMENTABLE.get(on)
+    if kind is None or not key.isdigit():
         return None
-    rows = model._default_manager.filter(pk=int(key))
-    rows = (
-        rows.filter(risk__assessment=assessment)
-        if model is Measure
-        else rows.filter(assessment=assessment)
-    )
-    row = rows.first()
-    return Target(on, key, ROW_CHAPTER[CommentOn(on)], row) if row else None
+    row = kind.rows_of(assessment).filter(pk=int(key)).first()
+    return Target(on, key, _chapter(kind), row) if row else None
 
 
 def target_of(comment: Comment) -> Target:

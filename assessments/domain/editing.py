@@ -32,19 +32,9 @@ from django.utils import timezone
 
 from assessments.domain import instrument
 from assessments.domain.constants import ChangeAction, Channel
-from assessments.domain.models import (
-    Answer,
-    Assessment,
-    Contribution,
-    Figure,
-    Goal,
-    Measure,
-    ProportionalityItem,
-    Risk,
-    ServiceResponse,
-    Source,
-)
+from assessments.domain.models import Assessment
 from assessments.domain.models.history import Change
+from assessments.domain.rowkinds import CONTENT_MODELS, Identity, kind_of
 from assessments.infra.slugs import save_with_free_slug
 
 # Bookkeeping columns: never in the history, never compared.
@@ -63,18 +53,6 @@ NOT_RECORDED = frozenset(
         "risk_matrix",
         "predecessor",  # set once, by ``Batch.link_predecessor`` (recorded as "reassessment")
     }
-)
-CONTENT_MODELS: tuple[type[models.Model], ...] = (
-    Assessment,
-    Answer,
-    Goal,
-    Contribution,
-    Risk,
-    Measure,
-    ProportionalityItem,
-    Source,
-    ServiceResponse,
-    Figure,
 )
 
 
@@ -134,32 +112,19 @@ def values_of(obj: models.Model) -> dict[str, Any]:
 def assessment_of(obj: models.Model) -> int:
     if isinstance(obj, Assessment):
         return obj.pk
-    if isinstance(obj, Measure):
-        return obj.risk.assessment_id
-    return int(cast(Any, obj).assessment_id)
+    return kind_of(obj).assessment_id(obj)
 
 
 def label_of(obj: models.Model) -> str:
     """A row's name as the history shows it."""
-    if isinstance(obj, Answer | Contribution):
-        return obj.question
-    if isinstance(obj, Goal | Measure):
-        return obj.title
-    if isinstance(obj, Risk):
-        return obj.topic
-    if isinstance(obj, Source | Figure):
-        return obj.key
-    if isinstance(obj, ProportionalityItem):
-        return obj.text[:120]
-    if isinstance(obj, ServiceResponse):
-        return str(obj)[:300]
     if isinstance(obj, Assessment):
         return obj.title
-    return str(obj)[:300]
+    return kind_of(obj).name_of(obj)
 
 
 def chapter_of(obj: models.Model, field_name: str) -> str:
-    """The chapter a field belongs to: "1"–"5", "front", "sources", "appendix" or "status"."""
+    """The chapter a field belongs to: "1"–"5", "front", "sources", "figures", "appendix"
+    or "status"."""
     if isinstance(obj, Assessment):
         if field_name in ("status", "finalised_at", "published_at"):
             return "status"
@@ -168,22 +133,7 @@ def chapter_of(obj: models.Model, field_name: str) -> str:
         if field_name == "next_reassessment_on":
             return "5"
         return "front"
-    if isinstance(obj, Answer | Contribution):
-        return instrument.chapter_of(obj.question)
-    if isinstance(obj, Goal):
-        number = instrument.GOAL_FIELD_QUESTIONS.get(field_name, "2.5")
-        return instrument.chapter_of(number)
-    if isinstance(obj, Risk):
-        return "4" if field_name.startswith("residual_") else "3"
-    if isinstance(obj, Measure):
-        return "4"
-    if isinstance(obj, ProportionalityItem):
-        return "5"
-    if isinstance(obj, Source):
-        return "sources"
-    if isinstance(obj, Figure):
-        return "figures"
-    return "appendix"
+    return kind_of(obj).chapter_of(obj, field_name)
 
 
 @dataclass
@@ -369,15 +319,14 @@ class Batch:
 
 
 def _find_twin(obj: models.Model) -> models.Model | None:
-    """The row that won a race to create ``obj`` (same assessment and question)."""
-    question = getattr(obj, "question", None)
-    if question is None:
+    """The row that won a race to create ``obj`` (the same question of the assessment)."""
+    if isinstance(obj, Assessment) or kind_of(obj).identity != Identity.QUESTION:
         return None
     return (
         type(obj)
         ._default_manager.filter(
             assessment_id=cast(Any, obj).assessment_id,
-            question=question,
+            question=cast(Any, obj).question,
         )
         .first()
     )
@@ -448,11 +397,6 @@ def move(
         batch = Batch(actor, assessment)
         batch.reorder(rows)
         batch.finish()
-
-
-def next_order(siblings: models.QuerySet[Any]) -> int:
-    last = siblings.aggregate(models.Max("order"))["order__max"]
-    return 0 if last is None else last + 1
 
 
 def transition(

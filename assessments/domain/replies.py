@@ -42,6 +42,7 @@ from assessments.domain.models import (
     ServiceResponse,
     Version,
 )
+from assessments.domain.rowkinds import next_order
 from assessments.infra import mail
 
 REMIND_BEFORE = datetime.timedelta(days=3)
@@ -272,7 +273,7 @@ def submit(invitation: ReplyInvitation, *, text: str, files: Sequence[Upload]) -
                 version_number=invitation.version.number,
                 submitted_by_service=True,
                 invitation=invitation,
-                order=editing.next_order(assessment.responses.all()),
+                order=next_order(assessment.responses.all()),
             )
             editing.create(response, actor=actor, assessment=assessment)
             for upload in files:

@@ -12,22 +12,10 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from assessments.domain import editing, states, versions
-from assessments.domain.models import (
-    Answer,
-    Assessment,
-    Contribution,
-    Figure,
-    Goal,
-    Measure,
-    ProportionalityItem,
-    Risk,
-    ServiceResponse,
-    Source,
-)
+from assessments.domain.models import Assessment, Measure, ServiceResponse
 from assessments.domain.models.history import Change
 from assessments.domain.models.versions import Version
-
-MODELS: dict[str, type[models.Model]] = {str(m._meta.model_name): m for m in editing.CONTENT_MODELS}
+from assessments.domain.rowkinds import BY_ENTITY, BY_MODEL, KINDS, Identity, RowKind
 
 
 class RestoreRefused(Exception):
@@ -36,9 +24,17 @@ class RestoreRefused(Exception):
         self.message = message
 
 
+def model_of(entity: str) -> type[models.Model] | None:
+    """The content model the history records as ``entity`` (``Change.entity``)."""
+    if entity == "assessment":
+        return Assessment
+    kind = BY_ENTITY.get(entity)
+    return kind.model if kind is not None else None
+
+
 def row_of(change: Change) -> models.Model | None:
     """The row a change was made to, as stored now (None if it is gone)."""
-    model = MODELS.get(change.entity)
+    model = model_of(change.entity)
     if model is None:
         return None
     return model._default_manager.filter(pk=change.object_id).first()
@@ -46,7 +42,7 @@ def row_of(change: Change) -> models.Model | None:
 
 def restorable(change: Change) -> bool:
     return (
-        change.entity in MODELS
+        model_of(change.entity) is not None
         and change.field not in ("transition", "reassessment")
         and change.field
         not in (
@@ -108,73 +104,19 @@ def restore_version(version: Version, *, actor: editing.Actor) -> int:
                 _("Only a draft can be restored to a version; reopen the assessment first.")
             )
         target = versions.workspace(version)
+        assert target.given is not None  # read from the version, kind by kind
         batch = editing.Batch(actor, live)
         _assessment(batch, live, target.assessment)
-        ids = version.row_ids
-        by_value = {
-            Answer: lambda row: row.question,
-            Contribution: lambda row: row.question,
-            Source: lambda row: row.key,
-        }
-        _sync(batch, live, Answer, list(target.answers.values()), key=by_value[Answer])
-        document_goals = sorted(target.goals, key=lambda g: g.pk)  # built in document order
-        goals = _sync(batch, live, Goal, target.goals, key=_by_id(document_goals, ids.get("goals")))
-        contributions = _sync(
-            batch,
-            live,
-            Contribution,
-            list(target.contributions.values()),
-            key=by_value[Contribution],
-        )
-        document_risks = sorted(target.risks, key=lambda r: r.pk)  # built in document order
-        risks = _sync(batch, live, Risk, target.risks, key=_by_id(document_risks, ids.get("risks")))
-        measures = sorted(
-            (m for risk in document_risks for m in risk.measures.all()), key=lambda m: m.pk
-        )
-        _sync(
-            batch,
-            live,
-            Measure,
-            measures,
-            key=_by_id(measures, ids.get("measures")),
-            links={"risk": risks},
-            lookup="risk__assessment",
-        )
-        items = sorted(target.proportionality_items, key=lambda i: i.pk)
-        _sync(
-            batch,
-            live,
-            ProportionalityItem,
-            items,
-            key=_by_id(items, ids.get("proportionality")),
-            links={"goal": goals, "contribution": contributions, "risk": risks},
-        )
-        sources = _sync(batch, live, Source, target.sources, key=by_value[Source])
-        _sync(
-            batch,
-            live,
-            Figure,
-            target.figures,
-            key=lambda row: row.key,
-            links={"source": sources},
-        )
-        # Responses the service submitted itself stay as they are, received before or
-        # after the version: a restore changes the team's content, not the service's.
-        responses = sorted(target.responses, key=lambda r: r.pk)
-        by_id = _by_id(responses, ids.get("responses"))
-        kept = set(
-            ServiceResponse.objects.filter(assessment=live, submitted_by_service=True).values_list(
-                "pk", flat=True
+        synced: dict[type[models.Model], dict[int, models.Model]] = {}
+        for kind in KINDS:  # parents before the rows that point at them
+            synced[kind.model] = _sync(
+                batch,
+                live,
+                kind,
+                target.given.get(kind.key, []),
+                ids=version.row_ids.get(kind.document_key),
+                synced=synced,
             )
-        )
-        _sync(
-            batch,
-            live,
-            ServiceResponse,
-            [r for r in responses if by_id(r) not in kept],
-            key=by_id,
-            only={"submitted_by_service": False},
-        )
         batch.finish()
         return len(batch.changes)
 
@@ -204,29 +146,55 @@ def _assessment(batch: editing.Batch, live: Assessment, target: Assessment) -> N
     batch.save(live, expected=live.lock_version)
 
 
+def _key(kind: RowKind, rows: Sequence[models.Model], ids: list[int] | None):
+    """How a snapshot row and a live row of ``kind`` are matched: (key of a snapshot row,
+    key of a live row)."""
+    if kind.identity == Identity.QUESTION:
+        return (lambda row: row.question), (lambda row: row.question)
+    if kind.identity == Identity.KEY:
+        return (lambda row: row.key), (lambda row: row.key)
+    by_id = _by_id(rows, ids)
+    return by_id, by_id.live
+
+
+def _links(model: type[models.Model]) -> list[models.ForeignKey]:
+    """The foreign keys of ``model`` to other kinds of rows (a measure's risk, the goal,
+    contribution or risk of a 5.3 row, a figure's source)."""
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.ForeignKey) and f.related_model in BY_MODEL
+    ]
+
+
 def _sync(
     batch: editing.Batch,
     live: Assessment,
-    model: type[models.Model],
+    kind: RowKind,
     wanted: list[Any],
     *,
-    key,
-    links: dict[str, dict[int, models.Model]] | None = None,
-    lookup: str = "assessment",
-    only: dict[str, Any] | None = None,
+    ids: list[int] | None,
+    synced: dict[type[models.Model], dict[int, models.Model]],
 ) -> dict[int, models.Model]:
-    """Make the live rows of ``model`` equal ``wanted`` (snapshot rows). Returns the live row
-    for each snapshot row (by ``id()`` of the snapshot row), for the rows that link to them."""
-    links = links or {}
-    live_key = key.live if isinstance(key, _ById) else key
-    live_rows = {
-        live_key(r): r for r in model._default_manager.filter(**{lookup: live}, **(only or {}))
-    }
+    """Make the live rows of ``kind`` equal ``wanted`` (snapshot rows, in document order).
+    Returns the live row for each snapshot row (by ``id()`` of the snapshot row), for the
+    rows that link to them. Live rows that ``kind.kept_on_restore`` names are left as they
+    are, and the snapshot rows that were made from them too."""
+    model = kind.model
+    key, live_key = _key(kind, wanted, ids)
+    stored = kind.rows_of(live)
+    if kind.kept_on_restore:
+        kept = set(stored.filter(**kind.kept_on_restore).values_list("pk", flat=True))
+        stored = stored.exclude(**kind.kept_on_restore)
+        if kind.identity == Identity.ROW:
+            wanted = [row for row in wanted if key(row) not in kept]
+    live_rows = {live_key(r): r for r in stored}
     wanted_keys = {key(row) for row in wanted}
     for k, stale in list(live_rows.items()):
         if k not in wanted_keys and model._default_manager.filter(pk=stale.pk).exists():
             batch.delete(stale, expected=None)
             del live_rows[k]
+    links = {f.name: synced.get(f.related_model, {}) for f in _links(model)}
     result: dict[int, models.Model] = {}
     for snap_row in wanted:
         existing = live_rows.get(key(snap_row))
@@ -235,8 +203,8 @@ def _sync(
         row: Any = existing if existing is not None else model()
         member = _member_owner(existing)
         for f in editing.recorded_fields(model):
-            if f.name == "invitation":
-                continue  # not in a version's document; a restored row keeps its own
+            if f.name in kind.not_in_versions:
+                continue  # a version does not carry it: a restored row keeps its own
             if f.name in links:
                 linked = getattr(snap_row, f.name)
                 setattr(row, f.name, links[f.name].get(id(linked)) if linked else None)
@@ -245,7 +213,7 @@ def _sync(
         if member is not None and snap_row.owner == member[1]:
             # A version carries a member owner by name: the same name keeps the member.
             row.owner_user_id, row.owner = member[0], ""
-        if hasattr(row, "assessment_id"):
+        if kind.parent == "assessment":
             row.assessment = live
         if existing is None:
             batch.create(row)

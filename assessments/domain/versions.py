@@ -22,19 +22,11 @@ from assessments.domain.constants import VersionReason
 from assessments.domain.exchange.export import snapshot
 from assessments.domain.exchange.reader import Rows
 from assessments.domain.models import (
-    Answer,
     Assessment,
-    Contribution,
-    Figure,
-    Goal,
-    Measure,
-    ProportionalityItem,
-    Risk,
-    ServiceResponse,
-    Source,
 )
 from assessments.domain.models.versions import Version
-from assessments.domain.workspace import Workspace, _numbered
+from assessments.domain.rowkinds import KINDS
+from assessments.domain.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -138,32 +130,8 @@ def read(snap: Snapshot, live: Assessment) -> Workspace:
     assessment.published_at = live.published_at
     assessment.created_at = version.created_at if version is not None else live.created_at
     assessment.updated_at = version.created_at if version is not None else live.updated_at
-    built = rows.built
-    ws = Workspace(assessment)
-    measures_by_risk: dict[int, list[Measure]] = {}
-    for measure in built.get(Measure, []):
-        measures_by_risk.setdefault(id(measure.risk), []).append(measure)
-    risks: list[Risk] = list(built.get(Risk, []))
-    for risk in risks:
-        _prefetched(risk, "measures", Measure, measures_by_risk.get(id(risk), []))
-    ws.__dict__["answers"] = {a.question: a for a in built.get(Answer, [])}
-    ws.__dict__["goals"] = sorted(
-        built.get(Goal, []),
-        key=lambda g: (g.kind != "main", g.order),
+    return Workspace.from_rows(
+        assessment,
+        {kind.key: rows.built.get(kind.model, []) for kind in KINDS},
+        version=version,
     )
-    ws.__dict__["contributions"] = {c.question: c for c in built.get(Contribution, [])}
-    ws.__dict__["risks"] = _numbered(risks, assessment)
-    ws.__dict__["proportionality_items"] = list(built.get(ProportionalityItem, []))
-    ws.__dict__["sources"] = sorted(built.get(Source, []), key=lambda s: s.key)
-    ws.__dict__["responses"] = list(built.get(ServiceResponse, []))
-    ws.__dict__["figures"] = list(built.get(Figure, []))
-    ws.version = version
-    return ws
-
-
-def _prefetched(obj: models.Model, name: str, model: type[models.Model], rows: list) -> None:
-    """Make ``obj.<name>.all()`` return ``rows`` without a query (as a prefetch would)."""
-    queryset = model._default_manager.none()
-    queryset._result_cache = list(rows)
-    setattr(queryset, "_prefetch_done", True)  # noqa: B010 - private, as a prefetch sets it
-    setattr(obj, "_prefetched_objects_cache", {name: queryset})  # noqa: B010

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch
+from django.db import models
+from django.db.models import Prefetch, QuerySet
 
 from assessments.domain import instrument
 from assessments.domain.citations import cited_keys
+from assessments.domain.constants import GoalKind
 from assessments.domain.models import (
     Answer,
     Assessment,
@@ -29,6 +31,7 @@ from assessments.domain.models import (
     ServiceResponse,
     Source,
 )
+from assessments.domain.rowkinds import BY_KEY, KINDS
 
 if TYPE_CHECKING:
     from assessments.domain.models import Version
@@ -55,10 +58,40 @@ class Citation:
 
 
 class Workspace:
+    """The assessment's rows, each kind fetched once, on first use. A workspace read from a
+    version, or loaded together with others (``load_many``), is given its rows instead
+    (``from_rows``); either way the same properties show them in the same shape."""
+
     def __init__(self, assessment: Assessment):
         self.assessment = assessment
         # The Version it was read from, when it is not the live rows (``versions.workspace``).
         self.version: Version | None = None
+        # Rows per kind (``rowkinds``) in the order they were given, when they were given.
+        self.given: dict[str, list] | None = None
+
+    @classmethod
+    def from_rows(
+        cls, assessment: Assessment, rows: dict[str, list], version: Version | None = None
+    ) -> Workspace:
+        """A workspace over rows already loaded or built in memory: ``rows`` maps a kind's
+        key to its rows; measures (``"measure"``), when given apart, join their risks."""
+        ws = cls(assessment)
+        ws.version = version
+        ws.given = rows
+        if "measure" in rows:
+            by_risk: dict[int, list[Measure]] = defaultdict(list)
+            for measure in rows["measure"]:
+                by_risk[id(measure.risk)].append(measure)
+            for risk in rows.get("risk", []):
+                _prefetched(risk, "measures", Measure, by_risk.get(id(risk), []))
+        return ws
+
+    def rows(self, key: str) -> list:
+        """The rows of one kind (``rowkinds.BY_KEY[key]``), loaded once."""
+        if self.given is not None:
+            return list(self.given.get(key, []))
+        kind = BY_KEY[key]
+        return list(_loading(key, kind.rows_of(self.assessment)))
 
     @property
     def matrix(self):
@@ -66,8 +99,7 @@ class Workspace:
 
     @cached_property
     def answers(self) -> dict[str, Answer]:
-        answers = Answer.objects.filter(assessment=self.assessment).select_related("updated_by")
-        return {a.question: a for a in answers}
+        return {a.question: a for a in self.rows("answer")}
 
     def answer_text(self, key: str) -> str:
         answer = self.answers.get(key)
@@ -75,28 +107,21 @@ class Workspace:
 
     @cached_property
     def goals(self) -> list[Goal]:
-        return list(Goal.objects.filter(assessment=self.assessment))
+        """The main goal first, then the sub-goals in their order."""
+        return sorted(self.rows("goal"), key=lambda g: (g.kind != GoalKind.MAIN, g.order, g.pk))
 
     @cached_property
     def main_goal(self) -> Goal | None:
-        return next((g for g in self.goals if g.kind == "main"), None)
+        return next((g for g in self.goals if g.kind == GoalKind.MAIN), None)
 
     @cached_property
     def contributions(self) -> dict[str, Contribution]:
-        return {c.question: c for c in Contribution.objects.filter(assessment=self.assessment)}
+        return {c.question: c for c in self.rows("contribution")}
 
     @cached_property
     def risks(self) -> list[Risk]:
         """All risks in the instrument's category order, each numbered R1, R2, …"""
-        rows = list(
-            Risk.objects.filter(assessment=self.assessment).prefetch_related(
-                Prefetch(
-                    "measures",
-                    queryset=Measure.objects.select_related("owner_user").order_by("order", "pk"),
-                )
-            )
-        )
-        return _numbered(rows, self.assessment)
+        return _numbered(self.rows("risk"), self.assessment)
 
     @cached_property
     def risks_by_category(self) -> dict[str, list[Risk]]:
@@ -107,15 +132,12 @@ class Workspace:
 
     @cached_property
     def proportionality_items(self) -> list[ProportionalityItem]:
-        return list(
-            ProportionalityItem.objects.filter(assessment=self.assessment).select_related(
-                "goal", "contribution", "risk"
-            )
-        )
+        return self.rows("item")
 
     @cached_property
     def sources(self) -> list[Source]:
-        return list(Source.objects.filter(assessment=self.assessment))
+        """By key (the database's order; a version keeps the order it was recorded in)."""
+        return self.rows("source")
 
     @cached_property
     def source_keys(self) -> set[str]:
@@ -123,11 +145,11 @@ class Workspace:
 
     @cached_property
     def responses(self) -> list[ServiceResponse]:
-        return list(ServiceResponse.objects.filter(assessment=self.assessment))
+        return self.rows("response")
 
     @cached_property
     def figures(self) -> list[Figure]:
-        return list(Figure.objects.filter(assessment=self.assessment).select_related("source"))
+        return self.rows("figure")
 
     # --- Citations ----------------------------------------------------------------------------
 
@@ -186,41 +208,40 @@ class Workspace:
         return [s for s in self.sources if s.key not in self.citation_counts]
 
 
-def load_many(assessments: list[Assessment]) -> list[Workspace]:
-    """Workspaces for several assessments, loaded together (a fixed number of queries)."""
-    spaces = {a.pk: Workspace(a) for a in assessments}
-    ids = list(spaces)
-    collections: dict[str, dict[int, list]] = {}
-
-    def group(name: str, queryset) -> None:
-        grouped: dict[int, list] = defaultdict(list)
-        for row in queryset.filter(assessment_id__in=ids):
-            grouped[row.assessment_id].append(row)
-        collections[name] = grouped
-
-    group("answers", Answer.objects.all())
-    group("goals", Goal.objects.all())
-    group("contributions", Contribution.objects.all())
-    group(
-        "risks",
-        Risk.objects.prefetch_related(
+def _loading(key: str, rows: QuerySet[Any]) -> QuerySet[Any]:
+    """What is read with the rows of a kind, so that showing them costs no more queries."""
+    if key == "answer":
+        return rows.select_related("updated_by")
+    if key == "risk":
+        return rows.prefetch_related(
             Prefetch(
                 "measures",
                 queryset=Measure.objects.select_related("owner_user").order_by("order", "pk"),
             )
-        ),
-    )
-    group("proportionality_items", ProportionalityItem.objects.all())
-    group("sources", Source.objects.all())
-    group("responses", ServiceResponse.objects.all())
-    group("figures", Figure.objects.select_related("source"))
-    for pk, ws in spaces.items():
-        ws.__dict__["answers"] = {a.question: a for a in collections["answers"][pk]}
-        ws.__dict__["goals"] = collections["goals"][pk]
-        ws.__dict__["contributions"] = {c.question: c for c in collections["contributions"][pk]}
-        ws.__dict__["risks"] = _numbered(collections["risks"][pk], ws.assessment)
-        ws.__dict__["proportionality_items"] = collections["proportionality_items"][pk]
-        ws.__dict__["sources"] = collections["sources"][pk]
-        ws.__dict__["responses"] = collections["responses"][pk]
-        ws.__dict__["figures"] = collections["figures"][pk]
-    return [spaces[a.pk] for a in assessments]
+        )
+    if key == "item":
+        return rows.select_related("goal", "contribution", "risk")
+    if key == "figure":
+        return rows.select_related("source")
+    return rows
+
+
+def _prefetched(obj: models.Model, name: str, model: type[models.Model], rows: list) -> None:
+    """Make ``obj.<name>.all()`` return ``rows`` without a query (as a prefetch would)."""
+    queryset = model._default_manager.none()
+    queryset._result_cache = list(rows)
+    setattr(queryset, "_prefetch_done", True)  # noqa: B010 - private, as a prefetch sets it
+    setattr(obj, "_prefetched_objects_cache", {name: queryset})  # noqa: B010
+
+
+def load_many(assessments: list[Assessment]) -> list[Workspace]:
+    """Workspaces for several assessments, loaded together (a fixed number of queries: one
+    per kind of row, the measures with the risks)."""
+    ids = [a.pk for a in assessments]
+    rows: dict[int, dict[str, list]] = {pk: defaultdict(list) for pk in ids}
+    for kind in KINDS:
+        if kind.parent != "assessment":
+            continue  # loaded with its parent (measures with their risks)
+        for row in _loading(kind.key, kind.model._default_manager.filter(assessment_id__in=ids)):
+            rows[row.assessment_id][kind.key].append(row)
+    return [Workspace.from_rows(a, dict(rows[a.pk])) for a in assessments]

@@ -5,7 +5,7 @@ the lifecycle (``workflow``), so it is read-only here."""
 from django.contrib import admin
 from django.db import transaction
 
-from assessments.domain import editing, models
+from assessments.domain import editing, models, rowkinds
 from assessments.domain.constants import Channel
 from assessments.interfaces.forms.accounts import ThrottledAdminAuthenticationForm
 
@@ -17,9 +17,8 @@ def _actor(request) -> editing.Actor:
 def _assessment_of(obj) -> models.Assessment | None:
     if isinstance(obj, models.Assessment):
         return obj if obj.pk else None
-    if isinstance(obj, models.Measure):
-        return obj.risk.assessment
-    return obj.assessment
+    kind = rowkinds.kind_of(obj)
+    return obj.assessment if kind.parent == "assessment" else getattr(obj, kind.parent).assessment
 
 
 class RecordedAdmin(admin.ModelAdmin):
@@ -404,3 +403,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+# Every kind of row (``rowkinds``) is in the admin, its writes recorded; the ones above
+# have lists and filters of their own, a new kind gets the plain recorded form.
+for _kind in rowkinds.KINDS:
+    if not admin.site.is_registered(_kind.model):
+        admin.site.register(_kind.model, RecordedAdmin)

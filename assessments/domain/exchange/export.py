@@ -11,19 +11,22 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
 from typing import Any
 
 from assessments.domain import instrument
 from assessments.domain.constants import GoalKind, ProportionalitySide
+from assessments.domain.editing import recorded_fields
 from assessments.domain.exchange.schema import FORMAT, VERSION
 from assessments.domain.models import (
     Assessment,
-    Contribution,
+    Figure,
     Goal,
     Measure,
     ProportionalityItem,
     Risk,
 )
+from assessments.domain.rowkinds import KINDS, Identity, kind_of
 
 _ANSWER_ORDER = {key: n for n, key in enumerate(instrument.ANSWER_KEYS)}
 _CONTRIBUTION_ORDER = {q.number: n for n, q in enumerate(instrument.CONTRIBUTION_QUESTIONS)}
@@ -69,27 +72,13 @@ def snapshot(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The exchange document and the ids of the rows it was made from.
 
-    The ids (``row_ids``) follow the document: a list per list (goals, risks, measures,
-    proportionality, sources, responses) and a mapping per mapping (answers, contributions).
-    Versions keep them so that two versions can be compared row by row."""
-    goals = ordered_goals(assessment)
-    risks = ordered_risks(assessment)
-    goal_ids = {goal.pk: f"goal-{n}" for n, goal in enumerate(goals, start=1)}
-    risk_ids = {risk.pk: f"risk-{n}" for n, risk in enumerate(risks, start=1)}
-    measures = measures_by_risk(assessment)
-    answers = sorted(assessment.answers.all(), key=lambda a: _ANSWER_ORDER.get(a.question, 99))
-    contributions: list[Contribution] = sorted(
-        assessment.contributions.all(), key=lambda c: _CONTRIBUTION_ORDER.get(c.question, 99)
-    )
-    items: list[ProportionalityItem] = sorted(
-        assessment.proportionality_items.select_related("contribution"),
-        key=lambda i: (_SIDE_ORDER.get(i.side, 99), i.order, i.pk),
-    )
-
-    sources = list(assessment.sources.order_by("key"))
-    figures = list(assessment.figures.select_related("source").order_by("order", "pk"))
-    responses = list(assessment.responses.order_by("order", "pk"))
-
+    Each kind of row (``rowkinds.KINDS``, in their order) is one part of the document under
+    its ``document_key``: a mapping by question for the kinds kept one per question, a list
+    for the others. The ids (``row_ids``) follow the document: the same key, a list per
+    list and a mapping per mapping. Versions keep them so that two versions can be compared
+    row by row."""
+    rows = _in_document_order(assessment)
+    ids = Ids(rows)
     document: dict[str, Any] = {"format": FORMAT, "version": VERSION}
     if exported_at is not None:
         document["exported_at"] = exported_at.isoformat(timespec="seconds")
@@ -99,95 +88,114 @@ def snapshot(
             **{n: getattr(assessment, f) for n, f in instrument.PRESCAN_FIELDS.items()},
             "note": assessment.prescan_note,
         },
-        answers={answer.question: answer.text for answer in answers},
-        goals=[
-            {
-                "id": goal_ids[goal.pk],
-                "kind": goal.kind,
-                "title": goal.title,
-                "description": goal.description,
-                "effectiveness": goal.effectiveness,
-                "achievement": goal.achievement,
-                "subsidiarity": goal.subsidiarity,
-            }
-            for goal in goals
-        ],
-        contributions={c.question: {"text": c.text, "summary": c.summary} for c in contributions},
-        risks=[_risk(risk, risk_ids[risk.pk]) for risk in risks],
-        measures=[
-            {
-                "risk": risk_ids[risk.pk],
-                "title": measure.title,
-                "description": measure.description,
-                "status": measure.status,
-                "status_reason": measure.status_reason,
-                # A linked member travels as their name: accounts are not carried.
-                "owner": measure.owner_name,
-                "due_date": _date(measure.due_date),
-            }
-            for risk in risks
-            for measure in measures.get(risk.pk, [])
-        ],
-        proportionality=[
-            {
-                "side": item.side,
-                "text": item.text,
-                "goal": goal_ids.get(item.goal_id),
-                "contribution": item.contribution.question if item.contribution else None,
-                "risk": risk_ids.get(item.risk_id),
-            }
-            for item in items
-        ],
-        sources=[
-            {
-                "key": source.key,
-                "citation": source.citation,
-                "url": source.url,
-                "accessed_on": _date(source.accessed_on),
-                "note": source.note,
-            }
-            for source in sources
-        ],
-        responses=[
-            {
-                "author": response.author,
-                "received_on": _date(response.received_on),
-                "text": response.text,
-                "reply": response.reply,
-                "reply_author": response.reply_author,
-                "replied_on": _date(response.replied_on),
-                "version_number": response.version_number,
-                "submitted_by_service": response.submitted_by_service,
-            }
-            for response in responses
-        ],
-        figures=[
-            {
-                "key": figure.key,
-                "caption": figure.caption,
-                "alt_text": figure.alt_text,
-                "source": figure.source.key if figure.source else None,
-                "source_text": figure.source_text,
-                "source_url": figure.source_url,
-                "image": figure.image.name,
-                "width": figure.width,
-                "height": figure.height,
-            }
-            for figure in figures
-        ],
     )
-    row_ids = {
-        "answers": {answer.question: answer.pk for answer in answers},
-        "goals": [goal.pk for goal in goals],
-        "contributions": {c.question: c.pk for c in contributions},
-        "risks": [risk.pk for risk in risks],
-        "measures": [m.pk for risk in risks for m in measures.get(risk.pk, [])],
-        "proportionality": [item.pk for item in items],
-        "sources": [source.pk for source in sources],
-        "responses": [response.pk for response in responses],
-        "figures": [figure.pk for figure in figures],
-    }
+    row_ids: dict[str, Any] = {}
+    for kind in KINDS:
+        part = PARTS.get(kind.key, _fields)
+        found = rows[kind.key]
+        if kind.identity == Identity.QUESTION:
+            document[kind.document_key] = {row.question: part(row, ids) for row in found}
+            row_ids[kind.document_key] = {row.question: row.pk for row in found}
+        else:
+            document[kind.document_key] = [part(row, ids) for row in found]
+            row_ids[kind.document_key] = [row.pk for row in found]
     return document, row_ids
+
+
+def _in_document_order(assessment: Assessment) -> dict[str, list[Any]]:
+    """The rows of each kind in the document's order: answers and contributions in the
+    instrument's order, the main goal first, risks by category, measures after their
+    risk's place, the 5.3 rows by column, sources by key, the rest in their own order."""
+    risks = ordered_risks(assessment)
+    measures = measures_by_risk(assessment)
+    return {
+        "answer": sorted(assessment.answers.all(), key=lambda a: _ANSWER_ORDER.get(a.question, 99)),
+        "goal": ordered_goals(assessment),
+        "contribution": sorted(
+            assessment.contributions.all(),
+            key=lambda c: _CONTRIBUTION_ORDER.get(c.question, 99),
+        ),
+        "risk": risks,
+        "measure": [m for risk in risks for m in measures.get(risk.pk, [])],
+        "item": sorted(
+            assessment.proportionality_items.select_related("contribution"),
+            key=lambda i: (_SIDE_ORDER.get(i.side, 99), i.order, i.pk),
+        ),
+        "source": list(assessment.sources.order_by("key")),
+        "response": list(assessment.responses.order_by("order", "pk")),
+        "figure": list(assessment.figures.select_related("source").order_by("order", "pk")),
+    }
+
+
+class Ids:
+    """The ids rows get in the document (``goal-1``, ``risk-3``), for the rows that point
+    at them: the kinds with a row identity that other rows link to."""
+
+    def __init__(self, rows: dict[str, list[Any]]):
+        self.ids: dict[tuple[str, int], str] = {
+            (key, row.pk): f"{key}-{n}"
+            for key in ("goal", "risk")
+            for n, row in enumerate(rows[key], start=1)
+        }
+
+    def of(self, key: str, pk: int | None) -> str | None:
+        return self.ids.get((key, pk)) if pk is not None else None
+
+
+def _value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def _fields(row: Any, ids: Ids) -> dict[str, Any]:
+    """A row as the values of its own fields (not its links, order or bookkeeping): the
+    document part of a kind that needs nothing more (sources, responses)."""
+    kind = kind_of(row)
+    return {
+        f.name: _value(getattr(row, f.attname))
+        for f in recorded_fields(type(row))
+        if not f.is_relation and f.name != "order" and f.name not in kind.not_in_versions
+    }
+
+
+def _goal(goal: Goal, ids: Ids) -> dict[str, Any]:
+    return {"id": ids.of("goal", goal.pk), **_fields(goal, ids)}
+
+
+def _measure(measure: Measure, ids: Ids) -> dict[str, Any]:
+    return {
+        "risk": ids.of("risk", measure.risk_id),
+        "title": measure.title,
+        "description": measure.description,
+        "status": measure.status,
+        "status_reason": measure.status_reason,
+        # A linked member travels as their name: accounts are not carried.
+        "owner": measure.owner_name,
+        "due_date": _date(measure.due_date),
+    }
+
+
+def _item(item: ProportionalityItem, ids: Ids) -> dict[str, Any]:
+    return {
+        "side": item.side,
+        "text": item.text,
+        "goal": ids.of("goal", item.goal_id),
+        "contribution": item.contribution.question if item.contribution else None,
+        "risk": ids.of("risk", item.risk_id),
+    }
+
+
+def _figure(figure: Figure, ids: Ids) -> dict[str, Any]:
+    return {
+        "key": figure.key,
+        "caption": figure.caption,
+        "alt_text": figure.alt_text,
+        "source": figure.source.key if figure.source else None,
+        "source_text": figure.source_text,
+        "source_url": figure.source_url,
+        "image": figure.image.name,
+        "width": figure.width,
+        "height": figure.height,
+    }
 
 
 def _assessment(assessment: Assessment) -> dict[str, Any]:
@@ -213,9 +221,9 @@ def _assessment(assessment: Assessment) -> dict[str, Any]:
     }
 
 
-def _risk(risk: Risk, risk_id: str) -> dict[str, Any]:
+def _risk(risk: Risk, ids: Ids) -> dict[str, Any]:
     return {
-        "id": risk_id,
+        "id": ids.of("risk", risk.pk),
         "category": risk.category,
         "topic": risk.topic,
         "description": risk.description,
@@ -239,6 +247,19 @@ def _risk(risk: Risk, risk_id: str) -> dict[str, Any]:
             "impact": {"score": risk.residual_impact, "reason": risk.residual_impact_reason},
         },
     }
+
+
+# How each kind of row is written into the document, where its own fields are not enough
+# (``_fields``); by the kind's key.
+PARTS: dict[str, Callable[[Any, Ids], Any]] = {
+    "answer": lambda answer, ids: answer.text,
+    "goal": _goal,
+    "contribution": lambda c, ids: {"text": c.text, "summary": c.summary},
+    "risk": _risk,
+    "measure": _measure,
+    "item": _item,
+    "figure": _figure,
+}
 
 
 def to_json(document: dict[str, Any]) -> bytes:

@@ -33,9 +33,13 @@ from assessments.domain.models import (
     Organisation,
     ProportionalityItem,
     Risk,
-    ServiceResponse,
     Source,
 )
+from assessments.domain.rowkinds import BY_KEY, KINDS, RowKind
+
+Document = dict[str, Any]
+Refs = dict[str, Any]  # the rows made of one part, by how other rows name them (an id, a key)
+Made = dict[str, Refs]  # by kind
 
 # A model's validation message, translated when shown (as the importer's own messages are).
 _shown = lazy(lambda error: " ".join(error), str)
@@ -116,20 +120,38 @@ class Rows:
     def create(
         self, document: dict[str, Any], *, organisation: Organisation, slug: str | None
     ) -> Assessment:
+        """The assessment of ``document`` and its rows, kind by kind (``rowkinds.KINDS``:
+        a kind comes after the kinds its rows point at)."""
         assessment = self._assessment(document, organisation=organisation, slug=slug)
         if assessment.pk is None:
             raise InvalidAssessment(self.problems, document=document)  # nothing hangs off it
-        self._answers(assessment, document["answers"])
-        goals = self._goals(assessment, document["goals"])
-        contributions = self._contributions(assessment, document)
-        risks = self._risks(assessment, document["risks"])
-        self._measures(document["measures"], risks)
-        self._proportionality(assessment, document["proportionality"], goals, contributions, risks)
-        sources = self._sources(assessment, document["sources"])
-        self._responses(assessment, document["responses"])
-        if self.batch is None:  # a version read back: its figures' images are in the storage
-            self._figures(assessment, document.get("figures", []), sources)
+        made: Made = {}
+        for kind in KINDS:
+            if kind.key == "figure" and self.batch is not None:
+                continue  # an import has no image files to give them (FORMAT.md)
+            read = getattr(self, f"_{kind.document_key}", None)
+            made[kind.key] = (
+                read(assessment, document, made)
+                if read is not None
+                else self._fields(kind, assessment, document)
+            )
         return assessment
+
+    def _fields(self, kind: RowKind[Any], assessment: Assessment, document: Document) -> Refs:
+        """The rows of a kind whose document part holds the values of its own fields
+        (``export._fields``), in their order; each known by its place in the list."""
+        made = {}
+        for index, data in enumerate(document.get(kind.document_key, [])):
+            values = {
+                name: kind.model._meta.get_field(name).to_python(value)
+                for name, value in data.items()
+            }
+            if kind.ordered:
+                values["order"] = index
+            row = kind.model(**{kind.parent: assessment}, **values)
+            if self.save(row, (kind.document_key, index)):
+                made[str(index)] = row
+        return made
 
     def _assessment(
         self, document: dict[str, Any], *, organisation: Organisation, slug: str | None
@@ -167,16 +189,18 @@ class Rows:
         self.save(assessment, ("assessment",), paths)
         return assessment
 
-    def _answers(self, assessment: Assessment, answers: dict[str, str]) -> None:
+    def _answers(self, assessment: Assessment, document: Document, made: Made) -> Refs:
+        answers: dict[str, str] = document["answers"]
         for key in instrument.ANSWER_KEYS:
             if key in answers:
                 answer = Answer(assessment=assessment, question=key, text=answers[key])
                 path = ("answers", key)
                 self.save(answer, path, {"text": path, "question": path})
+        return {}
 
-    def _goals(self, assessment: Assessment, goals: list[dict[str, Any]]) -> dict[str, Goal]:
+    def _goals(self, assessment: Assessment, document: Document, made: Made) -> Refs:
         created = {}
-        for index, data in enumerate(goals):
+        for index, data in enumerate(document["goals"]):
             goal = Goal(
                 assessment=assessment,
                 order=index,
@@ -186,9 +210,7 @@ class Rows:
                 created[data["id"]] = goal
         return created
 
-    def _contributions(
-        self, assessment: Assessment, document: dict[str, Any]
-    ) -> dict[str, Contribution]:
+    def _contributions(self, assessment: Assessment, document: Document, made: Made) -> Refs:
         given = document["contributions"]
         linked = {item["contribution"] for item in document["proportionality"]}
         created = {}
@@ -202,9 +224,9 @@ class Rows:
                 created[q.number] = contribution
         return created
 
-    def _risks(self, assessment: Assessment, risks: list[dict[str, Any]]) -> dict[str, Risk]:
+    def _risks(self, assessment: Assessment, document: Document, made: Made) -> Refs:
         created = {}
-        for index, data in enumerate(risks):
+        for index, data in enumerate(document["risks"]):
             residual = data["residual"]
             risk = Risk(
                 assessment=assessment,
@@ -230,8 +252,9 @@ class Rows:
                 created[data["id"]] = risk
         return created
 
-    def _measures(self, measures: list[dict[str, Any]], risks: dict[str, Risk]) -> None:
-        for index, data in enumerate(measures):
+    def _measures(self, assessment: Assessment, document: Document, made: Made) -> Refs:
+        risks = made["risk"]
+        for index, data in enumerate(document["measures"]):
             if data["risk"] not in risks:
                 continue  # the risk itself failed validation and is reported
             measure = Measure(
@@ -245,16 +268,11 @@ class Rows:
                 due_date=_date(data["due_date"]),
             )
             self.save(measure, ("measures", index))
+        return {}
 
-    def _proportionality(
-        self,
-        assessment: Assessment,
-        items: list[dict[str, Any]],
-        goals: dict[str, Goal],
-        contributions: dict[str, Contribution],
-        risks: dict[str, Risk],
-    ) -> None:
-        for index, data in enumerate(items):
+    def _proportionality(self, assessment: Assessment, document: Document, made: Made) -> Refs:
+        goals, contributions, risks = made["goal"], made["contribution"], made["risk"]
+        for index, data in enumerate(document["proportionality"]):
             item = ProportionalityItem(
                 assessment=assessment,
                 order=index,
@@ -267,22 +285,19 @@ class Rows:
                 risk=risks.get(data["risk"]) if data["risk"] else None,
             )
             self.save(item, ("proportionality", index))
+        return {}
 
-    def _sources(self, assessment: Assessment, sources: list[dict[str, Any]]) -> dict[str, Source]:
-        built = {}
-        for index, data in enumerate(sources):
-            source = Source(
-                assessment=assessment, **{**data, "accessed_on": _date(data["accessed_on"])}
-            )
-            self.save(source, ("sources", index))
-            built[source.key] = source
-        return built
+    def _sources(self, assessment: Assessment, document: Document, made: Made) -> Refs:
+        """Sources by key: a figure names its source by key (also one that failed, whose
+        problems are reported)."""
+        kind = BY_KEY["source"]
+        self._fields(kind, assessment, document)
+        return {source.key: source for source in self.built.get(Source, [])}
 
-    def _figures(
-        self, assessment: Assessment, figures: list[dict[str, Any]], sources: dict[str, Source]
-    ) -> None:
-        """Figures in memory only (a version): an import has no image files to give them."""
-        for index, data in enumerate(figures):
+    def _figures(self, assessment: Assessment, document: Document, made: Made) -> Refs:
+        """Figures, for a version read back in memory (its images are in the storage)."""
+        sources = made["source"]
+        for index, data in enumerate(document.get("figures", [])):
             figure = Figure(
                 assessment=assessment,
                 order=index,
@@ -290,16 +305,4 @@ class Rows:
                 **{k: v for k, v in data.items() if k != "source"},
             )
             self.save(figure, ("figures", index))
-
-    def _responses(self, assessment: Assessment, responses: list[dict[str, Any]]) -> None:
-        for index, data in enumerate(responses):
-            response = ServiceResponse(
-                assessment=assessment,
-                order=index,
-                **{
-                    **data,
-                    "received_on": _date(data["received_on"]),
-                    "replied_on": _date(data["replied_on"]),
-                },
-            )
-            self.save(response, ("responses", index))
+        return {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -30,26 +31,10 @@ from assessments.domain.constants import (
     Role,
     VersionReason,
 )
-from assessments.domain.models import (
-    Answer,
-    Change,
-    Contribution,
-    Goal,
-    Measure,
-    ProportionalityItem,
-    ReportStatus,
-    Risk,
-    Source,
-)
+from assessments.domain.models import Change, ReportStatus, Risk
+from assessments.domain.rowkinds import KINDS, Identity, RowKind
 from assessments.domain.states import Status
-from assessments.interfaces.forms.content import (
-    AnswerForm,
-    ContributionForm,
-    GoalForm,
-    ProportionalityItemForm,
-)
-from assessments.interfaces.forms.risks import MeasureForm, ResidualRiskForm, RiskForm
-from assessments.interfaces.forms.sources import SourceForm
+from assessments.interfaces.forms import editable_fields
 
 # --- Fixed choices as enums -------------------------------------------------------------------
 
@@ -270,14 +255,75 @@ class RegisterRiskOut(Schema):
 
 # --- Rows --------------------------------------------------------------------------------------
 
-ANSWER_FIELDS = list(AnswerForm.Meta.fields)
-CONTRIBUTION_FIELDS = list(ContributionForm.Meta.fields)
-GOAL_FIELDS = list(GoalForm.Meta.fields)
-RISK_FIELDS = [*RiskForm.Meta.fields, *ResidualRiskForm.Meta.fields]
-MEASURE_FIELDS = list(MeasureForm.Meta.fields)
-SOURCE_FIELDS = list(SourceForm.Meta.fields)
-ITEM_FIELDS = list(ProportionalityItemForm.Meta.fields)
 READ_ONLY = ["id", "lock_version", "updated_at"]
+
+
+class RiskScores(Schema):
+    """What a risk adds to its fields: its gross and residual score."""
+
+    gross: ScoreOut
+    residual: ScoreOut
+
+    @staticmethod
+    def resolve_gross(obj: Risk) -> dict[str, Any]:
+        return score_of(obj.gross_score)
+
+    @staticmethod
+    def resolve_residual(obj: Risk) -> dict[str, Any]:
+        return score_of(obj.residual_score)
+
+
+# Fields a kind's answers show besides its own (by the kind's key).
+_EXTRA_OUT: dict[str, tuple[type[Schema], ...]] = {"risk": (RiskScores,)}
+
+
+def _model_schema(
+    name: str,
+    model: type[models.Model],
+    fields: list[str],
+    *,
+    extra: tuple[type, ...] = (),
+    writing: bool,
+) -> type[ModelSchema]:
+    meta: dict[str, Any] = {"model": model, "fields": fields}
+    attrs: dict[str, Any] = {"__module__": __name__, "__qualname__": name}
+    if writing:
+        meta["fields_optional"] = "__all__"
+        attrs["model_config"] = ConfigDict(extra="forbid")
+    # As if written in the class body (pydantic leaves such a nested class alone).
+    attrs["Meta"] = type(
+        "Meta", (), {**meta, "__module__": __name__, "__qualname__": f"{name}.Meta"}
+    )
+    schema = type(name, (ModelSchema, *extra), attrs)
+    with_choices(schema, model)
+    return schema
+
+
+@dataclass(frozen=True)
+class RowSchemas:
+    """What the API answers with (``out``) and accepts (``into``, every field optional:
+    a body names what it changes) for one kind of row."""
+
+    out: type[ModelSchema]
+    into: type[ModelSchema]
+
+
+def _row_schemas(kind: RowKind) -> RowSchemas:
+    editable = editable_fields(kind.key)
+    shown = [
+        *(["question"] if kind.identity == Identity.QUESTION else []),
+        *READ_ONLY,
+        *([kind.parent] if kind.parent != "assessment" else []),
+        *editable,
+        *(["order"] if kind.ordered else []),
+    ]
+    prefix = kind.key.capitalize()
+    return RowSchemas(
+        out=_model_schema(
+            f"{prefix}Out", kind.model, shown, extra=_EXTRA_OUT.get(kind.key, ()), writing=False
+        ),
+        into=_model_schema(f"{prefix}In", kind.model, editable, writing=True),
+    )  # fmt: skip
 
 
 # Model schemas take their titles from the models' verbose names when the class is made:
@@ -308,127 +354,13 @@ with translation.override("en"):
     class ChangePage(PageMeta):
         items: list[ChangeOut]
 
-    class AnswerOut(ModelSchema):
-        class Meta:
-            model = Answer
-            fields = ["question", *READ_ONLY, *ANSWER_FIELDS]
-
-    class AnswerIn(ModelSchema):
-        model_config = ConfigDict(extra="forbid")
-
-        class Meta:
-            model = Answer
-            fields = ANSWER_FIELDS
-            fields_optional = "__all__"
-
-    class ContributionOut(ModelSchema):
-        class Meta:
-            model = Contribution
-            fields = ["question", *READ_ONLY, *CONTRIBUTION_FIELDS]
-
-    class ContributionIn(ModelSchema):
-        model_config = ConfigDict(extra="forbid")
-
-        class Meta:
-            model = Contribution
-            fields = CONTRIBUTION_FIELDS
-            fields_optional = "__all__"
-
-    class GoalOut(ModelSchema):
-        class Meta:
-            model = Goal
-            fields = [*READ_ONLY, *GOAL_FIELDS, "order"]
-
-    class GoalIn(ModelSchema):
-        model_config = ConfigDict(extra="forbid")
-
-        class Meta:
-            model = Goal
-            fields = GOAL_FIELDS
-            fields_optional = "__all__"
-
-    class RiskOut(ModelSchema):
-        gross: ScoreOut
-        residual: ScoreOut
-
-        class Meta:
-            model = Risk
-            fields = [*READ_ONLY, *RISK_FIELDS, "order"]
-
-        @staticmethod
-        def resolve_gross(obj: Risk) -> dict[str, Any]:
-            return score_of(obj.gross_score)
-
-        @staticmethod
-        def resolve_residual(obj: Risk) -> dict[str, Any]:
-            return score_of(obj.residual_score)
-
-    class RiskIn(ModelSchema):
-        model_config = ConfigDict(extra="forbid")
-
-        class Meta:
-            model = Risk
-            fields = RISK_FIELDS
-            fields_optional = "__all__"
-
-    class MeasureOut(ModelSchema):
-        class Meta:
-            model = Measure
-            fields = [*READ_ONLY, "risk", *MEASURE_FIELDS, "order"]
-
-    class MeasureIn(ModelSchema):
-        model_config = ConfigDict(extra="forbid")
-
-        class Meta:
-            model = Measure
-            fields = MEASURE_FIELDS
-            fields_optional = "__all__"
-
-    class SourceOut(ModelSchema):
-        class Meta:
-            model = Source
-            fields = [*READ_ONLY, *SOURCE_FIELDS]
-
-    class SourceIn(ModelSchema):
-        model_config = ConfigDict(extra="forbid")
-
-        class Meta:
-            model = Source
-            fields = SOURCE_FIELDS
-            fields_optional = "__all__"
-
-    class ItemOut(ModelSchema):
-        class Meta:
-            model = ProportionalityItem
-            fields = [*READ_ONLY, *ITEM_FIELDS, "order"]
-
-    class ItemIn(ModelSchema):
-        model_config = ConfigDict(extra="forbid")
-
-        class Meta:
-            model = ProportionalityItem
-            fields = ITEM_FIELDS
-            fields_optional = "__all__"
+    # The row kinds the API serves (``RowKind.api_name``), by the kind's key.
+    ROWS: dict[str, RowSchemas] = {
+        kind.key: _row_schemas(kind) for kind in KINDS if kind.api_name is not None
+    }
 
 
-for _schema, _model in [
-    (ChangeOut, Change),
-    (AnswerOut, Answer),
-    (AnswerIn, Answer),
-    (ContributionOut, Contribution),
-    (ContributionIn, Contribution),
-    (GoalOut, Goal),
-    (GoalIn, Goal),
-    (RiskOut, Risk),
-    (RiskIn, Risk),
-    (MeasureOut, Measure),
-    (MeasureIn, Measure),
-    (SourceOut, Source),
-    (SourceIn, Source),
-    (ItemOut, ProportionalityItem),
-    (ItemIn, ProportionalityItem),
-]:
-    with_choices(_schema, _model)
+with_choices(ChangeOut, Change)
 ChangePage.model_rebuild(force=True)
 
 

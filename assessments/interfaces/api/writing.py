@@ -8,6 +8,7 @@ message, here as problem+json ``invalid-params``. Nothing is saved unless all is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms as django_forms
@@ -45,7 +46,7 @@ def _api_name(model: type[models.Model], name: str) -> str:
 def validated(
     obj: models.Model,
     changes: dict[str, Any],
-    form_classes: list[type[django_forms.ModelForm]],
+    form_classes: Sequence[type[django_forms.ModelForm]],
     assessment: Assessment,
 ) -> models.Model:
     """``obj`` with ``changes`` applied, checked by ``form_classes``; 400 with every
@@ -83,7 +84,7 @@ def validated(
 def save(
     obj: models.Model,
     changes: dict[str, Any],
-    form_classes: list[type[django_forms.ModelForm]],
+    form_classes: Sequence[type[django_forms.ModelForm]],
     *,
     user,
     assessment: Assessment,

@@ -29,6 +29,7 @@ from assessments.domain.constants import Role
 from assessments.domain.exchange import InvalidAssessment, import_assessment
 from assessments.domain.exchange.locations import describe
 from assessments.domain.models import Assessment, Figure, Membership, Organisation
+from assessments.domain.rowkinds import next_order
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 EXPECTED_FILES = ("tiktok-2025.json", "voorbeeld-huiswerkapp.json")
@@ -136,7 +137,7 @@ class Command(BaseCommand):
                     caption=item.get("caption", ""),
                     alt_text=item["alt_text"],
                     source_text=item.get("source_text", ""),
-                    order=editing.next_order(assessment.figures.all()),
+                    order=next_order(assessment.figures.all()),
                 )
                 figure.full_clean(exclude=["image"])
             except (OSError, KeyError, TypeError, ValidationError) as exc:

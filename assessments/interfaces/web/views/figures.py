@@ -18,6 +18,7 @@ from assessments.domain.constants import Role
 from assessments.domain.editing import EditConflict
 from assessments.domain.models import Figure
 from assessments.domain.permissions import Access
+from assessments.domain.rowkinds import BY_KEY
 from assessments.domain.workspace import Workspace
 from assessments.infra import presence
 from assessments.interfaces.forms.sources import FigureForm, FigureUploadForm
@@ -56,7 +57,7 @@ def figure_list(request: HttpRequest, access: Access) -> HttpResponse:
 @assessment_view(Role.EDITOR)
 def figure_new(request: HttpRequest, access: Access) -> HttpResponse:
     a = access.assessment
-    figure = Figure(assessment=a, order=editing.next_order(a.figures.all()))
+    figure = BY_KEY["figure"].new(a)
     back = reverse("assessments:figures", args=[a.slug])
     status = 200
     if request.method == "POST":

@@ -28,6 +28,7 @@ from assessments.domain.constants import ChangeAction, Role
 from assessments.domain.models import Change
 from assessments.domain.models.risks import member_name
 from assessments.domain.permissions import Access
+from assessments.domain.rowkinds import KINDS
 from assessments.interfaces.web.views.common import assessment_view
 from assessments.outputs.textdiff import word_diff
 
@@ -47,15 +48,7 @@ CHAPTERS = {
 }
 ENTITIES = {
     "assessment": gettext_lazy("assessment"),
-    "answer": gettext_lazy("answer"),
-    "goal": gettext_lazy("goal"),
-    "contribution": gettext_lazy("contribution to wellbeing"),
-    "risk": gettext_lazy("risk"),
-    "measure": gettext_lazy("measure"),
-    "proportionalityitem": gettext_lazy("5.3 row"),
-    "source": gettext_lazy("source"),
-    "figure": gettext_lazy("figure"),
-    "serviceresponse": gettext_lazy("response of the service"),
+    **{kind.entity: kind.label for kind in KINDS},
 }
 
 
@@ -104,7 +97,7 @@ def _show(change: Change, value) -> str:
 
 
 def _model_field(change: Change) -> models.Field | None:
-    model = restore.MODELS.get(change.entity)
+    model = restore.model_of(change.entity)
     if model is None:
         return None
     try:
@@ -129,7 +122,7 @@ def _lock_versions(changes: list[Change]) -> dict[tuple[str, int], int]:
         wanted.setdefault(change.entity, set()).add(change.object_id)
     found = {}
     for entity, ids in wanted.items():
-        model = restore.MODELS.get(entity)
+        model = restore.model_of(entity)
         if model is not None:
             rows = model._default_manager.filter(pk__in=ids).values_list("pk", "lock_version")
             found.update({(entity, pk): lock for pk, lock in rows})

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -16,10 +17,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from assessments.domain import editing, instrument, replies, weighing
-from assessments.domain.constants import GoalKind, ProportionalitySide, Role
+from assessments.domain.constants import ProportionalitySide, Role
 from assessments.domain.editing import EditConflict
 from assessments.domain.models import (
-    Figure,
     Goal,
     Measure,
     ProportionalityItem,
@@ -29,6 +29,7 @@ from assessments.domain.models import (
     Source,
 )
 from assessments.domain.permissions import Access
+from assessments.domain.rowkinds import BY_KEY, Identity, RowKind, next_order
 from assessments.domain.workspace import Workspace
 from assessments.interfaces.forms.content import GoalForm, ProportionalityItemForm
 from assessments.interfaces.forms.replies import ServiceResponseForm
@@ -43,12 +44,7 @@ from assessments.outputs.report.data import numbering
 
 def _goal(access: Access, pk: int | None) -> Goal | None:
     if pk is None:
-        has_main = Goal.objects.filter(assessment=access.assessment, kind=GoalKind.MAIN).exists()
-        return Goal(
-            assessment=access.assessment,
-            kind=GoalKind.SUB if has_main else GoalKind.MAIN,
-            order=editing.next_order(access.assessment.goals.all()),
-        )
+        return BY_KEY["goal"].new(access.assessment)
     return Goal.objects.filter(pk=pk, assessment=access.assessment).first()
 
 
@@ -90,10 +86,7 @@ def risk_new(request: HttpRequest, access: Access) -> HttpResponse:
         if source is not None
         else chapter_url(access, 3, anchor(question.number if question else ""))
     )
-    siblings = Risk.objects.filter(assessment=access.assessment, category=category)
-    instance = Risk(
-        assessment=access.assessment, category=category, order=editing.next_order(siblings)
-    )
+    instance = BY_KEY["risk"].new(access.assessment, category=category)
     came_from = ""
     if source is not None and from_contribution:
         instance.raised_in = source.number  # the risk remembers its question
@@ -186,7 +179,7 @@ def measure_edit(
         "recreate_url": reverse("assessments:measure_new", args=[access.assessment.slug, risk.pk]),
     }
     if pk is None:
-        measure = Measure(risk=risk, order=editing.next_order(risk.measures.all()))
+        measure = BY_KEY["measure"].new(risk)
     else:
         found = Measure.objects.filter(pk=pk, risk=risk).first()
         if found is None:
@@ -205,11 +198,7 @@ def item_edit(request: HttpRequest, access: Access, pk: int | None = None) -> Ht
         side = request.GET.get("side", ProportionalitySide.HARM)
         if side not in ProportionalitySide.values:
             side = ProportionalitySide.HARM
-        item = ProportionalityItem(
-            assessment=access.assessment,
-            side=side,
-            order=editing.next_order(access.assessment.proportionality_items.all()),
-        )
+        item = BY_KEY["item"].new(access.assessment, side=side)
     else:
         item = ProportionalityItem.objects.filter(pk=pk, assessment=access.assessment).first()
     where: dict[str, Any] = {
@@ -232,7 +221,7 @@ def prefill_weighing(request: HttpRequest, access: Access) -> HttpResponse:
     have_goals = {i.goal_id for i in items if i.goal_id}
     have_contributions = {i.contribution_id for i in items if i.contribution_id}
     have_risks = {i.risk_id for i in items if i.risk_id}
-    order = editing.next_order(access.assessment.proportionality_items.all())
+    order = next_order(access.assessment.proportionality_items.all())
     new: list[ProportionalityItem] = []
 
     def add(**kwargs) -> None:
@@ -306,7 +295,7 @@ def sources(request: HttpRequest, access: Access) -> HttpResponse:
 @assessment_view(Role.EDITOR)
 def source_edit(request: HttpRequest, access: Access, pk: int | None = None) -> HttpResponse:
     source = (
-        Source(assessment=access.assessment)
+        BY_KEY["source"].new(access.assessment)
         if pk is None
         else Source.objects.filter(pk=pk, assessment=access.assessment).first()
     )
@@ -349,10 +338,7 @@ def appendix(request: HttpRequest, access: Access) -> HttpResponse:
 @assessment_view(Role.EDITOR)
 def response_edit(request: HttpRequest, access: Access, pk: int | None = None) -> HttpResponse:
     response = (
-        ServiceResponse(
-            assessment=access.assessment,
-            order=editing.next_order(access.assessment.responses.all()),
-        )
+        BY_KEY["response"].new(access.assessment)
         if pk is None
         else ServiceResponse.objects.filter(pk=pk, assessment=access.assessment).first()
     )
@@ -372,64 +358,34 @@ def response_edit(request: HttpRequest, access: Access, pk: int | None = None) -
 
 # --- Delete and reorder, for every kind of row ----------------------------------------------------
 
-# kind -> (model, how to find the row within the assessment, where to go back, siblings)
-ROWS = {
-    "figure": (
-        Figure,
-        "assessment",
-        lambda a, o: reverse("assessments:figures", args=[a.assessment.slug]),
-        lambda o: Figure.objects.filter(assessment=o.assessment),
-    ),
-    "goal": (
-        Goal,
-        "assessment",
-        lambda a, o: chapter_url(a, 2, anchor("2.5")),
-        lambda o: Goal.objects.filter(assessment=o.assessment, kind=o.kind),
-    ),
-    "risk": (
-        Risk,
-        "assessment",
-        lambda a, o: chapter_url(a, 3, anchor(o.category_info.number)),
-        lambda o: Risk.objects.filter(assessment=o.assessment, category=o.category),
-    ),
-    "measure": (
-        Measure,
-        "risk__assessment",
-        lambda a, o: chapter_url(a, 4, f"risk-{o.risk_id}"),
-        lambda o: Measure.objects.filter(risk=o.risk),
-    ),
-    "item": (
-        ProportionalityItem,
-        "assessment",
-        lambda a, o: chapter_url(a, 5, anchor("5.3")),
-        lambda o: ProportionalityItem.objects.filter(assessment=o.assessment, side=o.side),
-    ),
-    "source": (
-        Source,
-        "assessment",
-        lambda a, o: reverse("assessments:sources", args=[a.assessment.slug]),
-        None,
-    ),
-    "response": (
-        ServiceResponse,
-        "assessment",
-        lambda a, o: reverse("assessments:appendix", args=[a.assessment.slug]),
-        lambda o: ServiceResponse.objects.filter(assessment=o.assessment),
-    ),
-}
+# The pages of the parts that are not chapters (``RowKind.chapter``).
+PAGES = {"sources": "assessments:sources", "figures": "assessments:figures",
+         "appendix": "assessments:appendix"}  # fmt: skip
 
 
-def _row(access: Access, kind: str, pk: int):
-    if kind not in ROWS:
+def back_url(access: Access, kind: RowKind, row: models.Model) -> str:
+    """Where a row is shown: its part's page, at its parent (a measure: its risk) or at the
+    question it stands under."""
+    if kind.chapter in PAGES:
+        return reverse(PAGES[kind.chapter], args=[access.assessment.slug])
+    if kind.parent != "assessment":
+        place = f"{kind.parent}-{getattr(row, f'{kind.parent}_id')}"
+    else:
+        place = anchor(kind.question_of(row)) if kind.question_of else ""
+    return chapter_url(access, int(kind.chapter), place)
+
+
+def _row(access: Access, key: str, pk: int) -> tuple[RowKind, models.Model, str]:
+    kind = BY_KEY.get(key)
+    if kind is None or kind.identity == Identity.QUESTION:  # answers are not deleted
         raise Http404("No such kind of row.")
-    model, owner, back, siblings = ROWS[kind]
-    obj = get_object_or_404(model, pk=pk, **{owner: access.assessment})
-    return obj, back(access, obj), siblings
+    obj = get_object_or_404(kind.rows_of(access.assessment), pk=pk)
+    return kind, obj, back_url(access, kind, obj)
 
 
 @assessment_view(Role.EDITOR)
 def delete_row(request: HttpRequest, access: Access, kind: str, pk: int) -> HttpResponse:
-    obj, back, _siblings = _row(access, kind, pk)
+    row_kind, obj, back = _row(access, kind, pk)
     if isinstance(obj, ServiceResponse) and obj.is_verbatim:
         messages.error(
             request,
@@ -468,7 +424,7 @@ def delete_row(request: HttpRequest, access: Access, kind: str, pk: int) -> Http
             "assessment": access.assessment,
             "object": obj,
             "back_url": back,
-            "measure_count": obj.measures.count() if kind == "risk" else 0,
+            "measure_count": obj.measures.count() if row_kind.key == "risk" else 0,
         },
     )
 
@@ -476,12 +432,13 @@ def delete_row(request: HttpRequest, access: Access, kind: str, pk: int) -> Http
 @require_POST
 @assessment_view(Role.EDITOR)
 def move_row(request: HttpRequest, access: Access, kind: str, pk: int) -> HttpResponse:
-    obj, back, siblings = _row(access, kind, pk)
+    row_kind, obj, back = _row(access, kind, pk)
+    siblings = row_kind.siblings(obj)
     if siblings is None:
         raise Http404("These rows have no order.")
     editing.move(
         obj,
-        siblings(obj),
+        siblings,
         up=request.POST.get("direction") == "up",
         actor=editing.Actor(request.user),
         assessment=access.assessment,
