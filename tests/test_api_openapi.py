@@ -184,3 +184,19 @@ def test_a_value_outside_an_enum_does_not_match_the_document(document):
     score = {"state": "scored", "value": 9, "level": "high", "label": "Hoog"}
     assert not list(Draft202012Validator(schema).iter_errors(score))
     assert list(Draft202012Validator(schema).iter_errors({**score, "state": "guessed"}))
+
+
+def test_every_operation_of_version_1_0_is_still_there_under_its_id(document):
+    """Clients generate code from the operation ids: an operation published in 1.0 keeps
+    its path, method and id wherever its code moves (``main.KiaAPI``). New operations may
+    be added; none of these may go."""
+    published = json.loads(
+        (Path(__file__).parent / "fixtures" / "api_v1_operations.json").read_text()
+    )
+    now = {
+        (path, method, operation["operationId"])
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    }
+    missing = [tuple(entry) for entry in published if tuple(entry) not in now]
+    assert len(published) == 50 and not missing, missing
