@@ -21,9 +21,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from assessments.domain import editing, lifecycle
 from assessments.domain.constants import Role
 from assessments.domain.exchange import InvalidAssessment, export_assessment, import_assessment
-from assessments.domain.models import Assessment, Invitation, Membership
+from assessments.domain.models import Answer, Assessment, Change, Invitation, Membership
+from assessments.domain.states import Status
 from tests import factories
 
 pytestmark = [
@@ -213,3 +215,76 @@ def test_one_invitation_accepted_by_two_at_once_makes_one_member(way):
         f"\ninvitation accepted by 2 at once ({way}) × {tries} tries: {doubled} times two members"
     )
     assert doubled == 0
+
+
+# --- A save racing a lifecycle transition --------------------------------------------------
+
+TRANSITION_TRIES = 20
+BACK_TO_DRAFT = {"submit": "request_changes", "finalise": "reopen"}
+
+
+@pytest.mark.parametrize("transition", ["submit", "finalise"])
+def test_a_save_racing_a_transition_never_lands_on_an_assessment_that_is_no_longer_a_draft(
+    transition,
+):
+    """An editor saves answer 2.1 at the moment another member submits the assessment for
+    review (or an owner finalises it). The transition locks the assessment's row; the write
+    path checks under the same lock. So the save either lands before the transition (and
+    is in the version the transition records) or is refused with the text kept in the
+    form; it never lands on an assessment in review or final."""
+    org = factories.organisation()
+    editor = factories.member(org, Role.EDITOR)
+    owner = factories.member(org, Role.OWNER)
+    reviewer = factories.member(org, Role.REVIEWER)
+    assessment = factories.assessment(org)
+    # Complete enough to finalise: the pre-scan says no KIA is needed, and why.
+    assessment.prescan_offers_service, assessment.prescan_note = "no", "Geen dienst."
+    editing.save(assessment, actor=editing.SYSTEM, expected=assessment.lock_version,
+                 assessment=assessment)  # fmt: skip
+    writer, decider = logged_in(editor), logged_in(owner)
+    answer_url = reverse("assessments:answer", args=[assessment.slug, "2.1"])
+    status_url = reverse("assessments:status", args=[assessment.slug, transition])
+    decision = {"confirmed": "1", "attest": "1", "reviewers": [reviewer.pk]}
+    outcomes: Counter[str] = Counter()
+    for attempt in range(TRANSITION_TRIES):
+        text = f"Antwoord {transition} {attempt}"
+        stored = Answer.objects.filter(assessment=assessment, question="2.1").first()
+        form = {"text": text, "lock_version": stored.lock_version if stored else ""}
+        save, decided = run_together(
+            2,
+            lambda i, form=form: (
+                writer.post(answer_url, form) if i == 0 else decider.post(status_url, decision)
+            ),
+        )
+        assert getattr(decided, "status_code", None) == 302, decided
+        assessment.refresh_from_db()
+        assert assessment.status != Status.DRAFT  # the transition happened
+        version = assessment.versions.order_by("-number").first()
+        found = Answer.objects.filter(assessment=assessment, question="2.1").first()
+        live = found.text if found else ""
+        # Every write is in the history in the order it happened: an answer's change after
+        # the transition's is a save that landed on an assessment no longer a draft.
+        changes = list(Change.objects.filter(assessment=assessment).order_by("pk"))
+        last_transition = max(i for i, c in enumerate(changes) if c.field == "transition")
+        late = any(c.entity == "answer" for c in changes[last_transition + 1 :])
+        if save.status_code == 302:  # saved: before the transition, so in its version
+            in_version = version.document["answers"].get("2.1") == text
+            if late or live != text or not in_version:
+                outcomes["landed on a non-draft"] += 1
+            else:
+                outcomes["saved before the transition"] += 1
+        else:
+            assert save.status_code == 403, save.status_code
+            outcomes["refused"] += 1
+            page = save.content.decode()
+            assert text in page  # the text stays with the user, in the form
+            assert "cannot be edited now" in page or "kan nu niet worden bewerkt" in page
+            assert live != text  # and nothing of it was stored
+            assert not late
+        lifecycle.perform(  # back to a draft for the next try
+            assessment, BACK_TO_DRAFT[transition], actor=editing.Actor(owner),
+            role=Role.OWNER, reason="Volgende poging.",
+        )  # fmt: skip
+    print(f"\nsave racing {transition}, {TRANSITION_TRIES} tries: {dict(outcomes)}")
+    assert outcomes["landed on a non-draft"] == 0
+    assert outcomes["saved before the transition"] + outcomes["refused"] == TRANSITION_TRIES

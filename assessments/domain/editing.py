@@ -10,7 +10,14 @@ saves. Each write
   (atomic on SQLite and PostgreSQL alike) and ``EditConflict`` carries the stored row when
   someone else was first;
 * records one ``Change`` per field it changed (old value, new value, who, when, through
-  what), in the same transaction, and marks the assessment as changed by the user.
+  what), in the same transaction, and marks the assessment as changed by the user;
+* guards what it writes: before the first row of a member's edit (through the pages or
+  the API) it locks the assessment's row and checks again that the assessment may be
+  edited now (only a draft: ``states``) and that the member's role allows it, so an edit
+  racing a lifecycle transition (which holds the same lock) either lands before it or is
+  refused with ``EditRefused``, never after it. Transitions, imports of new assessments,
+  the service's own response, the system and the admin (a superuser's repair tool, also
+  recorded) are not such edits.
 
 Several writes that belong together use one ``Batch`` (an import, a restore); the functions
 at the end of the module are one-write batches for the views.
@@ -25,14 +32,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, router, transaction
 from django.db.models.deletion import Collector
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from assessments.domain import instrument
-from assessments.domain.constants import ChangeAction, Channel
-from assessments.domain.models import Assessment
+from assessments.domain import instrument, states
+from assessments.domain.constants import ChangeAction, Channel, Role
+from assessments.domain.models import Assessment, Membership
 from assessments.domain.models.history import Change
 from assessments.domain.rowkinds import CONTENT_MODELS, Identity, kind_of
 from assessments.infra.slugs import save_with_free_slug
@@ -56,6 +65,15 @@ NOT_RECORDED = frozenset(
 )
 
 
+class EditRefused(PermissionDenied):
+    """The assessment may not be edited now by this person (no longer a draft, or no
+    longer their role); nothing was written. ``message`` says why, as the pages do."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 class EditConflict(Exception):
     """Someone saved (or deleted) this row after the editor loaded it."""
 
@@ -71,6 +89,12 @@ class Actor:
     user: Any = None  # a User, or None for the system
     via: Channel = Channel.WEB
     label: str = ""  # the name shown for someone without an account (the service's contact)
+
+    @property
+    def edits(self) -> bool:
+        """Whether this is a member editing content (the pages or the API): such writes
+        are guarded (see ``Batch.guard``)."""
+        return self.via in (Channel.WEB, Channel.API) and self.account is not None
 
     @property
     def account(self) -> Any:
@@ -136,6 +160,13 @@ def chapter_of(obj: models.Model, field_name: str) -> str:
     return kind_of(obj).chapter_of(obj, field_name)
 
 
+def refusal(assessment: Assessment) -> str:
+    """Why the assessment's content cannot be edited now (it is no longer a draft)."""
+    return gettext("This assessment is %(status)s and cannot be edited now.") % {
+        "status": assessment.get_status_display()
+    }
+
+
 @dataclass
 class Batch:
     """One write, made of one or more row changes; ``finish`` records them all."""
@@ -145,6 +176,37 @@ class Batch:
     changes: list[Change] = field(default_factory=list)
     batch_id: uuid.UUID = field(default_factory=uuid.uuid4)
     at: datetime.datetime = field(default_factory=timezone.now)
+    # Whether a member's edit is checked under the assessment's row lock (``guard``); off
+    # only for the lifecycle's own writes, which take that lock themselves.
+    guarded: bool = True
+    _checked: bool = field(default=False, init=False, repr=False)
+
+    def guard(self) -> None:
+        """Lock the assessment's row and check that the actor may edit it now; raises
+        ``EditRefused`` otherwise. Once per batch, before its first write (so the lock is
+        always taken before any row's, as a transition takes it). Call it inside the
+        write's transaction."""
+        if self._checked or not self.guarded or not self.actor.edits:
+            return
+        if self.assessment is None or self.assessment.pk is None:
+            return  # a new assessment, created by this batch
+        locked = (
+            Assessment.objects.select_for_update()
+            .only("status", "organisation_id")
+            .get(pk=self.assessment.pk)
+        )
+        if not states.is_editable(locked):
+            raise EditRefused(refusal(locked))
+        role = (
+            Membership.objects.filter(
+                organisation_id=locked.organisation_id, user=self.actor.account
+            )
+            .values_list("role", flat=True)
+            .first()
+        )
+        if role is None or not Role(role).includes(Role.EDITOR):
+            raise EditRefused(gettext("Your role does not allow this."))
+        self._checked = True
 
     def _record(
         self, obj: models.Model, action: str, old: dict[str, Any], new: dict[str, Any]
@@ -186,6 +248,8 @@ class Batch:
         the first answer to a question, made twice) raises ``EditConflict``. With
         ``free_slug_like`` (a new assessment), the row takes the first free short name like it
         in its organisation, also when another request takes one at the same moment."""
+        if not isinstance(obj, Assessment):
+            self.guard()
         self._stamp(obj)
         if isinstance(obj, Assessment) and obj.created_by_id is None:
             obj.created_by = self.actor.account
@@ -210,6 +274,7 @@ class Batch:
         """Update ``obj`` unless its row changed since the user loaded ``expected``."""
         if obj.pk is None:
             return self.create(obj)
+        self.guard()
         model = type(obj)
         if expected is None:  # the form was opened when the row did not exist yet
             raise EditConflict(model._default_manager.filter(pk=obj.pk).first())
@@ -243,6 +308,7 @@ class Batch:
 
     def delete(self, obj: models.Model, *, expected: int | None) -> None:
         """Delete ``obj`` (and what hangs off it) unless it changed since ``expected``."""
+        self.guard()
         model = type(obj)
         if expected is not None:
             claimed = model._default_manager.filter(pk=obj.pk, lock_version=expected).update(
@@ -269,6 +335,7 @@ class Batch:
 
     def set_values(self, obj: models.Model, values: dict[str, Any]) -> None:
         """Change a few fields of ``obj`` that the caller has locked or claimed."""
+        self.guard()
         before = values_of(obj)
         for name, value in values.items():
             setattr(obj, name, value)
@@ -280,6 +347,7 @@ class Batch:
 
     def reorder(self, rows: list[models.Model]) -> None:
         """Give ``rows`` (locked by the caller) the order 0..n in the list's order."""
+        self.guard()
         for position, row in enumerate(rows):
             if cast(Any, row).order != position:
                 before = values_of(row)
@@ -387,6 +455,8 @@ def move(
 ) -> None:
     """Move ``obj`` one place up or down among ``siblings`` (renumbering them 0..n)."""
     with transaction.atomic():
+        batch = Batch(actor, assessment)
+        batch.guard()  # the assessment's lock before the rows'
         rows = list(siblings.select_for_update())
         index = next((i for i, row in enumerate(rows) if row.pk == obj.pk), None)
         if index is None:
@@ -394,7 +464,6 @@ def move(
         target = index - 1 if up else index + 1
         if 0 <= target < len(rows):
             rows[index], rows[target] = rows[target], rows[index]
-        batch = Batch(actor, assessment)
         batch.reorder(rows)
         batch.finish()
 
@@ -402,11 +471,11 @@ def move(
 def transition(
     assessment: Assessment, values: dict[str, Any], *, actor: Actor, reason: str, name: str
 ) -> None:
-    """Write a lifecycle transition (``workflow.perform`` has locked the row and checked it).
+    """Write a lifecycle transition (``lifecycle.perform`` has locked the row and checked it).
 
     The transition itself (its name and reason) is recorded as the pseudo-field
     ``transition`` beside the fields it changed."""
-    batch = Batch(actor, assessment)
+    batch = Batch(actor, assessment, guarded=False)
     batch.set_values(assessment, {**values, "lock_version": assessment.lock_version + 1})
     batch._record(
         assessment,

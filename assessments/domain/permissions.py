@@ -27,7 +27,7 @@ from django.db.models import Case, F, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from assessments.domain import states, versions
+from assessments.domain import editing, states, versions
 from assessments.domain.constants import Role
 from assessments.domain.models import Assessment, Membership, Organisation, Version
 
@@ -95,10 +95,7 @@ def get_assessment(
     if not role.includes(required):
         raise PermissionDenied(_("Your role does not allow this."))
     if required.includes(Role.EDITOR) and not states.is_editable(row) and not allow_locked:
-        raise PermissionDenied(
-            _("This assessment is %(status)s and cannot be edited now.")
-            % {"status": row.get_status_display()}
-        )
+        raise PermissionDenied(editing.refusal(row))
     return Access(row, role)
 
 

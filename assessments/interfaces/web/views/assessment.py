@@ -15,7 +15,7 @@ from assessments.domain.editing import Actor
 from assessments.domain.permissions import Access
 from assessments.domain.workspace import Workspace
 from assessments.interfaces.forms.assessment import AssessmentSettingsForm
-from assessments.interfaces.web.views.common import assessment_view, edit_row
+from assessments.interfaces.web.views.common import assessment_view, edit_row, edit_view
 from assessments.outputs import heatmap
 
 
@@ -42,7 +42,7 @@ def detail(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-@assessment_view(Role.EDITOR)
+@edit_view
 def settings_view(request: HttpRequest, access: Access) -> HttpResponse:
     return edit_row(
         request,

@@ -9,14 +9,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from assessments.domain import completeness, instrument
-from assessments.domain.constants import PrescanOutcome, ProportionalitySide, Role
+from assessments.domain.constants import PrescanOutcome, ProportionalitySide
 from assessments.domain.models import Answer, Contribution
 from assessments.domain.permissions import Access
 from assessments.domain.workspace import Workspace
 from assessments.interfaces.forms.assessment import NextReassessmentForm, PrescanForm
 from assessments.interfaces.forms.content import AnswerForm, ContributionForm
 from assessments.interfaces.templatetags.kia import anchor
-from assessments.interfaces.web.views.common import assessment_view, edit_row
+from assessments.interfaces.web.views.common import assessment_view, edit_row, edit_view
 from assessments.outputs import heatmap
 
 
@@ -73,7 +73,7 @@ def chapter(request: HttpRequest, access: Access, number: int) -> HttpResponse:
     return render(request, f"assessments/chapter_{number}.html", context)
 
 
-@assessment_view(Role.EDITOR)
+@edit_view
 def answer(request: HttpRequest, access: Access, key: str) -> HttpResponse:
     if key not in instrument.ANSWER_KEYS:
         raise Http404("No such question.")
@@ -94,7 +94,7 @@ def answer(request: HttpRequest, access: Access, key: str) -> HttpResponse:
     )
 
 
-@assessment_view(Role.EDITOR)
+@edit_view
 def prescan(request: HttpRequest, access: Access) -> HttpResponse:
     before = access.assessment.prescan_outcome()
     response = edit_row(
@@ -118,7 +118,7 @@ def prescan(request: HttpRequest, access: Access) -> HttpResponse:
     return response
 
 
-@assessment_view(Role.EDITOR)
+@edit_view
 def contribution(request: HttpRequest, access: Access, number: str) -> HttpResponse:
     question = instrument.QUESTION_BY_NUMBER.get(number)
     if question is None or question not in instrument.CONTRIBUTION_QUESTIONS:
@@ -137,7 +137,7 @@ def contribution(request: HttpRequest, access: Access, number: str) -> HttpRespo
     )
 
 
-@assessment_view(Role.EDITOR)
+@edit_view
 def reassessment(request: HttpRequest, access: Access) -> HttpResponse:
     return edit_row(
         request,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from assessments.domain import editing
 from assessments.domain.constants import Role
-from assessments.domain.editing import EditConflict
+from assessments.domain.editing import EditConflict, EditRefused
 from assessments.domain.models import ReportFile, Source
 from assessments.domain.permissions import Access, get_assessment
 from assessments.infra import presence
@@ -23,8 +23,14 @@ from assessments.outputs.markdown import render as render_markdown
 from assessments.outputs.textdiff import word_diff
 
 
-def assessment_view(required: Role = Role.VIEWER, *, allow_locked: bool = False):
-    """Log-in required; the view gets the ``Access`` of the assessment named by ``slug``."""
+def assessment_view(
+    required: Role = Role.VIEWER, *, allow_locked: bool = False, keeps_text: bool = False
+):
+    """Log-in required; the view gets the ``Access`` of the assessment named by ``slug``.
+
+    With ``keeps_text``, a form's POST reaches the view also when the assessment stopped
+    being editable after the form was opened: the view refuses it itself and shows the
+    form again with what was typed (``edit_row``), instead of an error page."""
 
     def decorate(view):
         @login_required
@@ -34,7 +40,7 @@ def assessment_view(required: Role = Role.VIEWER, *, allow_locked: bool = False)
                 request.user,
                 slug,
                 required,
-                allow_locked=allow_locked,
+                allow_locked=allow_locked or (keeps_text and request.method == "POST"),
                 organisation_id=request.session.get("organisation_id"),
             )
             return view(request, access, *args, **kwargs)
@@ -42,6 +48,10 @@ def assessment_view(required: Role = Role.VIEWER, *, allow_locked: bool = False)
         return wrapper
 
     return decorate
+
+
+# A form that edits the assessment's content (``edit_row``): editors, drafts, text kept.
+edit_view = assessment_view(Role.EDITOR, keeps_text=True)
 
 
 # The attribute ``kia.middleware.RequestSizeLimitMiddleware`` reads on the view it resolves.
@@ -157,10 +167,13 @@ def edit_row(
     """
     status = 200
     conflict = None
+    refused = ""
     previews: dict[str, str] = {}
     if request.method == "POST":
         form = form_class(request.POST, instance=instance, assessment=access.assessment)
-        if form.is_valid() and "preview" in request.POST:
+        if not access.can_edit:  # locked since the form was opened: say so, keep the text
+            refused, status = editing.refusal(access.assessment), 403
+        elif form.is_valid() and "preview" in request.POST:
             previews = {
                 n: render_markdown(form.cleaned_data.get(n) or "") for n in form.markdown_fields
             }
@@ -173,6 +186,8 @@ def edit_row(
                     expected=expected,
                     assessment=access.assessment,
                 )
+            except EditRefused as exc:  # the assessment stopped being editable meanwhile
+                refused, status = exc.message, 403
             except EditConflict as exc:
                 if exc.current is None:
                     return row_gone(
@@ -207,6 +222,7 @@ def edit_row(
         "question": question,
         "back_url": back_url,
         "conflict": conflict,
+        "refused": refused,
         "previews": previews,
         "presence_notice": presence.notice(editors),
         "citable": (

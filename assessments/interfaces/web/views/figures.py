@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 
 from assessments.domain import editing, figures
 from assessments.domain.citations import figure_keys
-from assessments.domain.constants import Role
-from assessments.domain.editing import EditConflict
+from assessments.domain.editing import EditConflict, EditRefused
 from assessments.domain.models import Figure
 from assessments.domain.permissions import Access
 from assessments.domain.rowkinds import BY_KEY
@@ -27,6 +26,7 @@ from assessments.interfaces.web.views.common import (
     allows_large_body,
     assessment_view,
     edit_row,
+    edit_view,
     row_gone,
 )
 from assessments.outputs.report.data import numbering
@@ -54,7 +54,7 @@ def figure_list(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 @allows_large_body
-@assessment_view(Role.EDITOR)
+@edit_view
 def figure_new(request: HttpRequest, access: Access) -> HttpResponse:
     a = access.assessment
     figure = BY_KEY["figure"].new(a)
@@ -62,7 +62,10 @@ def figure_new(request: HttpRequest, access: Access) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = FigureUploadForm(request.POST, request.FILES, instance=figure, assessment=a)
-        if form.is_valid():
+        if not access.can_edit:  # locked since the form was opened
+            form.add_error(None, editing.refusal(a))
+            status = 403
+        elif form.is_valid():
             checked = form.cleaned_data["upload"]
             figures.attach(figure, checked)
             try:
@@ -70,6 +73,9 @@ def figure_new(request: HttpRequest, access: Access) -> HttpResponse:
             except EditConflict:
                 form.add_error("key", _("Another figure of this assessment has this key."))
                 status = 400
+            except EditRefused as exc:  # no longer a draft: say so, keep what was typed
+                form.add_error(None, exc.message)
+                status = 403
             else:
                 messages.success(request, _("Figure added: %(key)s") % {"key": figure.key})
                 return redirect(back)
@@ -89,7 +95,7 @@ def figure_new(request: HttpRequest, access: Access) -> HttpResponse:
     return render(request, "assessments/figure_new.html", context, status=status)
 
 
-@assessment_view(Role.EDITOR)
+@edit_view
 def figure_edit(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     figure = Figure.objects.filter(pk=pk, assessment=access.assessment).first()
     where: dict[str, Any] = {

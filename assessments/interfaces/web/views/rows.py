@@ -36,7 +36,7 @@ from assessments.interfaces.forms.replies import ServiceResponseForm
 from assessments.interfaces.forms.risks import MeasureForm, ResidualRiskForm, RiskForm
 from assessments.interfaces.forms.sources import SourceForm
 from assessments.interfaces.web.views.chapters import anchor, chapter_url
-from assessments.interfaces.web.views.common import assessment_view, edit_row, row_gone
+from assessments.interfaces.web.views.common import assessment_view, edit_row, edit_view, row_gone
 from assessments.outputs.report.data import numbering
 
 # --- Goals (2.5, answered per goal in 2.6, 5.1, 5.2) --------------------------------------------
@@ -48,7 +48,7 @@ def _goal(access: Access, pk: int | None) -> Goal | None:
     return Goal.objects.filter(pk=pk, assessment=access.assessment).first()
 
 
-@assessment_view(Role.EDITOR)
+@edit_view
 def goal_edit(request: HttpRequest, access: Access, pk: int | None = None) -> HttpResponse:
     goal = _goal(access, pk)
     where: dict[str, Any] = {
@@ -69,7 +69,7 @@ def _risk(access: Access, pk: int) -> Risk | None:
     return Risk.objects.filter(pk=pk, assessment=access.assessment).first()
 
 
-@assessment_view(Role.EDITOR)
+@edit_view
 def risk_new(request: HttpRequest, access: Access) -> HttpResponse:
     origin = request.GET.get("from", "")  # a chapter-2 question where the risk came up
     source = instrument.QUESTION_BY_NUMBER.get(origin)
@@ -107,7 +107,7 @@ def risk_new(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-@assessment_view(Role.EDITOR)
+@edit_view
 def risk_edit(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     risk = _risk(access, pk)
     recreate = reverse("assessments:risk_new", args=[access.assessment.slug])
@@ -133,7 +133,7 @@ def risk_edit(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     )
 
 
-@assessment_view(Role.EDITOR)
+@edit_view
 def residual_edit(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     risk = _risk(access, pk)
     if risk is None:
@@ -159,7 +159,7 @@ def residual_edit(request: HttpRequest, access: Access, pk: int) -> HttpResponse
 # --- Measures (4.1) --------------------------------------------------------------------------
 
 
-@assessment_view(Role.EDITOR)
+@edit_view
 def measure_edit(
     request: HttpRequest, access: Access, risk_pk: int, pk: int | None = None
 ) -> HttpResponse:
@@ -191,7 +191,7 @@ def measure_edit(
 # --- 5.3 proportionality table -----------------------------------------------------------------
 
 
-@assessment_view(Role.EDITOR)
+@edit_view
 def item_edit(request: HttpRequest, access: Access, pk: int | None = None) -> HttpResponse:
     item: ProportionalityItem | None
     if pk is None:
@@ -292,7 +292,7 @@ def sources(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-@assessment_view(Role.EDITOR)
+@edit_view
 def source_edit(request: HttpRequest, access: Access, pk: int | None = None) -> HttpResponse:
     source = (
         BY_KEY["source"].new(access.assessment)
@@ -335,7 +335,7 @@ def appendix(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-@assessment_view(Role.EDITOR)
+@edit_view
 def response_edit(request: HttpRequest, access: Access, pk: int | None = None) -> HttpResponse:
     response = (
         BY_KEY["response"].new(access.assessment)
