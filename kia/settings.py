@@ -281,12 +281,12 @@ except ValueError:
 # every few seconds, these functions (heal the PDF pipeline) ...
 KIA_WORKER_SWEEPS = ["assessments.outputs.report.recovery.requeue_stale"]
 # ... and these periodic jobs, each once per period however many workers run:
-# (name, function, "minute" | "hour" | "day"[, local time from which a daily job is due]).
+# (name, function, "minute" | "hour" | "day"); a daily job is due from KIA_DIGEST_TIME.
 KIA_SCHEDULED_JOBS = [
     ("mail-outbox", "assessments.infra.mail.retry_due", "minute"),
     ("reply-reminders", "assessments.domain.replies.send_reminders", "hour"),
     ("due-dates", "assessments.domain.followup.check_due_dates", "hour"),
-    ("digests", "assessments.domain.notifications.send_digests", "day", KIA_DIGEST_TIME),
+    ("digests", "assessments.domain.notifications.send_digests", "day"),
 ]
 
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")

@@ -255,3 +255,13 @@ def test_a_passing_database_error_when_recording_the_end_is_retried(monkeypatch)
     assert scheduler.claim("due-dates", "p1", at(2026, 11, 30), "w")
     scheduler._finish("due-dates", "p1", at(2026, 11, 30, 0, 1))
     assert ScheduledRun.objects.get(job="due-dates").status == RunStatus.DONE
+
+
+@pytest.mark.django_db
+def test_the_jobs_are_the_ones_the_settings_name(settings):
+    """The scheduler knows no job of its own: a deployment lists them in the settings."""
+    settings.KIA_SCHEDULED_JOBS = [("ping", "tests.jobs.ping", "hour")]
+    jobs = Recorder()
+    assert scheduler.run_due(at(2026, 11, 30, 9, 0), resolve=jobs) == {"ping": "done"}
+    assert jobs.calls == {"ping": 1}
+    assert list(scheduler.last_runs()) == ["ping"]

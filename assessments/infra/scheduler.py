@@ -1,6 +1,7 @@
 """Periodic jobs run by the worker itself, each once per period however many workers run.
 
-The jobs (all idempotent; each also a management command for deployments that prefer cron):
+The jobs (``KIA_SCHEDULED_JOBS`` in the settings; all idempotent; each also a management
+command for deployments that prefer cron):
 
 * ``mail-outbox``: e-mail due again after a failed attempt (``mail.retry_due``), every minute;
 * ``reply-reminders``: invitations to respond whose deadline is near, every hour;
@@ -63,7 +64,7 @@ class Job:
     name: str
     task: str  # dotted path of a function called without arguments
     every: Every
-    at: datetime.time = datetime.time(0, 0)  # "day" only: local time from which it is due
+    at: datetime.time | None = None  # "day": local time from which due (KIA_DIGEST_TIME)
 
     def period(self, now: datetime.datetime) -> str | None:
         """The period due at ``now`` (an aware datetime), or None when none is due yet."""
@@ -72,23 +73,15 @@ class Job:
         if self.every == "hour":
             return now.astimezone(datetime.UTC).strftime("%Y-%m-%dT%HZ")
         local = now.astimezone(ZoneInfo(settings.TIME_ZONE))
-        if local.time() < self.at:
+        if local.time() < (self.at or settings.KIA_DIGEST_TIME):
             return None
         return local.date().isoformat()
 
 
 def jobs() -> list[Job]:
-    return [
-        Job("mail-outbox", "assessments.infra.mail.retry_due", "minute"),
-        Job("reply-reminders", "assessments.domain.replies.send_reminders", "hour"),
-        Job("due-dates", "assessments.domain.followup.check_due_dates", "hour"),
-        Job(
-            "digests",
-            "assessments.domain.notifications.send_digests",
-            "day",
-            settings.KIA_DIGEST_TIME,
-        ),
-    ]
+    """The periodic jobs, as the settings name them (``KIA_SCHEDULED_JOBS``): dotted paths,
+    so that the infrastructure imports nothing of the layers whose jobs it runs."""
+    return [Job(*entry) for entry in settings.KIA_SCHEDULED_JOBS]
 
 
 def worker_name() -> str:
