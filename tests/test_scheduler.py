@@ -265,3 +265,11 @@ def test_the_jobs_are_the_ones_the_settings_name(settings):
     assert scheduler.run_due(at(2026, 11, 30, 9, 0), resolve=jobs) == {"ping": "done"}
     assert jobs.calls == {"ping": 1}
     assert list(scheduler.last_runs()) == ["ping"]
+
+
+def test_a_job_with_an_unknown_period_is_a_clear_configuration_error(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.KIA_SCHEDULED_JOBS = [("ping", "tests.jobs.ping", "week")]
+    with pytest.raises(ImproperlyConfigured, match="'ping' runs every 'week'"):
+        scheduler.jobs()

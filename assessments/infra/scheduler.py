@@ -39,10 +39,11 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast, get_args
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, OperationalError, close_old_connections, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
@@ -81,7 +82,14 @@ class Job:
 def jobs() -> list[Job]:
     """The periodic jobs, as the settings name them (``KIA_SCHEDULED_JOBS``): dotted paths,
     so that the infrastructure imports nothing of the layers whose jobs it runs."""
-    return [Job(*entry) for entry in settings.KIA_SCHEDULED_JOBS]
+    found = []
+    for name, task, every in settings.KIA_SCHEDULED_JOBS:
+        if every not in get_args(Every):
+            raise ImproperlyConfigured(
+                f"KIA_SCHEDULED_JOBS: {name!r} runs every {every!r}; say minute, hour or day."
+            )
+        found.append(Job(name, task, cast(Every, every)))
+    return found
 
 
 def worker_name() -> str:
