@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Local settings for a developer's machine (git-ignored): a generated SECRET_KEY, DEBUG on.
-# manage.py reads it, so README commands work as written after `make run`.
+# manage.py reads it, so the commands in README.md and docs/ work as written after `make run`.
 .env: | $(STAMP)
 	$(BIN)/python -m kia.env
 

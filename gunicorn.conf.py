@@ -1,6 +1,6 @@
 """gunicorn settings for production: `gunicorn -c gunicorn.conf.py kia.wsgi`.
 
-Every value can be changed with an environment variable (README, "Running in production").
+Every value can be changed with an environment variable (docs/operations.md, "Settings").
 
 Slow clients: gunicorn's workers are meant to sit behind a buffering reverse proxy
 (nginx, as in compose.yaml and deploy/nginx.conf), which reads the whole request from a

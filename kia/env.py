@@ -166,7 +166,7 @@ def write_local_env(path) -> bool:
     with open(path, "x", encoding="utf-8") as handle:
         handle.write(
             "# Local settings for development, written by `make run` (git-ignored).\n"
-            "# Production sets real environment variables instead (README).\n"
+            "# Production sets real environment variables instead (docs/operations.md).\n"
             f"SECRET_KEY={secrets.token_urlsafe(50)}\n"
             "DEBUG=true\n"
         )

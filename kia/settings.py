@@ -1,4 +1,4 @@
-"""Settings for the KIA web app, read from the environment (see README, "Configuration")."""
+"""Settings for the KIA web app, read from the environment (docs/operations.md lists them)."""
 
 from __future__ import annotations
 
@@ -260,7 +260,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 
-# PDF rendering runs in a child process with these limits (see assessments/report/child.py).
+# PDF rendering runs in a child process with these limits (see assessments/outputs/report/child.py).
 KIA_RENDER_SECONDS = env_int("KIA_RENDER_SECONDS", default=120)
 KIA_RENDER_MEMORY_MB = env_int("KIA_RENDER_MEMORY_MB", default=1536)
 

@@ -10,7 +10,7 @@ re-assessment (``editing.Batch.link_predecessor``). What changes on the way:
 
 Everything else, the measures with their status included, is carried over as it was. The
 predecessor stays as it is (published ones stay published) until the successor is
-published (``workflow``).
+published (``lifecycle``).
 """
 
 from __future__ import annotations

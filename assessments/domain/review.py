@@ -70,13 +70,13 @@ def _name(user) -> str:
     return (user.get_full_name() or user.get_username())[:150] if user else ""
 
 
-# --- Called by the workflow, inside its transaction --------------------------------------------
+# --- Called by the lifecycle, inside its transaction --------------------------------------------
 
 
 def start_round(
     assessment: Assessment, *, submitter: Any, reviewers: Iterable[Any], version: Version
 ) -> ReviewRound:
-    """Open the next round for ``reviewers`` (already checked by the workflow)."""
+    """Open the next round for ``reviewers`` (already checked by the lifecycle)."""
     last = assessment.review_rounds.aggregate(Max("number"))["number__max"] or 0
     found = ReviewRound.objects.create(
         assessment=assessment,

@@ -2,7 +2,7 @@
 
 The KIA asks for likelihood and impact on the scale laag / midden / hoog and for the
 risk estimate as their product. It defines no numbers, thresholds or colours, so we
-choose them here and document them (README, "Scoring"):
+choose them here and document them (docs/user-guide.md, "Scoring"):
 
 * laag = 1, midden = 2, hoog = 3, so the score kans × impact is one of 1, 2, 3, 4, 6, 9;
 * score 1–2 is a **low** risk, 3–4 **medium**, 6–9 **high**;

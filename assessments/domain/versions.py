@@ -2,9 +2,9 @@
 
 A version keeps the exchange document of the assessment (``exchange.export.snapshot``), the
 ids of the rows it was made from, the risk matrix it was scored with and a hash of all that.
-Versions are recorded on finalise and publish (``workflow``) and by hand. Reading one back
-(``workspace``) builds the rows in memory, never touching the live ones, so a version's
-report and its comparison show exactly what was recorded.
+Versions are recorded on submit, finalise and publish (``lifecycle``) and by hand. Reading
+one back (``read``) builds the rows in memory, never touching the live ones, into a
+``Workspace``, so a version's report and its comparison show exactly what was recorded.
 """
 
 from __future__ import annotations

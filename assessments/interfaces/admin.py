@@ -1,6 +1,6 @@
 """The admin. Content is written through the write path (``editing``) like everywhere
 else, so admin edits are in the history (through "admin"); the status only changes through
-the lifecycle (``workflow``), so it is read-only here."""
+the lifecycle (``domain.lifecycle``), so it is read-only here."""
 
 from django.contrib import admin
 from django.db import transaction
