@@ -6,12 +6,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.domain import instrument, scoring
-from assessments.domain.constants import MeasureStatus
-from assessments.domain.models.risks import measure_is_overdue
 from assessments.domain.scoring import Score
 from assessments.outputs.report.content.blocks import (
     Band,
@@ -25,6 +22,7 @@ from assessments.outputs.report.content.blocks import (
 )
 from assessments.outputs.report.content.formats import long_date
 from assessments.outputs.report.content.walk import Walk
+from assessments.outputs.risk_rows import scale_label
 
 
 def category(walk: Walk, q: instrument.Question) -> CategoryBlock:
@@ -35,13 +33,13 @@ def category(walk: Walk, q: instrument.Question) -> CategoryBlock:
     # Print order, as in the Berenschot report: every risk's description, then the
     # judgement (likelihood and impact per risk), then one score table for the category.
     for risk in risks:
-        number = risk.label  # the same R1, R2, … as on the app's pages
+        row = walk.rows[risk.pk]
         block = RiskBlock(
-            number=number,
-            anchor=f"risk-{number.lower()}",
-            topic=risk.topic,
-            category_number=info.number,
-            category_name=info.name.get(walk.language),
+            number=row.label,  # the same R1, R2, … as on the app's pages
+            anchor=f"risk-{row.label.lower()}",
+            topic=row.topic,
+            category_number=row.category_number,
+            category_name=row.category_name,
             risk_pk=risk.pk,
         )
         block.description = walk.md4(risk.description)
@@ -58,8 +56,8 @@ def category(walk: Walk, q: instrument.Question) -> CategoryBlock:
     for risk, block in zip(risks, blocks, strict=True):
         block.likelihood = _score_cell(risk.likelihood, risk.likelihood_reason, walk.inline)
         block.impact = _score_cell(risk.impact, risk.impact_reason, walk.inline)
-        block.estimate = Estimate.of(risk.gross_score)
-        block.residual = Estimate.of(risk.residual_score)
+        block.estimate = Estimate.of(walk.rows[risk.pk].gross)
+        block.residual = Estimate.of(walk.rows[risk.pk].residual)
     return CategoryBlock(
         info.definition.get(walk.language),
         html,
@@ -71,26 +69,24 @@ def category(walk: Walk, q: instrument.Question) -> CategoryBlock:
 def measure_groups(walk: Walk) -> list[MeasureGroup]:
     groups: list[MeasureGroup] = []
     for risk in walk.risks:
-        block = walk.risk_blocks[risk.pk]
-        title = f"{block.category_number} {block.category_name}"
-        if not groups or groups[-1].title != title:
-            groups.append(MeasureGroup(title, []))
-        today = timezone.localdate()
+        row = walk.rows[risk.pk]
+        if not groups or groups[-1].title != row.category_title:
+            groups.append(MeasureGroup(row.category_title, []))
         lines = [
             MeasureLine(
                 m.title,
                 walk.md(m.description),  # under the question's heading (h3), no h4 between
-                str(m.get_status_display()),
+                m.status_label,
                 long_date(m.due_date),
-                m.owner_name,
-                overdue=measure_is_overdue(m.status, m.due_date, today),
-                status_reason=m.status_reason if m.status == MeasureStatus.DROPPED else "",
+                m.owner,
+                overdue=m.overdue,
+                status_reason=m.status_reason,
             )
-            for m in walk.measures.get(risk.pk, [])
+            for m in row.measures
         ]
         groups[-1].rows.append(
             MeasureRow(
-                risk=block,
+                risk=walk.risk_blocks[risk.pk],
                 measures=lines,
                 residual_html=walk.md(risk.residual_description),
                 residual_likelihood=_score_cell(
@@ -99,7 +95,7 @@ def measure_groups(walk: Walk) -> list[MeasureGroup]:
                 residual_impact=_score_cell(
                     risk.residual_impact, risk.residual_impact_reason, walk.inline
                 ),
-                residual=block.residual,
+                residual=Estimate.of(row.residual),
             )
         )
     return groups
@@ -108,10 +104,10 @@ def measure_groups(walk: Walk) -> list[MeasureGroup]:
 def _score_cell(value: str, reason: str, inline) -> ScoreCell:
     """A likelihood or impact as printed; ``inline`` renders the reason's Markdown."""
     if value == Score.NOT_ASSESSABLE:
-        return ScoreCell(str(Score.NOT_ASSESSABLE.label), inline(reason))
+        return ScoreCell(scale_label(value), inline(reason))
     if not value:
         return ScoreCell(_("not scored yet"))
-    return ScoreCell(str(Score(value).label))
+    return ScoreCell(scale_label(value))
 
 
 def bands(matrix: scoring.RiskMatrix) -> list[Band]:

@@ -12,11 +12,12 @@ from __future__ import annotations
 from django.utils.safestring import SafeString
 
 from assessments.domain import instrument
-from assessments.domain.models import Assessment, Measure
+from assessments.domain.models import Assessment
 from assessments.domain.workspace import Workspace
 from assessments.outputs.report.content.blocks import EMPTY, HeatMapBlock, RiskBlock, TocEntry
 from assessments.outputs.report.content.citations import Citations
 from assessments.outputs.report.content.formats import plain
+from assessments.outputs.risk_rows import RiskRow, risk_row
 
 
 class Walk:
@@ -31,7 +32,8 @@ class Walk:
         self.goals = ws.goals  # main goal first
         self.contributions = ws.contributions
         self.risks = ws.risks
-        self.measures: dict[int, list[Measure]] = {r.pk: list(r.measures.all()) for r in ws.risks}
+        # Each risk and its measures as every output shows them (label, scores, overdue).
+        self.rows: dict[int, RiskRow] = {r.pk: risk_row(r) for r in ws.risks}
         self.items = ws.proportionality_items
         self.sources = ws.sources
         self.responses = ws.responses
