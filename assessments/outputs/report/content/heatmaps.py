@@ -56,7 +56,8 @@ def heatmap_block(walk: Walk, *, residual: bool, reasons: bool = True) -> HeatMa
     for risk in grid.unplaced:
         likelihood = getattr(risk, f"{prefix}likelihood")
         impact = getattr(risk, f"{prefix}impact")
-        result = risk.residual_score if residual else risk.gross_score
+        row = walk.rows[risk.pk]
+        result = row.residual if residual else row.gross
         details = []
         if result.state == ScoreState.NOT_ASSESSABLE:
             reason = _("cannot be assessed")
