@@ -106,7 +106,7 @@ class MeasureLine:
 
 
 @dataclass
-class MeasureRow:
+class RiskMeasures:
     """One risk in the chapter 4 table: its measures, then its residual risk (once)."""
 
     risk: RiskBlock
@@ -120,7 +120,7 @@ class MeasureRow:
 @dataclass
 class MeasureGroup:
     title: str  # "3.1 Content risks"
-    rows: list[MeasureRow]
+    rows: list[RiskMeasures]
 
 
 @dataclass

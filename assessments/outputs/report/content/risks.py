@@ -16,8 +16,8 @@ from assessments.outputs.report.content.blocks import (
     Estimate,
     MeasureGroup,
     MeasureLine,
-    MeasureRow,
     RiskBlock,
+    RiskMeasures,
     ScoreCell,
 )
 from assessments.outputs.report.content.formats import long_date
@@ -85,7 +85,7 @@ def measure_groups(walk: Walk) -> list[MeasureGroup]:
             for m in row.measures
         ]
         groups[-1].rows.append(
-            MeasureRow(
+            RiskMeasures(
                 risk=walk.risk_blocks[risk.pk],
                 measures=lines,
                 residual_html=walk.md(risk.residual_description),
