@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import formats, translation
 
-from assessments.outputs.report.data import long_date
+from assessments.outputs.report.content.formats import long_date
 
 DAY = datetime.date(2026, 11, 29)
 MOMENT = datetime.datetime(2026, 11, 29, 10, 44)

@@ -49,7 +49,7 @@ def test_query_counts_do_not_grow_with_the_assessment():
     assert large.risks.count() == 14 and large.sources.count() == 420
     for small_url, large_url in zip(pages(small), pages(large), strict=True):
         # Warm up session and caches (the report's numbering, which the pages share with
-        # the PDF, is built once per content state: report.data.numbering).
+        # the PDF, is built once per content state: report.numbering).
         client.get(small_url)
         client.get(large_url)
         small_count, large_count = (

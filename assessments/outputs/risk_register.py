@@ -1,8 +1,9 @@
 """The risk register (chapters 3 and 4 as one table) as CSV and XLSX.
 
 One row per measure; a risk without measures gets one row of its own. A planned or
-in-progress measure past its due date says "overdue" in the last column. Scores are labelled
-by ``scoring.score()``; texts follow the assessment's language.
+in-progress measure past its due date says "overdue" in the last column. Risks and measures
+are shown as ``risk_rows`` presents them (scores labelled by ``scoring.score()``); texts
+follow the assessment's language.
 
 Written by ``outputs.spreadsheets`` (formula-safe CSV for Excel, and XLSX with the header
 row bold and frozen and the score cells in the matrix colours).
@@ -17,11 +18,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from assessments.domain import instrument, scoring
-from assessments.domain.constants import MeasureStatus
-from assessments.domain.exchange.export import measures_by_risk, ordered_risks
-from assessments.domain.models import Assessment, Measure, Risk
+from assessments.domain import scoring
+from assessments.domain.models import Assessment
+from assessments.domain.workspace import Workspace
 from assessments.outputs import spreadsheets
+from assessments.outputs.risk_rows import MeasureRow, RiskRow, risk_row, scale_label
 
 # (header, column width in characters) in column order.
 _COLUMNS = (
@@ -55,44 +56,34 @@ def _headers() -> list[str]:
     return [_(name) for name, _width in _COLUMNS]
 
 
-def _estimate(value: str) -> str:
-    return str(scoring.Score(value).label) if value else ""
-
-
-def _row(risk: Risk, measure: Measure | None) -> RegisterRow:
-    category = instrument.category(risk.category)
-    gross, residual = risk.gross_score, risk.residual_score
+def _row(risk: RiskRow, measure: MeasureRow | None) -> RegisterRow:
     return RegisterRow(
         cells=(
-            f"{category.number} {category.name}",
+            risk.category_title,
             risk.topic,
-            _estimate(risk.likelihood),
-            _estimate(risk.impact),
-            gross.label,
+            scale_label(risk.likelihood),
+            scale_label(risk.impact),
+            risk.gross.label,
             measure.title if measure else "",
-            str(MeasureStatus(measure.status).label) if measure else "",
-            measure.owner_name if measure else "",
+            measure.status_label if measure else "",
+            measure.owner if measure else "",
             measure.due_date if measure else None,
-            _estimate(risk.residual_likelihood),
-            _estimate(risk.residual_impact),
-            residual.label,
+            scale_label(risk.residual_likelihood),
+            scale_label(risk.residual_impact),
+            risk.residual.label,
             risk.residual_description,
-            _("overdue") if measure and measure.is_overdue else "",
+            _("overdue") if measure and measure.overdue else "",
         ),
-        gross=gross,
-        residual=residual,
+        gross=risk.gross,
+        residual=risk.residual,
     )
 
 
 def register_rows(assessment: Assessment) -> tuple[list[str], list[RegisterRow]]:
     """Header and rows of the register, in the assessment's language."""
     with translation.override(assessment.language):
-        measures = measures_by_risk(assessment)
-        rows = [
-            _row(risk, measure)
-            for risk in ordered_risks(assessment)
-            for measure in (measures.get(risk.pk) or [None])
-        ]
+        risks = [risk_row(risk) for risk in Workspace(assessment).risks]
+        rows = [_row(risk, measure) for risk in risks for measure in (risk.measures or [None])]
         return _headers(), rows
 
 

@@ -16,7 +16,7 @@ from assessments.domain.models.risks import measure_is_overdue
 from assessments.domain.scoring import RiskScore
 from assessments.interfaces.web.links import image_url
 from assessments.outputs.markdown import render, without_citations
-from assessments.outputs.report.data import Numbering, numbering
+from assessments.outputs.report.numbering import Numbering, numbering
 
 register = template.Library()
 
@@ -104,7 +104,7 @@ def _figure_html(figure, slug: str, number: int | None, block: bool) -> str:
 @register.simple_tag
 def markdown(text: str, ws=None, under: int = 3):
     """Render Markdown; with a workspace, citations link to the assessment's source list and
-    carry the PDF's footnote numbers (``report.data.numbering``), figures are shown with the
+    carry the PDF's footnote numbers (``report.numbering``), figures are shown with the
     PDF's figure numbers. Headings in the text start one level below ``under`` (the
     renderer closes up the levels the text uses, so they never skip)."""
     offset = under

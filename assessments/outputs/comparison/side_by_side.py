@@ -3,8 +3,8 @@ show.
 
 Every column is read from a snapshot (``versions.of`` a version, or ``versions.current``
 for the content as it is now) through ``versions.read``, so current content and versions
-compare the same way, and each risk is scored with its own snapshot's matrix (the
-``RiskScore`` presenter of ``scoring``).
+compare the same way, and each risk is shown as ``risk_rows`` presents it, scored with its
+own snapshot's matrix.
 
 Which columns are asked for is a list of references ``<organisation>/<slug>[@v<n>]``
 (``parse``); ``resolve`` loads each through the permission helper and pins it to a
@@ -31,14 +31,14 @@ from django.utils.translation import ngettext
 from assessments.domain import instrument, permissions, versions
 from assessments.domain.constants import (
     GoalKind,
-    MeasureStatus,
     PrescanOutcome,
     ProportionalitySide,
 )
-from assessments.domain.models import Assessment, Risk, Version
-from assessments.domain.scoring import RiskScore, Score, ScoreState
+from assessments.domain.models import Assessment, Version
+from assessments.domain.scoring import RiskScore, ScoreState
 from assessments.domain.workspace import Workspace
 from assessments.outputs import heatmap
+from assessments.outputs.risk_rows import MeasureRow, RiskRow, risk_row
 
 MIN_COLUMNS, MAX_COLUMNS = 2, 4
 LETTERS = "ABCD"
@@ -46,9 +46,6 @@ _REFERENCE = re.compile(
     r"^(?P<organisation>[-a-zA-Z0-9_]+)/(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)/?"
     r"(?:@v(?P<version>[1-9][0-9]{0,8}))?$"
 )
-# Measure statuses that still have to be carried out (later statuses such as "in progress"
-# count too; "in place" and anything else, e.g. a cancelled measure, do not).
-_OPEN = {MeasureStatus.PLANNED.value, "in_progress"}
 
 
 class BadComparison(Exception):
@@ -213,42 +210,6 @@ class ContributionRow:
         return [i for i, cell in enumerate(self.cells) if not cell]
 
 
-@dataclass
-class MeasureLine:
-    title: str
-    status: str
-    status_label: str
-    owner: str
-    due_date: datetime.date | None
-    overdue: bool
-
-
-@dataclass
-class RiskLine:
-    label: str  # R1, R2, … within its assessment
-    topic: str
-    gross: RiskScore
-    residual: RiskScore
-    reasons: list[str]  # why something cannot be assessed
-    measures: list[MeasureLine]
-
-    @property
-    def in_place(self) -> int:
-        return sum(1 for m in self.measures if m.status == MeasureStatus.IN_PLACE)
-
-    @property
-    def planned(self) -> int:
-        return sum(1 for m in self.measures if m.status in _OPEN)
-
-    @property
-    def overdue(self) -> list[MeasureLine]:
-        return [m for m in self.measures if m.overdue]
-
-    @property
-    def not_assessable(self) -> bool:
-        return ScoreState.NOT_ASSESSABLE in (self.gross.state, self.residual.state)
-
-
 def _highest(scores: list[RiskScore]) -> RiskScore | None:
     scored = [s for s in scores if s.state == ScoreState.SCORED and s.level is not None]
     if not scored:
@@ -258,7 +219,7 @@ def _highest(scores: list[RiskScore]) -> RiskScore | None:
 
 @dataclass
 class CategoryCell:
-    risks: list[RiskLine]
+    risks: list[RiskRow]
     bottom_rank: int = 1  # the rank of the lowest level of this column's matrix
     mark: str = ""  # "high" or "low" where the category's scores diverge (``contrast``)
 
@@ -271,7 +232,7 @@ class CategoryCell:
         return _highest([r.residual for r in self.risks])
 
     @property
-    def not_assessable(self) -> list[RiskLine]:
+    def not_assessable(self) -> list[RiskRow]:
         return [r for r in self.risks if r.not_assessable]
 
     @property
@@ -283,7 +244,7 @@ class CategoryCell:
         return sum(r.planned for r in self.risks)
 
     @property
-    def overdue(self) -> list[MeasureLine]:
+    def overdue(self) -> list[MeasureRow]:
         return [m for r in self.risks for m in r.overdue]
 
 
@@ -292,7 +253,7 @@ class TopicRow:
     """One risk topic of a category across the columns (None where a column lacks it)."""
 
     topic: str
-    lines: list[RiskLine | None]
+    lines: list[RiskRow | None]
 
     @property
     def absent_in(self) -> list[int]:
@@ -379,11 +340,11 @@ class Change:
     """What changed from the first column to the second, when they are one assessment over
     time (versions of it, or a re-assessment and its predecessor)."""
 
-    new: list[RiskLine]
-    removed: list[RiskLine]
-    rescored: list[tuple[RiskLine, RiskLine]]
-    measures_done: list[tuple[str, MeasureLine]]  # (risk topic, measure) now in place
-    measures_new: list[tuple[str, MeasureLine]]
+    new: list[RiskRow]
+    removed: list[RiskRow]
+    rescored: list[tuple[RiskRow, RiskRow]]
+    measures_done: list[tuple[str, MeasureRow]]  # (risk topic, measure) now in place
+    measures_new: list[tuple[str, MeasureRow]]
 
     @property
     def is_empty(self) -> bool:
@@ -508,50 +469,18 @@ def source_identity(url: str, citation: str) -> str:
     return "text:" + normalise(citation)
 
 
-def _reasons(risk: Risk) -> list[str]:
-    pairs = (
-        (risk.likelihood, risk.likelihood_reason, _("likelihood")),
-        (risk.impact, risk.impact_reason, _("impact")),
-        (risk.residual_likelihood, risk.residual_likelihood_reason, _("residual likelihood")),
-        (risk.residual_impact, risk.residual_impact_reason, _("residual impact")),
-    )
-    return [f"{name}: {reason}" for score, reason, name in pairs if score == Score.NOT_ASSESSABLE]
-
-
-def _risk_line(risk: Risk, today: datetime.date) -> RiskLine:
-    measures = [
-        MeasureLine(
-            m.title,
-            m.status,
-            m.get_status_display(),
-            m.owner,
-            m.due_date,
-            overdue=m.status in _OPEN and m.due_date is not None and m.due_date < today,
-        )
-        for m in risk.measures.all()
-    ]
-    return RiskLine(
-        risk.label,  # type: ignore[attr-defined]  # set by ``workspace._numbered``
-        risk.topic,
-        risk.gross_score,
-        risk.residual_score,
-        _reasons(risk),
-        measures,
-    )
-
-
 def _categories(spaces: list[Workspace], today: datetime.date) -> list[CategoryRow]:
     rows = []
     for category in instrument.RISK_CATEGORIES:
         cells = [
             CategoryCell(
-                [_risk_line(r, today) for r in ws.risks_by_category.get(category.key, [])],
+                [risk_row(r, today) for r in ws.risks_by_category.get(category.key, [])],
                 min(level.rank for level in ws.matrix.levels),
             )
             for ws in spaces
         ]
         order: list[str] = []
-        by_topic: dict[str, list[RiskLine | None]] = {}
+        by_topic: dict[str, list[RiskRow | None]] = {}
         shown: dict[str, str] = {}
         for index, cell in enumerate(cells):
             for line in cell.risks:
@@ -636,10 +565,7 @@ def _change(categories: list[CategoryRow]) -> Change:
                     old = earlier.get(normalise(measure.title))
                     if old is None:
                         change.measures_new.append((after.topic, measure))
-                    elif (
-                        measure.status == MeasureStatus.IN_PLACE
-                        and old.status != MeasureStatus.IN_PLACE
-                    ):
+                    elif measure.in_place and not old.in_place:
                         change.measures_done.append((after.topic, measure))
     return change
 

@@ -14,7 +14,8 @@ from django.utils.translation import ngettext
 
 from assessments.domain.scoring import RiskScore, Score
 from assessments.outputs import spreadsheets
-from assessments.outputs.comparison.side_by_side import CategoryCell, Comparison, RiskLine
+from assessments.outputs.comparison.side_by_side import CategoryCell, Comparison
+from assessments.outputs.risk_rows import RiskRow
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ def _score(score: RiskScore | None, cell: CategoryCell) -> str:
     return str(Score.NOT_ASSESSABLE.label) if cell.not_assessable else "—"
 
 
-def _risk(line: RiskLine | None) -> str:
+def _risk(line: RiskRow | None) -> str:
     if line is None:
         return _("not in this assessment")
     text = f"{line.label}: {line.gross.label} → {line.residual.label}"

@@ -2,9 +2,9 @@
 
 The content comes from the same ``Report`` and template as the PDF; only the form changes:
 
-* each footnote (``data.Citations.cite``: a call plus the note inline for WeasyPrint) becomes
-  a pandoc note reference and a note in an end-notes section, which pandoc turns into a
-  real Word footnote;
+* each footnote (``content.citations.Citations.cite``: a call plus the note inline for
+  WeasyPrint) becomes a pandoc note reference and a note in an end-notes section, which
+  pandoc turns into a real Word footnote;
 * the PDF's table of contents (page numbers from CSS) and the watermark are left out; pandoc
   writes a Word table of contents field instead (Word fills it in on opening, or with F9);
 * headings stay h1-h6, so they get Word's "Heading 1-6" styles and the navigation pane works;

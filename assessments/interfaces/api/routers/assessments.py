@@ -14,7 +14,7 @@ from pydantic import Field
 
 from assessments.domain import constants, lifecycle, states
 from assessments.domain.constants import Channel, Role
-from assessments.domain.exchange.export import export_assessment, measures_by_risk, ordered_risks
+from assessments.domain.exchange.export import export_assessment
 from assessments.domain.exchange.importer import import_document
 from assessments.domain.models import Assessment, Change, Membership
 from assessments.domain.workspace import Workspace
@@ -34,6 +34,7 @@ from assessments.interfaces.api.schemas import (
     score_of,
 )
 from assessments.interfaces.api.writing import actor
+from assessments.outputs.risk_rows import risk_row
 
 router = Router(tags=["assessments"])
 
@@ -118,38 +119,33 @@ def assessment_document(request: HttpRequest, organisation: str, slug: str) -> H
 )
 def risk_register(request: HttpRequest, organisation: str, slug: str) -> list[dict]:
     assessment = access(request, organisation, slug).assessment
-    labels = {r.pk: getattr(r, "label", "") for r in Workspace(assessment).risks}  # R1, R2, …
-    measures = measures_by_risk(assessment)
-    rows = []
-    for risk in ordered_risks(assessment):
-        category = risk.category_info
-        rows.append(
-            {
-                "id": risk.pk,
-                "label": labels.get(risk.pk, ""),
-                "category": risk.category,
-                "category_number": category.number,
-                "topic": risk.topic,
-                "likelihood": risk.likelihood,
-                "impact": risk.impact,
-                "gross": score_of(risk.gross_score),
-                "residual_likelihood": risk.residual_likelihood,
-                "residual_impact": risk.residual_impact,
-                "residual": score_of(risk.residual_score),
-                "residual_description": risk.residual_description,
-                "measures": [
-                    {
-                        "id": m.pk,
-                        "title": m.title,
-                        "status": m.status,
-                        "owner": m.owner,
-                        "due_date": m.due_date,
-                    }
-                    for m in measures.get(risk.pk, [])
-                ],
-            }
-        )
-    return rows
+    return [
+        {
+            "id": risk.pk,
+            "label": risk.label,
+            "category": risk.category,
+            "category_number": risk.category_number,
+            "topic": risk.topic,
+            "likelihood": risk.likelihood,
+            "impact": risk.impact,
+            "gross": score_of(risk.gross),
+            "residual_likelihood": risk.residual_likelihood,
+            "residual_impact": risk.residual_impact,
+            "residual": score_of(risk.residual),
+            "residual_description": risk.residual_description,
+            "measures": [
+                {
+                    "id": m.pk,
+                    "title": m.title,
+                    "status": m.status,
+                    "owner": m.owner_text,
+                    "due_date": m.due_date,
+                }
+                for m in risk.measures
+            ],
+        }
+        for risk in map(risk_row, Workspace(assessment).risks)
+    ]
 
 
 class ChangeFilter(Schema):

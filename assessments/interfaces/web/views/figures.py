@@ -29,7 +29,7 @@ from assessments.interfaces.web.views.common import (
     edit_view,
     row_gone,
 )
-from assessments.outputs.report.data import numbering
+from assessments.outputs.report.numbering import numbering
 
 
 @assessment_view()

@@ -37,7 +37,7 @@ from assessments.interfaces.forms.risks import MeasureForm, ResidualRiskForm, Ri
 from assessments.interfaces.forms.sources import SourceForm
 from assessments.interfaces.web.views.chapters import anchor, chapter_url
 from assessments.interfaces.web.views.common import assessment_view, edit_row, edit_view, row_gone
-from assessments.outputs.report.data import numbering
+from assessments.outputs.report.numbering import numbering
 
 # --- Goals (2.5, answered per goal in 2.6, 5.1, 5.2) --------------------------------------------
 
