@@ -1335,11 +1335,6 @@ def _response_version_number(r: Printed) -> list[str]:
     "version_number",
     "plain-en",
     note="no-received-date",
-    defect=(
-        "defect: ServiceResponse.version_number is filled in on the appendix page (response "
-        "form, 'about version') but never printed when 'received on' is empty: the "
-        "template prints it only inside the 'Received on …' line"
-    ),
 )
 def _response_version_without_date(r: Printed) -> list[str]:
     response = _response(r, "c")
@@ -1409,18 +1404,11 @@ def _figure_source_url(r: Printed) -> list[str]:
     return [shows(FIGURE_SOURCE_URL, _caption(r, "b"), "as the footnote of figure b's caption")]
 
 
-_BOTH_SOURCES = (
-    "defect: Figure.{field} is filled in on the figure page next to a linked source (the "
-    "form takes both) but never printed: the caption's footnote is the linked source alone"
-)
-
-
 @case(
     "Figure",
     "source_text",
     "plain-en",
     note="with-linked-source",
-    defect=_BOTH_SOURCES.format(field="source_text"),
 )
 def _figure_source_text_too(r: Printed) -> list[str]:
     caption = _caption(r, "c")
@@ -1433,7 +1421,6 @@ def _figure_source_text_too(r: Printed) -> list[str]:
     "source_url",
     "plain-en",
     note="with-linked-source",
-    defect=_BOTH_SOURCES.format(field="source_url"),
 )
 def _figure_source_url_too(r: Printed) -> list[str]:
     caption = _caption(r, "c")

@@ -49,7 +49,7 @@ from assessments.outputs.report.content.walk import Walk
 
 # Bump when the report's data or layout changes in a way the templates don't show, so
 # cached PDFs are made again (the templates and stylesheet are hashed anyway).
-REPORT_FORMAT_VERSION = "5"  # 3: the colophon; 4: figures; 5: measure follow-up
+REPORT_FORMAT_VERSION = "6"  # 3: colophon; 4: figures; 5: measure follow-up; 6: figure sources
 
 
 @dataclass

@@ -68,11 +68,11 @@ class Citations:
         self._calls.append(self.footnotes[-1].number)
         return html
 
-    def note(self, source: Source) -> str:
-        """A new footnote for ``source``: the call, and the note that WeasyPrint floats to
-        the foot of the page."""
+    def note(self, source: Source, *, key: str | None = None) -> str:
+        """A new footnote for ``source`` (counted as a note of source ``key``, by default
+        its own): the call, and the note that WeasyPrint floats to the foot of the page."""
         number = len(self.footnotes) + 1
-        self.footnotes.append(Footnote(number, source.key, source))
+        self.footnotes.append(Footnote(number, source.key if key is None else key, source))
         # The call links to its note and the note's number back to the call.
         return (
             f'<sup class="fn-call"><a href="#fn-{number}" id="fnref-{number}">{number}</a></sup>'
@@ -122,7 +122,7 @@ class Citations:
         source = figure_source(figure)
         note = ""
         if source is not None:
-            note = self.note(source)
+            note = self.note(source, key=figure.source.key if figure.source else None)
             self.figure_notes[figure.key] = self.footnotes[-1].number
         label = _("Figure %(number)s") % {"number": number}
         caption = escape(figure.caption.strip())
@@ -136,9 +136,21 @@ class Citations:
 
 
 def figure_source(figure: Figure) -> Source | None:
-    """The source a figure's caption cites: its linked source, or its own source text."""
+    """The source a figure's caption cites: its linked source, its own source text and
+    address, or both (the team named a source and wrote where in it, or the address of
+    the page itself): then the note prints the linked source first."""
+    own_text, own_url = figure.source_text.strip(), figure.source_url
     if figure.source_id is not None and figure.source is not None:
-        return figure.source
-    if figure.source_text.strip() or figure.source_url:
-        return Source(key="", citation=figure.source_text, url=figure.source_url)
+        linked = figure.source
+        if not (own_text or own_url):
+            return linked
+        cited = " ".join(part for part in (linked.citation.strip(), linked.url) if part)
+        return Source(
+            key="",  # not the linked source's own note text: printed as it is here
+            citation=f"{cited}; {own_text}" if own_text else cited,
+            url=own_url,
+            accessed_on=linked.accessed_on,
+        )
+    if own_text or own_url:
+        return Source(key="", citation=own_text, url=own_url)
     return None
