@@ -13,7 +13,7 @@ import pytest
 from assessments.domain.constants import Role
 from assessments.domain.exchange import export_assessment
 from assessments.domain.models import Assessment
-from tests import exchange_helpers, factories
+from tests import builders, factories
 from tests.test_browser import CHROMIUM, PASSWORD, browser_page  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,7 +23,7 @@ SHOTS = os.environ.get("KIA_SHOTS", "")
 
 
 def _broken_file(tmp_path: Path) -> Path:
-    document = export_assessment(exchange_helpers.rich_assessment())
+    document = export_assessment(builders.rich_assessment())
     document["risks"][1]["likelihood"]["score"] = "hgh"
     del document["assessment"]["title"]
     document["assessment"]["service_cooperated"] = "nee"

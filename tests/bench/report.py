@@ -1,8 +1,8 @@
 """Benchmark of the PDF report on a Berenschot-size assessment: prints one JSON object.
 
-Builds the assessment (``tests.bench.builder``: 14 risks, 42 measures, 420 sources, long
-answers) inside a transaction that is rolled back, and writes files to a temporary
-MEDIA_ROOT that is removed, so nothing is left behind. Measures:
+Builds the assessment (``tests.builders.berenschot_size``: 14 risks, 42 measures, 420
+sources, 40 of them cited twice, long answers) inside a transaction that is rolled back, and
+writes files to a temporary MEDIA_ROOT that is removed, so nothing is left behind. Measures:
 
 * ``full_render_s``: ``render_pdf_document`` (report data, template, WeasyPrint);
 * ``raw_weasyprint_s``: WeasyPrint alone on the same HTML string (``raw_weasyprint``);
@@ -35,10 +35,10 @@ from django.utils import timezone
 
 from assessments.domain import editing, versions
 from assessments.domain.constants import Role, VersionReason
-from assessments.domain.models import Answer, Assessment, Membership, Organisation, ReportFile
+from assessments.domain.models import Assessment, Membership, Organisation, ReportFile
 from assessments.domain.models import ReportStatus as RS
 from assessments.domain.states import Status
-from tests.bench import builder
+from tests import builders
 
 
 class Rollback(Exception):
@@ -82,12 +82,10 @@ class Bench:
         org = Organisation.objects.create(name="Bench", slug="bench-report-org")
         user = get_user_model().objects.create_user("bench-report-user")
         Membership.objects.create(organisation=org, user=user, role=Role.VIEWER)
-        assessment = builder.build(org, slug="bench-report", paragraphs=paragraphs)
         # Berenschot repeats sources in full: cite some of them a second time.
-        repeat = Answer.objects.get(assessment=assessment, question="5.4")
-        again = " ".join(f"Zoals eerder vermeld.[^src-{n:03d}]" for n in range(1, 41))
-        repeat.text += "\n\n" + again
-        repeat.save()
+        assessment = builders.berenschot_size(
+            org, slug="bench-report", paragraphs=paragraphs, cited_again=40
+        )
         assessment = Assessment.objects.select_related("organisation").get(pk=assessment.pk)
 
         # Warm up WeasyPrint (imports, fonts) so neither timing pays for it.
