@@ -55,13 +55,16 @@ class Builder:
         return self.batch.create(row)
 
 
+_numbers = itertools.count(1)
+
+
 @contextmanager
 def building(org: Organisation | None = None, **fields: Any) -> Iterator[Builder]:
     """A new assessment of ``org`` (a new organisation if None) with ``fields``; the rows
     added in the ``with`` block are written with it, in one transaction and one batch."""
-    n = next(factories._seq)
-    fields.setdefault("title", f"KIA {n}")
-    fields.setdefault("slug", f"kia-{n}")
+    n = next(_numbers)
+    fields.setdefault("title", f"Built KIA {n}")
+    fields.setdefault("slug", f"built-{n}")
     fields.setdefault("service_name", f"Service {n}")
     with transaction.atomic():
         batch = editing.Batch(editing.SYSTEM)
