@@ -39,9 +39,8 @@ from assessments.domain.models import (
     Source,
 )
 from assessments.domain.states import Status
-from tests import factories
+from tests import browser, factories
 
-PASSWORD = "Wachtwoord-voor-de-test-1"
 ANONYMOUS = ""
 OWNER, REVIEWER, VIEWER = "sanne", "ruben", "vera"
 REPLY_TOKEN = "a11y-reply-token-0123456789abcdef"
@@ -78,10 +77,7 @@ class World:
 
 
 def _person(org, role: Role, username: str, first: str, last: str):
-    person = factories.member(org, role, username=username, first_name=first, last_name=last)
-    person.set_password(PASSWORD)
-    person.save()
-    return person
+    return browser.member(org, role, username, first_name=first, last_name=last)
 
 
 def _settle(assessment: Assessment, status: Status, reason: VersionReason) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
+# The browser tests' fixtures (``browser``, ``browser_page``, ``tasks_at_once``).
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture
 def english():

@@ -21,11 +21,11 @@ def organisation(**kwargs) -> Organisation:
     return Organisation.objects.create(**kwargs)
 
 
-def user(**kwargs):
+def user(*, password: str = "pw-for-tests-123", **kwargs):
     n = next(_seq)
     kwargs.setdefault("username", f"user{n}")
     kwargs.setdefault("email", f"user{n}@example.org")
-    return get_user_model().objects.create_user(password="pw-for-tests-123", **kwargs)
+    return get_user_model().objects.create_user(password=password, **kwargs)
 
 
 def logged_in(user, **client_options) -> Client:

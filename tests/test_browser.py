@@ -6,72 +6,22 @@ browser is a failure instead of a skip. No browser is downloaded.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-from django.db import connections
 
 from assessments.domain.constants import Role
 from assessments.domain.models import Answer, Assessment, Contribution, Goal, Measure, Risk
 from assessments.domain.states import Status
 from tests import factories
+from tests.browser import PASSWORD, member, require
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-if not CHROMIUM.exists():
-    if os.environ.get("KIA_REQUIRE_BROWSER"):
-        raise RuntimeError("KIA_REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
-# between browser steps are still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-PASSWORD = "Wachtwoord-voor-de-test-1"
-
-
-@pytest.fixture
-def browser_page(live_server, settings):
-    from playwright.sync_api import sync_playwright
-
-    settings.SESSION_COOKIE_SECURE = False  # the live server speaks plain HTTP
-    settings.CSRF_COOKIE_SECURE = False
-    # PDFs are queued, not rendered inside the request as the tests' "immediate" backend
-    # would (finalising queues the version's PDF); the renderer has tests of its own.
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}
-    }
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        yield page, live_server.url
-        browser.close()
-        # ORM calls made while Playwright's loop runs use their own connection: close it,
-        # or PostgreSQL refuses to drop the test database at the end.
-        connections.close_all()
+require()
 
 
 def test_new_user_walks_through_an_assessment(browser_page):
     page, base = browser_page
     org = factories.organisation(name="Leerlicht")
-    user = factories.user(username="sanne")
-    user.set_password(PASSWORD)
-    user.save()
-    org.memberships.create(user=user, role=Role.OWNER)
+    member(org, Role.OWNER, "sanne")
 
     # Log in.
     page.goto(base + "/")

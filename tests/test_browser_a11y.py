@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (the browser_page fixture is imported from test_browser)
 """Accessibility as a test (issue 12): axe-core on every page (tests/a11y_pages.py lists
 them, with the person who looks), for members and for anonymous visitors: no critical and
 no serious violations, and no heading that skips a level. A subset again in English on a
@@ -10,7 +9,6 @@ node_modules; nothing is fetched while the test runs.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,16 +17,12 @@ from django.urls import resolve, reverse
 
 from assessments.domain.models import Answer, Risk
 from tests import a11y_pages
-from tests.a11y_pages import PASSWORD
-from tests.test_browser import browser_page  # noqa: F401
+from tests.browser import PASSWORD, log_in, require
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
+require()
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-if not AXE.exists():
-    if os.environ.get("KIA_REQUIRE_BROWSER"):
-        raise RuntimeError(f"{AXE} is missing: run `make axe`")
-    pytest.skip("axe-core is not installed (make axe)", allow_module_level=True)
+require(AXE, skip="axe-core is not installed (make axe)", fail=f"{AXE} is missing: run `make axe`")
 
 HEADINGS = """() => {
     // Headings as a screen reader lists them: visible, in document order.
@@ -82,11 +76,7 @@ def _log_in(page, base: str, username: str, *, english: bool = False) -> None:
     page.context.clear_cookies()
     if english:
         page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
-    page.goto(base + reverse("login"))
-    page.get_by_label("Username" if english else "Gebruikersnaam").fill(username)
-    page.get_by_label("Password" if english else "Wachtwoord").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Log in" if english else "Inloggen").click()
-    page.get_by_role("heading", name="Assessments").wait_for()
+    log_in(page, base, username, english=english)
 
 
 def _check(page, base: str, world, pages: list[a11y_pages.Page], *, english: bool = False):

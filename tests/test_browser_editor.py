@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (the browser_page fixture is imported from test_browser)
 """End-to-end: the editor never loses a word (issue 12), in headless Chromium.
 
 Each data-loss case of the issue is reproduced here and must keep every word.
@@ -12,32 +11,22 @@ from assessments.domain import editing
 from assessments.domain.constants import Role
 from assessments.domain.models import Answer, Risk
 from tests import factories
-from tests.test_browser import CHROMIUM, PASSWORD, browser_page  # noqa: F401
+from tests.browser import log_in, member, require
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-assert CHROMIUM.exists()
-
-
-def _log_in(page, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Inloggen").click()
-    page.get_by_role("heading", name="Assessments").wait_for()
+require()
 
 
 def _team(role: Role = Role.EDITOR):
     org = factories.organisation(name="Leerlicht")
-    eva = factories.member(org, role, username="eva")
-    eva.set_password(PASSWORD)
-    eva.save()
+    eva = member(org, role, "eva")
     return org, eva, factories.assessment(org, title="KIA op Huiswerkmaatje")
 
 
 def test_saving_one_answer_keeps_the_text_typed_in_another(browser_page):
     page, base = browser_page
     _org, _eva, assessment = _team()
-    _log_in(page, base, "eva")
+    log_in(page, base, "eva")
     page.goto(f"{base}/a/{assessment.slug}/chapter/2/")
     # Unanswered questions show their editor at once (no toggle that closes it).
     page.locator("#q-2-1 textarea[id^=id_]").fill("De dienst helpt kinderen met huiswerk.")
@@ -65,7 +54,7 @@ def test_saving_one_answer_keeps_the_text_typed_in_another(browser_page):
 def test_leaving_a_page_with_unsaved_text_asks_first(browser_page):
     page, base = browser_page
     _org, _eva, assessment = _team()
-    _log_in(page, base, "eva")
+    log_in(page, base, "eva")
     page.goto(f"{base}/a/{assessment.slug}/chapter/2/")
     page.locator("#q-2-1 textarea[id^=id_]").fill("Half af")
     dialogs: list[str] = []
@@ -85,7 +74,7 @@ def test_a_save_against_a_deleted_risk_keeps_the_text_and_can_recreate_it(browse
     page, base = browser_page
     org, _eva, assessment = _team()
     risk = factories.risk(assessment, topic="Pesten in de klassenchat")
-    _log_in(page, base, "eva")
+    log_in(page, base, "eva")
     page.goto(f"{base}/a/{assessment.slug}/risks/{risk.pk}/")
     page.locator("textarea[name=description]").fill(
         "Kinderen worden buitengesloten in groepsgesprekken."
@@ -115,7 +104,7 @@ def test_the_conflict_page_shows_the_words_that_differ(browser_page):
     answer = Answer.objects.create(
         assessment=assessment, question="2.1", text="De dienst helpt kinderen met rekenen."
     )
-    _log_in(page, base, "eva")
+    log_in(page, base, "eva")
     page.goto(f"{base}/a/{assessment.slug}/answer/2.1/")
     page.locator("main textarea").fill("De dienst helpt kinderen met taal.")
     answer.text = "De dienst helpt jongeren met rekenen."

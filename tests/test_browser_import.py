@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (the browser_page fixture is imported from test_browser)
 """End-to-end: a broken exchange file is refused with its problems in the user's language,
 each at its place in the app's words (issue 12)."""
 
@@ -13,17 +12,17 @@ import pytest
 from assessments.domain.constants import Role
 from assessments.domain.exchange import export_assessment
 from assessments.domain.models import Assessment
-from tests import exchange_helpers, factories
-from tests.test_browser import CHROMIUM, PASSWORD, browser_page  # noqa: F401
+from tests import builders, factories
+from tests.browser import log_in, member, require
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-assert CHROMIUM.exists()
+require()
 # Set KIA_SHOTS to a folder to keep screenshots of the pages (to look at them).
 SHOTS = os.environ.get("KIA_SHOTS", "")
 
 
 def _broken_file(tmp_path: Path) -> Path:
-    document = export_assessment(exchange_helpers.rich_assessment())
+    document = export_assessment(builders.rich_assessment())
     document["risks"][1]["likelihood"]["score"] = "hgh"
     del document["assessment"]["title"]
     document["assessment"]["service_cooperated"] = "nee"
@@ -46,16 +45,10 @@ def _upload(page, base: str, path: Path, shot: str) -> None:
 def test_a_broken_file_is_explained_in_dutch_and_in_english(browser_page, tmp_path):
     page, base = browser_page
     org = factories.organisation(name="Leerlicht")
-    eva = factories.member(org, Role.EDITOR, username="eva")
-    eva.set_password(PASSWORD)
-    eva.save()
+    member(org, Role.EDITOR, "eva")
     broken = _broken_file(tmp_path)
     before = Assessment.objects.count()
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Gebruikersnaam").fill("eva")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Inloggen").click()
-    page.get_by_role("heading", name="Assessments").wait_for()
+    log_in(page, base, "eva")
 
     _upload(page, base, broken, "import-errors-nl")
     problems = page.locator("#import-problems li").all_inner_texts()
@@ -81,15 +74,9 @@ def test_a_broken_file_is_explained_in_dutch_and_in_english(browser_page, tmp_pa
 def test_a_risk_recorded_at_2_8_remembers_it(browser_page):
     page, base = browser_page
     org = factories.organisation(name="Leerlicht")
-    eva = factories.member(org, Role.EDITOR, username="eva")
-    eva.set_password(PASSWORD)
-    eva.save()
+    member(org, Role.EDITOR, "eva")
     assessment = factories.assessment(org, title="KIA op Huiswerkmaatje")
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Gebruikersnaam").fill("eva")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Inloggen").click()
-    page.get_by_role("heading", name="Assessments").wait_for()
+    log_in(page, base, "eva")
     page.goto(f"{base}/a/{assessment.slug}/chapter/2/")
     page.locator("#q-2-8").get_by_role("link", name="Risico vastleggen dat naar boven kwam").click()
     page.get_by_text("Dit risico kwam naar voren bij vraag 2.8").wait_for()

@@ -22,44 +22,26 @@ from assessments.domain.constants import Role
 from assessments.domain.models import Assessment, Comment, Notification, ServiceResponse, SignOff
 from assessments.domain.states import Status
 from tests import factories
-from tests.test_browser_review import (
-    browser,  # noqa: F401  (the fixture)
-    give_verdicts,
-    log_in,
-    member,
-    shot,
-    submit_for_review,
-)
+from tests.browser import logged_in, member, require, shot
+from tests.test_browser_review import give_verdicts, submit_for_review
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+require()
 
 RESPONSE = "Wij **betwisten** de inschatting van risico R1.\n\n- Er is een meldknop."
 REPLY = "De onderzoekers handhaven hun inschatting: de meldknop is moeilijk te vinden."
-
-
-@pytest.fixture
-def mail_and_tasks(settings):
-    """Tasks run at once, so notification e-mail is sent (after commit) inside the request;
-    the PDF render's child process needs room beside the browser driver's threads."""
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default"],
-        }
-    }
-    settings.KIA_RENDER_MEMORY_MB = 16384
 
 
 def subjects_to(mailoutbox, address: str) -> list[str]:
     return [m.subject for m in mailoutbox if address in m.to]
 
 
-def test_review_sign_off_reply_and_report(browser, mail_and_tasks, mailoutbox, tmp_path, media):  # noqa: F811
+def test_review_sign_off_reply_and_report(browser, tasks_at_once, mailoutbox, tmp_path, media):
     chromium, base = browser
     org = factories.organisation(name="Berenschot")
-    eva = member(org, "eva", Role.EDITOR, first_name="Eva", last_name="de Vries")
-    rita = member(org, "rita", Role.REVIEWER, first_name="Rita", last_name="Reviewer")
-    owner = member(org, "olaf", Role.OWNER, first_name="Olaf", last_name="Eigenaar")
+    eva = member(org, Role.EDITOR, "eva", first_name="Eva", last_name="de Vries")
+    rita = member(org, Role.REVIEWER, "rita", first_name="Rita", last_name="Reviewer")
+    owner = member(org, Role.OWNER, "olaf", first_name="Olaf", last_name="Eigenaar")
     assessment = factories.assessment(
         org,
         title="KIA op Kletsapp",
@@ -74,10 +56,10 @@ def test_review_sign_off_reply_and_report(browser, mail_and_tasks, mailoutbox, t
     slug = assessment.slug
 
     # Review: submit, comment with a mention, verdicts.
-    editor = log_in(chromium, base, "eva")
+    editor = logged_in(chromium, base, "eva")
     submit_for_review(editor, base, slug, "Rita Reviewer")
     assert any("Beoordeling gevraagd" in s for s in subjects_to(mailoutbox, rita.email))
-    reviewer = log_in(chromium, base, "rita")
+    reviewer = logged_in(chromium, base, "rita")
     reviewer.goto(f"{base}/a/{slug}/chapter/3/")
     panel = reviewer.locator(f"#comments-risk-{risk.pk}")
     panel.locator("summary").first.click()
@@ -89,7 +71,7 @@ def test_review_sign_off_reply_and_report(browser, mail_and_tasks, mailoutbox, t
     shot(reviewer, "j01-verdicts")
 
     # The owner requests changes; the editor resolves the comment and resubmits.
-    boss = log_in(chromium, base, "olaf")
+    boss = logged_in(chromium, base, "olaf")
     boss.goto(f"{base}/a/{slug}/review/")
     boss.get_by_role("link", name="Wijzigingen vragen").click()
     boss.get_by_label("Reden (wordt bewaard in de geschiedenis)").fill("Zie de punten.")

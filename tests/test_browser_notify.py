@@ -7,8 +7,6 @@ With KIA_SHOTS=<folder> it also saves screenshots of each page there.
 from __future__ import annotations
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
 
@@ -16,28 +14,16 @@ from assessments.domain import events, notifications
 from assessments.domain.constants import Role
 from assessments.domain.models import Measure, OutgoingMail
 from tests import factories
-from tests.test_browser import CHROMIUM, PASSWORD, browser_page  # noqa: F401 (fixture)
+from tests.browser import log_in, member, require, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-if not CHROMIUM.exists():  # pragma: no cover
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+require()
 
 
-def _shot(page, name: str) -> None:
-    folder = os.environ.get("KIA_SHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-
-def test_notifications_settings_and_the_action_plan(browser_page):  # noqa: F811
+def test_notifications_settings_and_the_action_plan(browser_page):
     page, base = browser_page
     org = factories.organisation(name="Leerlicht")
-    owner = factories.user(username="sanne", first_name="Sanne", last_name="Bakker")
-    owner.set_password(PASSWORD)
-    owner.save()
-    org.memberships.create(user=owner, role=Role.OWNER)
+    owner = member(org, Role.OWNER, "sanne", first_name="Sanne", last_name="Bakker")
     eva = factories.member(org, Role.EDITOR, first_name="Eva", last_name="de Vries")
     homework = factories.assessment(org, title="Huiswerkapp")
     chat = factories.assessment(org, title="Klassenchat")
@@ -82,24 +68,21 @@ def test_notifications_settings_and_the_action_plan(browser_page):  # noqa: F811
         excerpt="@sanne kun jij de bron bij dit risico controleren?",
     )
 
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Gebruikersnaam").fill("sanne")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Inloggen").click()
+    log_in(page, base, "sanne")
 
-    _shot(page, "dashboard-nl")
+    shot(page, "dashboard-nl")
     bell = page.get_by_role("link", name="Meldingen")
     assert "2" in bell.inner_text()
     bell.click()
     assert page.get_by_role("link", name="Eva de Vries vraagt je “Huiswerkapp” te reviewen.")
     assert page.get_by_text("kun jij de bron bij dit risico controleren?").is_visible()
-    _shot(page, "notifications-nl")
+    shot(page, "notifications-nl")
     page.get_by_role("button", name="Alles als gelezen markeren").click()
     assert page.get_by_text("Alle meldingen zijn als gelezen gemarkeerd.").is_visible()
     assert "ongelezen" not in page.get_by_role("link", name="Meldingen").inner_text()
 
     page.get_by_role("link", name="Instellingen").click()
-    _shot(page, "preferences-nl")
+    shot(page, "preferences-nl")
     page.get_by_label("Genoemd in een opmerking: uit").check()
     page.get_by_role("button", name="Opslaan").click()
     assert page.get_by_text("Je meldingsinstellingen zijn opgeslagen.").is_visible()
@@ -107,13 +90,13 @@ def test_notifications_settings_and_the_action_plan(browser_page):  # noqa: F811
 
     page.goto(base + f"/organisation/{org.slug}/actions/")
     assert page.get_by_text("2 over de termijn").is_visible()
-    _shot(page, "action-plan-nl")
+    shot(page, "action-plan-nl")
     page.get_by_label("Alleen termijn verstreken").check()
     page.get_by_role("button", name="Filter").click()
     rows = page.locator("tbody tr")
     assert rows.count() == 2
     assert "Huiswerkapp" in rows.nth(0).inner_text() and "Klassenchat" in rows.nth(1).inner_text()
-    _shot(page, "action-plan-overdue-nl")
+    shot(page, "action-plan-overdue-nl")
 
     # The owner sees e-mail that could not be sent, and queues it again.
     failed = OutgoingMail.objects.create(
@@ -125,7 +108,7 @@ def test_notifications_settings_and_the_action_plan(browser_page):  # noqa: F811
     assert page.get_by_text("1 niet verstuurd").is_visible()
     page.get_by_role("link", name="Uitgaande e-mail").click()
     assert page.get_by_text("Connection refused").is_visible()
-    _shot(page, "outbox-nl")
+    shot(page, "outbox-nl")
     page.get_by_role("button", name="Opnieuw proberen").click()
     assert page.get_by_text("De e-mail aan eva@example.org staat weer in de wachtrij.").is_visible()
     failed.refresh_from_db()
@@ -139,17 +122,17 @@ def test_notifications_settings_and_the_action_plan(browser_page):  # noqa: F811
     assert notifications.language_of(owner) == "en"
     page.get_by_label("Overdue only").uncheck()
     page.get_by_role("button", name="Filter").click()
-    _shot(page, "action-plan-en")
+    shot(page, "action-plan-en")
     page.goto(base + "/notifications/")
-    _shot(page, "notifications-en")
+    shot(page, "notifications-en")
     page.goto(base + "/notifications/preferences/")
     assert page.get_by_label("English").is_checked()
-    _shot(page, "preferences-en")
+    shot(page, "preferences-en")
     page.goto(base + f"/a/{chat.slug}/risks/{chat_risk.pk}/measures/new/")
     page.locator("#id_title").fill("Leeftijdscheck")
     page.locator("input[name=status][value=dropped]").check()
     page.get_by_role("button", name="Save").click()
     assert page.get_by_text("Give a reason why the measure is dropped.").is_visible()
-    _shot(page, "measure-dropped-error-en")
+    shot(page, "measure-dropped-error-en")
     page.goto(base + f"/a/{chat.slug}/chapter/4/")
-    _shot(page, "chapter-4-en")
+    shot(page, "chapter-4-en")

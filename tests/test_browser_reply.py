@@ -13,24 +13,16 @@ import os
 from pathlib import Path
 
 import pytest
-from django.db import connections
 from pypdf import PdfReader
 
 from assessments.domain.constants import Role
 from assessments.domain.models import Answer, Assessment, ServiceResponse
 from tests import factories
+from tests.browser import log_in, member, new_page, require
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+require()
 
-if not CHROMIUM.exists():
-    if os.environ.get("KIA_REQUIRE_BROWSER"):
-        raise RuntimeError("KIA_REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-PASSWORD = "Wachtwoord-voor-de-test-1"
 RESPONSE = "TikTok **betwist** de inschatting van risico R1.\n\n- Wij hebben leeftijdscontrole."
 REPLY = "De onderzoekers handhaven hun inschatting: de leeftijdscontrole is te omzeilen."
 
@@ -41,49 +33,23 @@ def shot(page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
-@pytest.fixture
-def chromium(live_server, settings):
-    from playwright.sync_api import sync_playwright
-
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    # The render's child process is forked from this process, whose address space holds
-    # the browser driver's threads too: give it room (the limit is tested elsewhere).
-    settings.KIA_RENDER_MEMORY_MB = 16384
-    # Tasks run at once ("immediate", the tests' backend): the mail is sent and the PDF made
-    # inside the request, so the test can read both.
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
-        )
-        yield browser, live_server.url
-        browser.close()
-        connections.close_all()
-
-
 def test_the_service_responds_through_its_link_and_the_pdf_prints_it(
-    chromium, mailoutbox, tmp_path, media
+    browser, tasks_at_once, mailoutbox, tmp_path, media
 ):
-    browser, base = chromium
+    """Tasks run at once: the mail is sent and the PDF made inside the request, so the test
+    can read both."""
+    chromium, base = browser
     org = factories.organisation(name="Berenschot")
-    owner = factories.user(username="onderzoeker", first_name="Rosa", last_name="Smit")
-    owner.set_password(PASSWORD)
-    owner.save()
-    org.memberships.create(user=owner, role=Role.OWNER)
+    member(org, Role.OWNER, "onderzoeker", first_name="Rosa", last_name="Smit")
     assessment = factories.assessment(
         org, title="KIA TikTok", slug="tiktok", kind="external", service_name="TikTok"
     )
     Answer.objects.create(assessment=assessment, question="2.1", text="Een videoplatform.")
 
     # The owner logs in and records the version the service will respond to.
-    team = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
-    page = team.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Gebruikersnaam").fill("onderzoeker")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Inloggen").click()
+    page = new_page(chromium, timeout=30_000)
+    team = page.context
+    log_in(page, base, "onderzoeker")
     page.goto(f"{base}/a/tiktok/versions/")
     page.locator("#id_name").fill("Voor hoor en wederhoor")
     page.get_by_role("button", name="Versie vastleggen").click()
@@ -103,7 +69,7 @@ def test_the_service_responds_through_its_link_and_the_pdf_prints_it(
     assert link.startswith(base)
 
     # The service: a fresh browser, no account, opens the link and reads the version.
-    service = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    service = chromium.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
     visitor = service.new_page()
     visitor.set_default_timeout(60_000)
     visitor.goto(link)

@@ -13,70 +13,16 @@ import os
 from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from assessments.domain.constants import Role
 from assessments.domain.models import Assessment, Comment, SignOff
 from assessments.domain.states import Status
 from tests import factories
+from tests.browser import logged_in, member, require, shot
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-if not CHROMIUM.exists():
-    if os.environ.get("KIA_REQUIRE_BROWSER"):
-        raise RuntimeError("KIA_REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-PASSWORD = "Wachtwoord-voor-de-test-1"
-SHOTS = os.environ.get("KIA_SHOTS", "")
-
-
-@pytest.fixture
-def browser(live_server, settings):
-    from playwright.sync_api import sync_playwright
-
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}
-    }
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium, live_server.url
-        chromium.close()
-        connections.close_all()
-
-
-def log_in(browser, base: str, username: str):
-    """A browser of its own for ``username``, logged in."""
-    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Inloggen").click()
-    page.get_by_role("heading", name="Assessments").wait_for()
-    return page
-
-
-def shot(page, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
-
-
-def member(org, username: str, role: Role, **names):
-    user = factories.member(org, role, username=username, **names)
-    user.set_password(PASSWORD)
-    user.save()
-    return user
+require()
+SHOTS = os.environ.get("KIA_SHOTS", "")  # also where the PDF is kept
 
 
 def submit_for_review(page, base: str, slug: str, reviewer_label: str) -> None:
@@ -100,9 +46,9 @@ def give_verdicts(page, base: str, slug: str, verdicts: dict[int, tuple[str, str
 def test_review_round_trip_to_sign_off_and_colophon(browser):
     chromium, base = browser
     org = factories.organisation(name="Leerlicht")
-    member(org, "eva", Role.EDITOR, first_name="Eva", last_name="de Vries")
-    member(org, "rita", Role.REVIEWER, first_name="Rita", last_name="Reviewer")
-    owner = member(org, "olaf", Role.OWNER, first_name="Olaf", last_name="Eigenaar")
+    member(org, Role.EDITOR, "eva", first_name="Eva", last_name="de Vries")
+    member(org, Role.REVIEWER, "rita", first_name="Rita", last_name="Reviewer")
+    owner = member(org, Role.OWNER, "olaf", first_name="Olaf", last_name="Eigenaar")
     assessment = factories.assessment(
         org,
         title="KIA op Huiswerkmaatje",
@@ -113,12 +59,12 @@ def test_review_round_trip_to_sign_off_and_colophon(browser):
     slug = assessment.slug
 
     # The editor submits, picking Rita as reviewer.
-    eva = log_in(chromium, base, "eva")
+    eva = logged_in(chromium, base, "eva")
     submit_for_review(eva, base, slug, "Rita Reviewer")
     shot(eva, "01-submitted")
 
     # Rita comments on the risk, mentioning Eva, and gives verdicts.
-    rita = log_in(chromium, base, "rita")
+    rita = logged_in(chromium, base, "rita")
     rita.goto(f"{base}/a/{slug}/chapter/3/")
     panel = rita.locator(f"#comments-risk-{risk.pk}")
     panel.locator("summary").first.click()
@@ -131,7 +77,7 @@ def test_review_round_trip_to_sign_off_and_colophon(browser):
     shot(rita, "03-verdicts")
 
     # The owner sees it all on the review page and requests changes.
-    olaf = log_in(chromium, base, "olaf")
+    olaf = logged_in(chromium, base, "olaf")
     olaf.goto(f"{base}/a/{slug}/review/")
     assert "Onderbouw de kans." in olaf.locator("main").inner_text()
     assert "niet te laag" in olaf.locator("main").inner_text()

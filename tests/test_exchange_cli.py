@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from assessments.domain.constants import Role
 from assessments.domain.exchange import export_assessment, to_json
 from assessments.domain.models import Assessment, Membership, Organisation
-from tests import exchange_helpers, factories
+from tests import builders, exchange_helpers, factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -34,7 +34,7 @@ def run_failing(*args) -> tuple[str, str, CommandError]:
 
 
 def test_export_json_to_stdout_by_slug_or_id():
-    assessment = exchange_helpers.rich_assessment()
+    assessment = builders.rich_assessment()
     for ref in (assessment.slug, str(assessment.pk)):
         out, _err = run("kia_export", ref)
         document = json.loads(out)
@@ -45,7 +45,7 @@ def test_export_json_to_stdout_by_slug_or_id():
 
 
 def test_export_json_to_a_file(tmp_path):
-    assessment = exchange_helpers.rich_assessment()
+    assessment = builders.rich_assessment()
     target = tmp_path / "out.json"
     out, err = run("kia_export", assessment.slug, "--output", str(target))
     assert out == ""
@@ -71,7 +71,7 @@ def test_export_pdf_needs_a_file():
 @pytest.fixture
 def exported(tmp_path):
     path = tmp_path / "kia.json"
-    path.write_bytes(to_json(export_assessment(exchange_helpers.rich_assessment())))
+    path.write_bytes(to_json(export_assessment(builders.rich_assessment())))
     return path
 
 
@@ -168,7 +168,7 @@ def password_in(out: str) -> str:
 
 
 def test_demo_loads_valid_files_reports_invalid_ones_and_is_idempotent(tmp_path):
-    document = export_assessment(exchange_helpers.rich_assessment(slug="tiktok-2025"))
+    document = export_assessment(builders.rich_assessment(slug="tiktok-2025"))
     Assessment.objects.all().delete()  # start from an empty database of assessments
     (tmp_path / "tiktok-2025.json").write_bytes(to_json(document))
     (tmp_path / "broken.json").write_text('{"format": "kia-assessment", "version": 1}')
@@ -235,7 +235,7 @@ def test_the_homework_demo_shows_its_figure_in_the_report(media):
 
 
 def test_a_demo_figure_that_cannot_be_read_is_reported_and_skipped(tmp_path, media):
-    document = export_assessment(exchange_helpers.rich_assessment(slug="tiktok-2025"))
+    document = export_assessment(builders.rich_assessment(slug="tiktok-2025"))
     Assessment.objects.all().delete()
     (tmp_path / "tiktok-2025.json").write_bytes(to_json(document))
     folder = tmp_path / "figures" / "tiktok-2025"

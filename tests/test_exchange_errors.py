@@ -11,7 +11,7 @@ from assessments.domain.exchange import (
     import_assessment,
     to_json,
 )
-from tests import exchange_helpers, factories
+from tests import builders, exchange_helpers, factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -24,7 +24,7 @@ SCORES = (
 def document() -> dict:
     """A valid document: risks content, content, advanced_technology, privacy; goals main,
     sub; proportionality org benefit, 2x child benefit, 2x harm; two sources."""
-    return export_assessment(exchange_helpers.rich_assessment())
+    return export_assessment(builders.rich_assessment())
 
 
 def refused(data) -> list[tuple[str, str]]:

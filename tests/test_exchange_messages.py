@@ -19,14 +19,14 @@ from assessments.domain.exchange import (
 from assessments.domain.exchange.errors import MAX_DESCRIBED, path_parts
 from assessments.domain.exchange.locations import place
 from assessments.domain.exchange.schema import load_schema, translated
-from tests import exchange_helpers, factories
+from tests import builders, factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def document() -> dict:
-    return export_assessment(exchange_helpers.rich_assessment())
+    return export_assessment(builders.rich_assessment())
 
 
 def refused(data) -> InvalidAssessment:

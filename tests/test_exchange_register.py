@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from assessments.domain import scoring
 from assessments.outputs.risk_register import register_csv, register_rows, register_xlsx
-from tests import exchange_helpers, factories
+from tests import builders, factories
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ HEADER_EN = [
 
 @pytest.fixture
 def assessment():
-    return exchange_helpers.rich_assessment(language="en")
+    return builders.rich_assessment(language="en")
 
 
 def read_csv(content: bytes) -> list[list[str]]:
@@ -86,7 +86,7 @@ def test_score_labels_come_from_scoring(assessment, settings):
 
 
 def test_register_follows_the_assessments_language():
-    dutch = exchange_helpers.rich_assessment(language="nl")
+    dutch = builders.rich_assessment(language="nl")
     with translation.override("en"):  # whatever the request's language is
         _header, *rows = read_csv(register_csv(dutch))
     assert rows[0][0] == "3.1 Contentrisico's"

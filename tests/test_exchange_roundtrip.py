@@ -15,7 +15,7 @@ from assessments.domain.exchange import (
 from assessments.domain.exchange.schema import schema_problems
 from assessments.domain.models import Contribution, ProportionalityItem
 from assessments.interfaces.management.commands.kia_demo import DEMO_DIR
-from tests import exchange_helpers, factories
+from tests import builders, exchange_helpers, factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -31,7 +31,7 @@ def without_slug(document: dict) -> dict:
 
 
 def test_rich_assessment_survives_a_round_trip():
-    original = exchange_helpers.rich_assessment()
+    original = builders.rich_assessment()
     before = exchange_helpers.row_counts()
     exported = export_assessment(original)
     assert schema_problems(exported) == []
@@ -57,7 +57,7 @@ def test_rich_assessment_survives_a_round_trip():
 
 
 def test_export_is_deterministic_and_in_instrument_order():
-    assessment = exchange_helpers.rich_assessment()
+    assessment = builders.rich_assessment()
     first, second = export_assessment(assessment), export_assessment(assessment)
     assert to_json(first) == to_json(second)
     assert "exported_at" not in first
@@ -90,7 +90,7 @@ def test_exported_at_is_written_when_given():
 
 
 def test_import_keeps_the_documents_order_and_any_ids():
-    document = export_assessment(exchange_helpers.rich_assessment())
+    document = export_assessment(builders.rich_assessment())
     # Ids are only local names: any unique ones will do.
     renames = {"goal-1": "main", "risk-1": "R:1", "risk-4": "privacy.profiling"}
     for row in document["goals"] + document["risks"]:
@@ -114,7 +114,7 @@ def test_import_keeps_the_documents_order_and_any_ids():
 
 
 def test_a_linked_but_unanswered_contribution_is_created_empty():
-    document = export_assessment(exchange_helpers.rich_assessment())
+    document = export_assessment(builders.rich_assessment())
     del document["contributions"]["2.10"]  # the 5.3 table still points at it
     imported = import_assessment(document, organisation=factories.organisation())
     contribution = Contribution.objects.get(assessment=imported, question="2.10")
@@ -124,7 +124,7 @@ def test_a_linked_but_unanswered_contribution_is_created_empty():
 
 
 def test_a_taken_slug_gets_a_number_unless_one_was_asked_for():
-    document = export_assessment(exchange_helpers.rich_assessment(slug="kia"))
+    document = export_assessment(builders.rich_assessment(slug="kia"))
     org = factories.organisation()
     assert import_assessment(document, organisation=org).slug == "kia"
     assert import_assessment(document, organisation=org).slug == "kia-2"

@@ -19,7 +19,7 @@ from assessments.domain.exchange.schema import SCHEMA_PATH, load_schema, schema_
 from assessments.domain.models import Assessment
 from assessments.domain.scoring import Score
 from assessments.domain.states import Status
-from tests import exchange_helpers, factories
+from tests import builders, factories
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 PROPS = SCHEMA["properties"]
@@ -108,14 +108,14 @@ def test_unknown_keys_are_refused_everywhere():
 @pytest.mark.django_db
 def test_exports_match_the_schema():
     empty = factories.assessment()
-    rich = exchange_helpers.rich_assessment()
+    rich = builders.rich_assessment()
     for assessment in (empty, rich):
         assert schema_problems(export_assessment(assessment)) == []
 
 
 @pytest.mark.django_db
 def test_every_key_the_schema_allows_is_exported():
-    document = export_assessment(exchange_helpers.rich_assessment())
+    document = export_assessment(builders.rich_assessment())
     assert list(document) == [k for k in PROPS if k != "exported_at"]
     assert list(document["assessment"]) == list(PROPS["assessment"]["properties"])
     assert list(document["prescan"]) == list(PROPS["prescan"]["properties"])

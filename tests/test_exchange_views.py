@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from assessments.domain.constants import Role
 from assessments.domain.exchange import export_assessment, to_json
 from assessments.domain.models import Assessment
-from tests import exchange_helpers, factories
+from tests import builders, exchange_helpers, factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -21,7 +21,7 @@ DOWNLOADS = ("export_json", "risk_register_csv", "risk_register_xlsx")
 
 @pytest.fixture
 def assessment():
-    return exchange_helpers.rich_assessment()
+    return builders.rich_assessment()
 
 
 def url(name: str, slug: str) -> str:

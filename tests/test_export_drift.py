@@ -17,7 +17,7 @@ from django.db import IntegrityError, models, transaction
 from assessments.domain.exchange import export_assessment
 from assessments.domain.models import Assessment
 from assessments.domain.models.base import Tracked
-from tests import exchange_helpers
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +153,7 @@ def _changes_export(
 
 
 def test_every_model_field_is_exported_or_excluded_with_a_reason():
-    assessment = exchange_helpers.rich_assessment()
+    assessment = builders.rich_assessment()
     before = export_assessment(assessment)
     missing = []
     for model in apps.get_app_config("assessments").get_models():

@@ -251,13 +251,13 @@ def test_the_action_plan_costs_the_same_queries_whatever_its_size():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.bench import builder as benchdata
+    from tests import builders
 
     small_org, large_org = factories.organisation(), factories.organisation()
     user = factories.member(small_org, Role.VIEWER)
     large_org.memberships.create(user=user, role=Role.VIEWER)
-    benchdata.build(small_org, slug="small", risks=1, measures_per_risk=1, sources=1)
-    benchdata.build(large_org, slug="large")  # 42 measures
+    builders.berenschot_size(small_org, slug="small", risks=1, measures_per_risk=1, sources=1)
+    builders.berenschot_size(large_org, slug="large")  # 42 measures
     client = factories.logged_in(user)
     counts = []
     for org in (small_org, large_org):

@@ -18,7 +18,7 @@ from assessments.domain.exchange.parsing import parse
 from assessments.domain.models import Answer, Assessment
 from assessments.interfaces.templatetags.kia import _RenderCache
 from assessments.outputs import markdown
-from tests import exchange_helpers, factories
+from tests import builders, exchange_helpers, factories
 
 
 def table(rows: int, cols: int) -> str:
@@ -106,7 +106,7 @@ def test_the_render_cache_is_bounded_in_bytes():
 @pytest.mark.django_db
 def test_an_import_with_too_many_rows_is_refused_before_validation(settings, monkeypatch):
     settings.KIA_IMPORT_MAX_ROWS = 100
-    document = export_assessment(exchange_helpers.rich_assessment())
+    document = export_assessment(builders.rich_assessment())
     document["sources"] = [dict(document["sources"][0], key=f"s{i}") for i in range(101)]
 
     def no_schema(document):
@@ -148,7 +148,7 @@ def test_a_lone_surrogate_upload_shows_the_message(client):
 @pytest.mark.django_db
 def test_an_imported_text_longer_than_a_form_accepts_is_refused(settings):
     settings.KIA_MAX_TEXT_CHARS = 100
-    document = export_assessment(exchange_helpers.rich_assessment())
+    document = export_assessment(builders.rich_assessment())
     document["assessment"]["title"] = "Long " + "x" * 100
     with pytest.raises(InvalidAssessment) as refused, translation.override("en"):
         import_assessment(document, organisation=factories.organisation())

@@ -10,7 +10,7 @@ import pytest
 
 from assessments.outputs.report.data import build_report
 from assessments.outputs.report.docx import report_docx
-from tests.report_builders import full_assessment
+from tests.builders import full_assessment
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from assessments.outputs.report.data import build_report
 from assessments.outputs.report.render import render_html, report_html
 from assessments.outputs.report.typography import typeset
 from tests import factories
-from tests.report_builders import add_risks, full_assessment
+from tests.builders import full_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -313,8 +313,7 @@ def query_count(assessment) -> int:
 
 def test_building_the_report_takes_a_constant_number_of_queries(django_assert_max_num_queries):
     small = full_assessment()
-    large = full_assessment()
-    add_risks(large, 10, measures=3, cite="nicam-2023")
+    large = full_assessment(extra_risks=10, measures_per_risk=3, cite="nicam-2023")
     assert query_count(small) == query_count(large)
     with django_assert_max_num_queries(10):
         report = build_report(large)

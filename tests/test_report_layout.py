@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from assessments.domain.models import Answer
 from assessments.domain.states import Status
 from assessments.outputs.report.render import render_pdf_document
-from tests.report_builders import add_risks, full_assessment
+from tests.builders import full_assessment
 
 MM = 72 / 25.4
 RIGHT_MARGIN = 20 * MM  # static/report/report.css: @page margin
@@ -30,11 +30,10 @@ LONG_TOKEN = "https://example.org/search?" + "&".join(f"parameter{n}=value{n}" f
 @pytest.fixture(scope="module")
 def pdf(django_db_setup, django_db_blocker, tmp_path_factory) -> bytes:
     with django_db_blocker.unblock(), transaction.atomic():
-        a = full_assessment(language="nl", status=Status.FINAL)
+        a = full_assessment(language="nl", status=Status.FINAL, extra_risks=6, measures_per_risk=4)
         Answer.objects.filter(assessment=a, question="2.2").update(
             text=f"Zie {LONG_TOKEN} voor de instellingen.[^ofcom-2024] [^dpc-2023]"
         )
-        add_risks(a, 6, measures=4)
         content = render_pdf_document(a).content
         transaction.set_rollback(True)
     return content

@@ -15,7 +15,7 @@ from pypdf.generic import ContentStream
 
 from assessments.domain.states import Status
 from assessments.outputs.report.render import render_pdf_document
-from tests.report_builders import full_assessment
+from tests.builders import full_assessment
 
 
 def _render(django_db_blocker, **kwargs):

@@ -8,21 +8,20 @@ from assessments.domain.constants import VersionReason
 from assessments.domain.exchange import export_assessment, import_assessment
 from assessments.outputs.comparison import version_diff
 from assessments.outputs.report.render import render_html
-from tests import exchange_helpers, factories
-from tests.report_builders import full_assessment
+from tests import builders, factories
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_report_notes_where_a_risk_came_up():
-    assessment = full_assessment(language="nl")
+    assessment = builders.full_assessment(language="nl")
     risk = assessment.risks.order_by("pk").first()
     risk.raised_in = "2.8"
     risk.save()
     html = render_html(assessment)
     assert '<p class="risk-origin">Naar voren gekomen bij vraag <a href="#q-2-8">2.8</a>' in html
     assert 'id="q-2-8"' in html  # the link leads somewhere
-    english = full_assessment(language="en")
+    english = builders.full_assessment(language="en")
     english.risks.update(raised_in="2.14")
     assert 'Came up at question <a href="#q-2-14">2.14</a> (diversity, equality' in (
         render_html(english)
@@ -30,7 +29,7 @@ def test_the_report_notes_where_a_risk_came_up():
 
 
 def test_the_exchange_format_carries_it_and_older_files_without_it_still_import():
-    assessment = exchange_helpers.rich_assessment()
+    assessment = builders.rich_assessment()
     assessment.risks.filter(pk=assessment.risks.order_by("pk").first().pk).update(raised_in="2.9")
     document = export_assessment(assessment)
     assert [risk["raised_in"] for risk in document["risks"]] == ["2.9", "", "", ""]
@@ -44,7 +43,7 @@ def test_the_exchange_format_carries_it_and_older_files_without_it_still_import(
 
 
 def test_an_unknown_question_is_refused_on_import(english):
-    document = export_assessment(exchange_helpers.rich_assessment())
+    document = export_assessment(builders.rich_assessment())
     document["risks"][0]["raised_in"] = "2.1"
     with pytest.raises(Exception) as exc:
         import_assessment(document, organisation=factories.organisation())
@@ -54,7 +53,7 @@ def test_an_unknown_question_is_refused_on_import(english):
 
 
 def test_versions_keep_it_and_comparisons_show_it(english):
-    assessment = exchange_helpers.rich_assessment()
+    assessment = builders.rich_assessment()
     actor = editing.SYSTEM
     version = versions.record(assessment, actor=actor, reason=VersionReason.MANUAL)
     risk = assessment.risks.order_by("pk").first()

@@ -7,8 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.domain.constants import Role
-from tests import factories
-from tests.bench import builder as benchdata
+from tests import builders, factories
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +41,10 @@ def test_query_counts_do_not_grow_with_the_assessment():
     editor = factories.member(org, Role.EDITOR)
     client = Client()
     client.force_login(editor)
-    small = benchdata.build(
+    small = builders.berenschot_size(
         org, slug="small", risks=1, measures_per_risk=1, sources=3, paragraphs=1
     )
-    large = benchdata.build(org, slug="large")  # 14 risks, 42 measures, 420 sources
+    large = builders.berenschot_size(org, slug="large")  # 14 risks, 42 measures, 420 sources
     assert large.risks.count() == 14 and large.sources.count() == 420
     for small_url, large_url in zip(pages(small), pages(large), strict=True):
         # Warm up session and caches (the report's numbering, which the pages share with

@@ -1,6 +1,6 @@
 """Benchmarks (``make bench``): scripts run with the production settings on a throwaway
-database, never shipped with the app. ``builder`` makes a Berenschot-size assessment (also
-used by the tests); ``report`` times the PDF and Word report, ``pages`` the team's pages."""
+database, never shipped with the app. ``report`` times the PDF and Word report, ``pages`` the
+team's pages, both on a Berenschot-size assessment (``tests.builders.berenschot_size``)."""
 
 import os
 

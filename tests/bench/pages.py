@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from assessments.domain.constants import Role
 from assessments.domain.models import Membership, Organisation
-from tests.bench import builder
+from tests import builders
 
 
 class Rollback(Exception):
@@ -42,7 +42,7 @@ class Bench:
         org = Organisation.objects.create(name="Bench", slug="bench-pages-org")
         user = get_user_model().objects.create_user("bench-pages-user")
         Membership.objects.create(organisation=org, user=user, role=Role.EDITOR)
-        assessment = builder.build(org, slug="bench-pages")
+        assessment = builders.berenschot_size(org, slug="bench-pages")
         slug = assessment.slug
         urls = {
             "dashboard": reverse("assessments:home"),
