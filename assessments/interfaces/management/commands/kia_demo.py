@@ -25,7 +25,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from assessments.domain import editing, figures, lifecycle
-from assessments.domain.constants import Role
+from assessments.domain.constants import Channel, Role
 from assessments.domain.exchange import InvalidAssessment, import_assessment
 from assessments.domain.exchange.locations import describe
 from assessments.domain.models import Assessment, Figure, Membership, Organisation
@@ -144,7 +144,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"'{assessment.slug}': figure {key!r} skipped ({exc}).")
                 continue
             figures.attach(figure, checked)
-            editing.create(figure, actor=editing.Actor(user), assessment=assessment)
+            editing.create(figure, actor=editing.Actor(user, Channel.IMPORT), assessment=assessment)
             self.stdout.write(f"'{assessment.slug}': figure '{figure.key}' added.")
 
     def _settle(self, assessment: Assessment, status: str, *, user) -> None:
@@ -155,7 +155,11 @@ class Command(BaseCommand):
         for step in steps:
             try:
                 lifecycle.perform(
-                    assessment, step, actor=editing.Actor(user), role=Role.OWNER, attested=True
+                    assessment,
+                    step,
+                    actor=editing.Actor(user, Channel.SYSTEM),
+                    role=Role.OWNER,
+                    attested=True,
                 )
             except lifecycle.TransitionRefused as refused:
                 self.stderr.write(f"'{assessment.slug}' stays {assessment.status}: {refused}")
