@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.conf import settings
@@ -35,12 +36,44 @@ _JSON_REASONS = (
 )
 
 
-class _NotJSON(ValueError):
+class NotJSON(ValueError):
     """NaN, Infinity or -Infinity: Python reads them, JSON does not have them."""
 
     def __init__(self, name: str) -> None:
         super().__init__(name)
         self.name = name
+
+
+# No number the app stores needs more digits; Python refuses to read over 4,300 anyway.
+MAX_DIGITS = 30
+
+
+class NumberTooLong(ValueError):
+    """A number with more digits than any value of the app has."""
+
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def strict_int(digits: str) -> int:
+    """``json.loads``'s ``parse_int``: numbers of at most ``MAX_DIGITS`` digits."""
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise NumberTooLong(len(digits.lstrip("-")))
+    return int(digits)
+
+
+def refuse_constant(name: str) -> None:
+    """``json.loads``'s ``parse_constant``: NaN and the infinities are not JSON."""
+    raise NotJSON(name)
+
+
+def place_of_long_number(text: str) -> tuple[int, int]:
+    """Line and column of the first number longer than ``MAX_DIGITS`` in ``text``."""
+    found = re.search(rf"\d{{{MAX_DIGITS + 1},}}", text)
+    start = found.start() if found else 0
+    line = text.count("\n", 0, start) + 1
+    return line, start - (text.rfind("\n", 0, start) + 1) + 1
 
 
 def _json_reason(error: json.JSONDecodeError) -> str:
@@ -87,7 +120,8 @@ def parse(raw: bytes | bytearray | str) -> Any:
         value = json.loads(
             decoded,
             object_pairs_hook=lambda pairs: _object(pairs, duplicates),
-            parse_constant=_refuse_constant,
+            parse_constant=refuse_constant,
+            parse_int=strict_int,
         )
     except json.JSONDecodeError as exc:
         raise InvalidAssessment(
@@ -106,16 +140,29 @@ def parse(raw: bytes | bytearray | str) -> Any:
                 )
             ]
         ) from exc
-    except _NotJSON as exc:
+    except NotJSON as exc:
         message = text(
             gettext_noop("The file is not valid JSON: %(name)s is not a JSON value."),
             name=exc.name,
         )
         raise InvalidAssessment([("$", message)]) from exc
+    except NumberTooLong as exc:
+        line, column = place_of_long_number(decoded)
+        message = text(
+            gettext_noop(
+                "Line %(line)s, column %(column)s: a number of %(digits)s digits; no value of "
+                "an assessment has more than %(limit)s."
+            ),
+            line=line,
+            column=column,
+            digits=exc.digits,
+            limit=MAX_DIGITS,
+        )
+        raise InvalidAssessment([("$", message)]) from exc
     except RecursionError as exc:
         message = text(gettext_noop("The file is not valid JSON: it is nested too deeply."))
         raise InvalidAssessment([("$", message)]) from exc
-    surrogate = _lone_surrogate(value)
+    surrogate = lone_surrogate(value)
     if surrogate:
         raise InvalidAssessment(
             [
@@ -145,7 +192,7 @@ def parse(raw: bytes | bytearray | str) -> Any:
     return value
 
 
-def _lone_surrogate(value: Any, path: tuple = ()) -> str | None:
+def lone_surrogate(value: Any, path: tuple = ()) -> str | None:
     """The JSON path of the first text (or object holding a key) with a lone surrogate."""
     if isinstance(value, str):
         return json_path(*path) if _has_surrogate(value) else None
@@ -153,12 +200,12 @@ def _lone_surrogate(value: Any, path: tuple = ()) -> str | None:
         for key, item in value.items():
             if _has_surrogate(key):
                 return json_path(*path)  # the key itself cannot be shown
-            found = _lone_surrogate(item, (*path, key))
+            found = lone_surrogate(item, (*path, key))
             if found:
                 return found
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            found = _lone_surrogate(item, (*path, index))
+            found = lone_surrogate(item, (*path, index))
             if found:
                 return found
     return None
@@ -181,7 +228,3 @@ def _object(pairs: list[tuple[str, Any]], duplicates: list[str]) -> dict[str, An
             duplicates.append(key)
         result[key] = value
     return result
-
-
-def _refuse_constant(name: str) -> None:
-    raise _NotJSON(name)

@@ -20,6 +20,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from assessments.domain.editing import EditConflict
 from assessments.domain.exchange.errors import InvalidAssessment
 from assessments.domain.exchange.locations import describe
+from assessments.interfaces.api.bodies import BadBody
 from assessments.interfaces.api.locking import etag_of
 from assessments.interfaces.api.problems import Problem, problem_response
 
@@ -143,6 +144,10 @@ def install(api) -> None:
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if exc.status_code == 403:  # ninja's CSRF refusal
             return problem_response(request, 403, _("The CSRF check failed."))
+        body = exc.__cause__  # ninja wraps what the parser refused
+        if isinstance(body, BadBody):
+            where = [{"name": body.name, "code": body.code, "reason": body.detail}]
+            return problem_response(request, 400, body.detail, invalid_params=where)
         return problem_response(request, exc.status_code, "")
 
     @api.exception_handler(Exception)

@@ -28,6 +28,7 @@ from ninja import NinjaAPI, Swagger
 
 from assessments.interfaces.api import errors, problems
 from assessments.interfaces.api.auth import AUTH, PerAddress
+from assessments.interfaces.api.bodies import StrictParser
 from assessments.interfaces.api.openapi import PROBLEM, exchange_schema
 from assessments.interfaces.api.routers import assessments, organisations, public, rows, versions
 from assessments.interfaces.api.schemas import ProblemOut
@@ -180,6 +181,7 @@ api = KiaAPI(
     ),
     urls_namespace="api",
     auth=AUTH,
+    parser=StrictParser(),
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
     docs_url="/docs",
     openapi_url="/openapi.json",
