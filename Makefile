@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 # `make run` is for a developer's own machine: DEBUG on unless the caller says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: install run test lint typecheck coverage format migrate demo bench messages clean twoprocess loadtest axe
+.PHONY: install run test lint typecheck coverage format migrate demo bench messages clean twoprocess loadtest probes axe
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ twoprocess: install
 # bounded in time); prints req/s, p50/p95/p99, lost/phantom saves and recovery times.
 loadtest: install
 	$(BIN)/python -m tests.multiprocess.loadtest
+
+# Hostile input and faults against gunicorn on PostgreSQL and Redis (loopback only):
+# prints one line per probe (issue 22's items 17-22) to compare before and after a change.
+probes: install
+	$(BIN)/python -m tests.multiprocess.probes
 
 # Style, and the import contract of the layers (pyproject.toml, docs/architecture.md).
 lint: install
