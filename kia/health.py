@@ -2,7 +2,10 @@
 
 ``/ready/`` checks the database, the cache, the file storage (writes and deletes a small
 file) and the background worker's heartbeat, and answers JSON naming each part; 503 when
-any part is down, so a load balancer stops sending requests to this process. It also says
+any part is down, so a load balancer stops sending requests to this process. The cache is
+the exception: without it the process still serves (see ``assessments.infra.cache``), so
+its outage, and the worker's heartbeat that lives in it, make the answer "degraded" (200).
+It also says
 when each scheduled job last ran (``assessments.infra.scheduler``); a failed job is reported there
 but does not make the process "down" (the web process can serve all the same).
 """
@@ -25,6 +28,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from assessments.infra.cache import CACHE_ERRORS
 from assessments.infra.scheduler import last_runs
 from assessments.infra.worker import last_heartbeat
 
@@ -44,11 +48,16 @@ def check_database() -> str:
     return "ok"
 
 
-def check_cache() -> str:
+def check_cache() -> str | dict:
+    """The app serves without the cache (presence and the API throttle step aside), so an
+    outage makes the process "degraded", not "down": no balancer takes every process out."""
     key = f"kia:ready:{uuid.uuid4().hex}"
-    cache.set(key, "1", 10)
-    found = cache.get(key)
-    cache.delete(key)
+    try:
+        cache.set(key, "1", 10)
+        found = cache.get(key)
+        cache.delete(key)
+    except CACHE_ERRORS as error:
+        return {"status": "degraded", "error": type(error).__name__}
     if found != "1":
         raise RuntimeError("the cache did not return what was stored")
     return "ok"
@@ -62,10 +71,13 @@ def check_storage() -> str:
     return "ok"
 
 
-def check_worker() -> str:
+def check_worker() -> str | dict:
     if settings.TASK_BACKEND != "database":
         return "not checked"  # immediate: no worker; rq: its own monitoring
-    beat = last_heartbeat()
+    try:
+        beat = last_heartbeat()
+    except CACHE_ERRORS as error:  # the heartbeat lives in the cache
+        return {"status": "degraded", "error": type(error).__name__}
     if beat is None:
         raise RuntimeError("no worker has reported yet")
     age = time.time() - beat
@@ -102,7 +114,6 @@ def ready(request: HttpRequest) -> JsonResponse:
             logger.warning("Readiness check %s failed: %s", name, error)
             parts[name] = {"status": "down", "error": type(error).__name__}
         parts[name]["ms"] = round((time.monotonic() - started) * 1000, 1)
-    down = [name for name, part in parts.items() if part["status"] == "down"]
-    return JsonResponse(
-        {"status": "down" if down else "ok", "parts": parts}, status=503 if down else 200
-    )
+    states = {part["status"] for part in parts.values()}
+    status = "down" if "down" in states else "degraded" if "degraded" in states else "ok"
+    return JsonResponse({"status": status, "parts": parts}, status=503 if status == "down" else 200)

@@ -287,6 +287,7 @@ KIA_SCHEDULED_JOBS = [
     ("reply-reminders", "assessments.domain.replies.send_reminders", "hour"),
     ("due-dates", "assessments.domain.followup.check_due_dates", "hour"),
     ("digests", "assessments.domain.notifications.send_digests", "day"),
+    ("throttle-cleanup", "assessments.infra.throttle.forget_expired", "hour"),
 ]
 
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")

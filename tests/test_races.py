@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
+from django.core import mail
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
@@ -26,6 +27,7 @@ from assessments.domain.constants import Role
 from assessments.domain.exchange import InvalidAssessment, export_assessment, import_assessment
 from assessments.domain.models import Answer, Assessment, Change, Invitation, Membership
 from assessments.domain.states import Status
+from assessments.infra import throttle
 from tests import factories
 
 pytestmark = [
@@ -288,3 +290,37 @@ def test_a_save_racing_a_transition_never_lands_on_an_assessment_that_is_no_long
     print(f"\nsave racing {transition}, {TRANSITION_TRIES} tries: {dict(outcomes)}")
     assert outcomes["landed on a non-draft"] == 0
     assert outcomes["saved before the transition"] + outcomes["refused"] == TRANSITION_TRIES
+
+
+def test_simultaneous_wrong_passwords_are_checked_only_as_often_as_allowed():
+    """Issue 22, item 19: 20 wrong passwords for one account from one address at the same
+    instant; the throttle counts each before its check, so exactly 5 are checked."""
+    factories.user(username="victim")
+    clients = [Client(REMOTE_ADDR="192.0.2.66") for _ in range(20)]
+    for client in clients:
+        client.cookies["django_language"] = "en"
+    results = run_together(
+        20,
+        lambda i: clients[i].post(reverse("login"), {"username": "victim", "password": "no"}),
+    )
+    pages = [r.content.decode() for r in results]
+    checked = sum("enter a correct username and password" in p for p in pages)
+    refused = sum("Too many failed attempts" in p for p in pages)
+    print(f"\n20 wrong passwords at once: {checked} checked, {refused} refused")
+    assert (checked, refused) == (throttle.PAIR.free, 20 - throttle.PAIR.free)
+
+
+def test_simultaneous_password_resets_send_at_most_three_mails(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    factories.user(username="victim", email="victim@example.org")
+    mail.outbox = []
+    results = run_together(
+        12,
+        lambda i: Client(REMOTE_ADDR=f"192.0.2.{i}").post(
+            reverse("password_reset"), {"email": "victim@example.org"}
+        ),
+    )
+    sent = [m for m in mail.outbox if "victim@example.org" in m.to]
+    print(f"\n12 password resets at once: {len(sent)} mails")
+    assert sum(getattr(r, "status_code", 0) == 302 for r in results) == 3
+    assert len(sent) == 3

@@ -96,12 +96,23 @@ def test_each_job_runs_once_per_period(settings):
     jobs = Recorder()
     # 06:30 local: everything but the digest.
     ran = scheduler.run_due(at(2026, 11, 30, 5, 30), resolve=jobs)
-    assert ran == {"mail-outbox": "done", "reply-reminders": "done", "due-dates": "done"}
+    assert ran == {
+        "mail-outbox": "done",
+        "reply-reminders": "done",
+        "due-dates": "done",
+        "throttle-cleanup": "done",
+    }
     assert scheduler.run_due(at(2026, 11, 30, 5, 30, 40), resolve=jobs) == {}
     assert scheduler.run_due(at(2026, 11, 30, 5, 31), resolve=jobs) == {"mail-outbox": "done"}
     # 07:00 local: a new hour and the day's digest.
     ran = scheduler.run_due(at(2026, 11, 30, 6, 0), resolve=jobs)
-    assert set(ran) == {"mail-outbox", "reply-reminders", "due-dates", "digests"}
+    assert set(ran) == {
+        "mail-outbox",
+        "reply-reminders",
+        "due-dates",
+        "digests",
+        "throttle-cleanup",
+    }
     scheduler.run_due(at(2026, 11, 30, 6, 1), resolve=jobs)
     # Midnight local: a new day, but the digest waits for 07:00 again.
     ran = scheduler.run_due(at(2026, 11, 30, 23, 0), resolve=jobs)
@@ -111,6 +122,7 @@ def test_each_job_runs_once_per_period(settings):
         "send_reminders": 3,
         "check_due_dates": 3,
         "send_digests": 1,
+        "forget_expired": 3,
     }
     row = ScheduledRun.objects.get(job="digests")
     assert (row.period, row.status, row.attempts) == ("2026-11-30", RunStatus.DONE, 1)
@@ -126,6 +138,7 @@ def test_a_failing_job_is_logged_and_the_others_run(caplog):
         "reply-reminders": "done",
         "due-dates": "failed",
         "digests": "done",
+        "throttle-cleanup": "done",
     }
     assert "Scheduled job due-dates failed" in caplog.text and "broke" in caplog.text
     row = ScheduledRun.objects.get(job="due-dates")
@@ -192,6 +205,7 @@ def test_two_workers_at_once_run_each_job_once():
         "send_reminders": 1,
         "check_due_dates": 1,
         "send_digests": 1,
+        "forget_expired": 1,
     }
     assert {row.worker for row in ScheduledRun.objects.all()} <= {"worker-0", "worker-1"}
 

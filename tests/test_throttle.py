@@ -182,3 +182,47 @@ def test_failures_of_strangers_at_the_same_address_do_not_hold_up_a_known_browse
     assert not logged_in(stranger)
     log_in(hana, "hana", PASSWORD, ATTACKER)
     assert logged_in(hana)
+
+
+def test_log_ins_that_succeed_do_not_use_up_the_address_allowance():
+    """Every attempt is counted before its password is checked; one that succeeds takes
+    its count back, so a school's many pupils behind one address are never held up."""
+    for i in range(throttle.ADDRESS.free + 5):
+        factories.user(username=f"pupil{i}")
+        client = Client()
+        log_in(client, f"pupil{i}", PASSWORD, ATTACKER)
+        assert logged_in(client), i
+    assert throttle.login_wait(_request(ATTACKER), "someone-new") == 0
+
+
+def test_a_refused_attempt_is_not_counted(clock):
+    factories.user(username="ivan")
+    client = Client()
+    for _ in range(throttle.PAIR.free):
+        log_in(client, "ivan", "wrong", ATTACKER)
+    for _ in range(10):  # refused while waiting: the wait does not grow
+        assert "Too many failed" in log_in(client, "ivan", "wrong", ATTACKER).content.decode()
+    assert throttle.login_wait(_request(ATTACKER), "ivan") == throttle.BASE_DELAY
+
+
+def test_expired_counts_are_deleted_by_the_hourly_job(clock):
+    from assessments.infra.models import ThrottleCount
+
+    log_in(Client(), "nobody", "guess", ATTACKER)
+    assert ThrottleCount.objects.count() == 3  # account + address, address, account
+    assert throttle.forget_expired() == {"deleted": 0}
+    clock[0] += throttle.DAY + 1
+    assert throttle.forget_expired() == {"deleted": 3}
+    assert throttle.login_wait(_request(ATTACKER), "nobody") == 0
+
+
+def test_the_cleanup_command_says_how_many_it_deleted(clock):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    log_in(Client(), "nobody", "guess", ATTACKER)
+    clock[0] += throttle.DAY + 1
+    out = StringIO()
+    call_command("forget_throttle_counts", stdout=out)
+    assert out.getvalue().strip() == "deleted: 3"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.db import InterfaceError, OperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
 
+from assessments.infra import scheduler as scheduler_module
 from assessments.infra import worker as worker_module
 from assessments.infra.worker import SupervisedWorker, last_heartbeat
 
@@ -53,11 +55,20 @@ def test_the_worker_survives_a_database_outage_and_backs_off(monkeypatch, caplog
     assert "Worker recovered after 6 failed rounds" in caplog.text
 
 
-def test_the_cache_being_down_does_not_stop_the_worker(monkeypatch):
+def test_the_cache_being_down_does_not_stop_the_worker(monkeypatch, caplog):
+    """Without the cache the heartbeat is not heard, but the queue is still run."""
     supervised = SupervisedWorker(interval=0.5)
+    ran = []
+    monkeypatch.setattr(worker_module, "close_old_connections", lambda: None)
+    monkeypatch.setattr(supervised.worker, "run", lambda: ran.append(1))
+    monkeypatch.setattr(scheduler_module, "run_due", lambda: None)
+    monkeypatch.setattr("assessments.outputs.report.recovery.requeue_stale", lambda: None)
 
-    def down():
-        raise ConnectionError("redis is down")
+    class Down:
+        def set(self, *args, **kwargs):
+            raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379.")
 
-    monkeypatch.setattr(worker_module, "beat", down)
-    assert supervised.step() == 1.0 and supervised.running
+    monkeypatch.setattr(worker_module, "cache", Down())
+    assert supervised.step() == 0.5 and supervised.running
+    assert ran == [1]
+    assert "the worker's heartbeat goes without it" in caplog.text

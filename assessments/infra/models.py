@@ -1,4 +1,5 @@
-"""The infrastructure's own tables: the mail outbox and the scheduler's claim book.
+"""The infrastructure's own tables: the mail outbox, the scheduler's claim book and the
+throttles' counters.
 
 They belong to the Django app ``assessments`` (``Meta.app_label``), so their tables, migrations
 and admin pages are where they always were; they are defined here so that the infrastructure
@@ -92,3 +93,23 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.period} ({self.status})"
+
+
+class ThrottleCount(models.Model):
+    """Attempts counted under one throttle rule for one account, address or e-mail
+    (``assessments.infra.throttle``). A row is read and changed under a row lock, in the
+    database every process shares, so two attempts at the same instant count as two."""
+
+    key = models.CharField(_("key"), max_length=80, unique=True)
+    count = models.PositiveIntegerField(_("attempts"), default=0)
+    last = models.FloatField(_("last attempt"), default=0.0, help_text=_("Unix time."))
+    expires = models.FloatField(_("forgotten at"), default=0.0, help_text=_("Unix time."))
+
+    class Meta:
+        app_label = "assessments"
+        verbose_name = _("throttle count")
+        verbose_name_plural = _("throttle counts")
+        indexes = [models.Index(fields=["expires"])]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -7,6 +7,8 @@ stored in the database: the notice is a courtesy, the lock version still guards 
 The entries live in the default cache, so every process that serves editors must share it
 (``CACHE_URL``: Redis, or the database cache; not ``locmem``). Two heartbeats for the same
 item at the same instant may overwrite each other's entry; the next heartbeat restores it.
+When the cache does not answer, nobody is shown as having anything open (and the outage is
+logged): the notice steps aside, the page works.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import time
 from django.core.cache import cache
 from django.utils.text import get_text_list
 from django.utils.translation import ngettext
+
+from assessments.infra.cache import CACHE_ERRORS, log_outage
 
 HEARTBEAT_SECONDS = 15
 TTL_SECONDS = 45
@@ -35,21 +39,32 @@ def touch(assessment_id: int, item: str, name: str) -> list[str]:
     """Record that ``name`` has ``item`` open; the others who have it open, by name."""
     now = time.time()
     key = _key(assessment_id, item)
-    entries = _alive(cache.get(key) or {}, now)
-    entries[name] = now
-    cache.set(key, entries, TTL_SECONDS)
+    try:
+        entries = _alive(cache.get(key) or {}, now)
+        entries[name] = now
+        cache.set(key, entries, TTL_SECONDS)
+    except CACHE_ERRORS as error:
+        log_outage("presence", error)
+        return []
     return sorted(n for n in entries if n != name)
 
 
 def leave(assessment_id: int, item: str, name: str) -> None:
     key = _key(assessment_id, item)
-    entries = _alive(cache.get(key) or {}, time.time())
-    if entries.pop(name, None) is not None:
-        cache.set(key, entries, TTL_SECONDS)
+    try:
+        entries = _alive(cache.get(key) or {}, time.time())
+        if entries.pop(name, None) is not None:
+            cache.set(key, entries, TTL_SECONDS)
+    except CACHE_ERRORS as error:
+        log_outage("presence", error)
 
 
 def others(assessment_id: int, item: str, name: str) -> list[str]:
-    entries = _alive(cache.get(_key(assessment_id, item)) or {}, time.time())
+    try:
+        entries = _alive(cache.get(_key(assessment_id, item)) or {}, time.time())
+    except CACHE_ERRORS as error:
+        log_outage("presence", error)
+        return []
     return sorted(n for n in entries if n != name)
 
 

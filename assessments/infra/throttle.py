@@ -1,11 +1,14 @@
-"""Throttling of log-ins and password-reset mails, in the shared cache.
+"""Throttling of log-ins, password-reset mails and reply links, counted in the database.
 
-The state lives in Django's cache, which is Redis or the database in production
-(``CACHE_URL``), so every process and machine counts together.
+Every attempt is counted *before* it is looked at, under a row lock in the database every
+process shares (``ThrottleCount``): a check and its count are one step, so forty wrong
+passwords sent at the same instant get five checks, not forty. The database, not the cache,
+holds these counts so that a Redis outage neither opens nor breaks log-in.
 
-Log-in failures are counted three ways; each count allows some failures for free and then
+Log-in attempts are counted three ways; each count allows some attempts for free and then
 makes the next attempt wait, doubling the wait with every further failure (30 s, 1 min,
-2 min, … at most 15 minutes). A failure is forgotten a day after the last one.
+2 min, … at most 15 minutes). A count is forgotten a day after its last attempt. A log-in
+that succeeds takes its own attempt back.
 
 * **account + address** (5 free): guessing one account's password from one place (a
   browser that logged in to the account before has a count of its own).
@@ -26,6 +29,10 @@ before the next one is looked at, with the same growing wait.
 Password-reset mails: at most 3 an hour for one e-mail address and 10 an hour from one
 client address; the form then says to wait (whether or not the address has an account).
 
+API requests are counted per minute in the shared cache (many per second; an increment
+there is atomic). When the cache does not answer, the API goes on unthrottled and says so
+in the log once a minute: the log-in throttle, in the database, still holds.
+
 The client's address is ``REMOTE_ADDR``, or, behind a proxy, the entry of the header named
 by ``CLIENT_IP_HEADER`` that the trusted proxy wrote (``TRUSTED_PROXY_COUNT`` from the
 right): entries further left are the client's own claims.
@@ -34,6 +41,7 @@ right): entries further left are the client's own claims.
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from dataclasses import dataclass
 
@@ -42,11 +50,17 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.core import signing
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from assessments.infra.cache import CACHE_ERRORS, log_outage
+from assessments.infra.models import ThrottleCount
+
 DAY = 24 * 3600
+HOUR = 3600
 BASE_DELAY = 30
 MAX_DELAY = 15 * 60
 DEVICE_COOKIE = "kia_device"
@@ -56,15 +70,20 @@ DEVICE_MAX_AGE = 180 * DAY
 
 @dataclass(frozen=True)
 class Rule:
+    """``free`` attempts, then a growing wait (``hard``: then none until the count is
+    forgotten); a count is forgotten ``lifetime`` seconds after its last attempt."""
+
     name: str
     free: int
+    lifetime: int = DAY
+    hard: bool = False
 
 
 PAIR = Rule("pair", 5)
 ADDRESS = Rule("address", 50)
 ACCOUNT = Rule("account", 100)
-RESET_EMAIL = Rule("reset-email", 3)
-RESET_ADDRESS = Rule("reset-address", 10)
+RESET_EMAIL = Rule("reset-email", 3, HOUR, hard=True)
+RESET_ADDRESS = Rule("reset-address", 10, HOUR, hard=True)
 REPLY_ADDRESS = Rule("reply-address", 20)
 
 
@@ -84,38 +103,73 @@ def client_address(request: HttpRequest) -> str:
 
 def _key(rule: Rule, *parts: str) -> str:
     digest = hashlib.sha256("\x00".join(parts).encode("utf-8", "replace")).hexdigest()[:40]
-    return f"kia:throttle:{rule.name}:{digest}"
+    return f"{rule.name}:{digest}"
 
 
-def _delay(failures: int, free: int) -> int:
-    if failures < free:
+def _delay(attempts: int, rule: Rule) -> float:
+    """How long after the last attempt the next may come, ``attempts`` having been made."""
+    if attempts < rule.free:
         return 0
-    return min(MAX_DELAY, BASE_DELAY * 2 ** min(failures - free, 20))
+    if rule.hard:
+        return math.inf
+    return min(MAX_DELAY, BASE_DELAY * 2 ** min(attempts - rule.free, 20))
+
+
+def _wait_for(row: ThrottleCount | None, rule: Rule, now: float) -> int:
+    if row is None or row.expires <= now:
+        return 0
+    if rule.hard and row.count >= rule.free:
+        return max(1, math.ceil(row.expires - now))
+    return max(0, math.ceil(row.last + _delay(row.count, rule) - now))
+
+
+def _locked_rows(keys: list[str]) -> dict[str, ThrottleCount]:
+    """The rows of ``keys``, made if missing and locked until the transaction ends (in the
+    order of their keys, so two attempts never wait for each other's locks)."""
+    for key in sorted(keys):
+        try:
+            with transaction.atomic():
+                ThrottleCount.objects.get_or_create(key=key)
+        except IntegrityError:  # made at this instant by another attempt: it is there now
+            pass
+    rows = ThrottleCount.objects.select_for_update().filter(key__in=keys).order_by("key")
+    return {row.key: row for row in rows}
+
+
+def _reserve(counts: list[tuple[Rule, str]]) -> int:
+    """Count one attempt under every rule of ``counts`` (rule, key), or, when one of them
+    says to wait, none: the seconds to wait (0: the attempt is counted, go ahead)."""
+    now = _now()
+    with transaction.atomic():
+        rows = _locked_rows([key for _rule, key in counts])
+        for row in rows.values():
+            if row.expires <= now:  # forgotten: start again
+                row.count, row.last = 0, 0.0
+        wait = max(_wait_for(rows[key], rule, now) for rule, key in counts)
+        if wait:
+            return wait
+        for rule, key in counts:
+            row = rows[key]
+            row.count, row.last, row.expires = row.count + 1, now, now + rule.lifetime
+            row.save(update_fields=["count", "last", "expires"])
+    return 0
+
+
+def _take_back(*keys: str) -> None:
+    """An attempt that turned out well no longer counts (one atomic UPDATE)."""
+    ThrottleCount.objects.filter(key__in=keys, count__gt=0).update(count=F("count") - 1)
 
 
 def _wait(rule: Rule, *parts: str) -> int:
-    """Seconds to wait before the next attempt under ``rule`` (0: go ahead)."""
-    key = _key(rule, *parts)
-    state = cache.get_many([key, key + ":last"])
-    failures, last = state.get(key, 0), state.get(key + ":last", 0)
-    return max(0, int(last + _delay(failures, rule.free) - _now() + 0.999))
+    """Seconds the next attempt under ``rule`` would wait (0: it would be looked at)."""
+    row = ThrottleCount.objects.filter(key=_key(rule, *parts)).first()
+    return _wait_for(row, rule, _now())
 
 
-def _count(rule: Rule, *parts: str, timeout: int = DAY) -> None:
-    """One more event under ``rule``; the count lives ``timeout`` seconds after the last."""
-    key = _key(rule, *parts)
-    cache.add(key, 0, timeout)
-    try:
-        cache.incr(key)  # atomic in Redis; the database cache reads and writes
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout)
-    cache.touch(key, timeout)
-    cache.set(key + ":last", _now(), timeout)
-
-
-def _forget(rule: Rule, *parts: str) -> None:
-    key = _key(rule, *parts)
-    cache.delete_many([key, key + ":last"])
+def forget_expired() -> dict[str, int]:
+    """Delete the counts nobody needs any more (a scheduled job, hourly)."""
+    deleted, _kinds = ThrottleCount.objects.filter(expires__lte=_now()).delete()
+    return {"deleted": deleted}
 
 
 def _account(username: str) -> str:
@@ -141,30 +195,38 @@ def known_device(request: HttpRequest, username: str) -> bool:
     return _account(username) in _device_accounts(request)
 
 
-def _pair(request: HttpRequest, username: str) -> tuple[str, str, str]:
-    """The account + address count; a known browser has its own, apart from strangers'."""
+def _login_counts(request: HttpRequest, username: str) -> list[tuple[Rule, str]]:
+    """The counts a log-in attempt goes into: the account + address count (a known browser
+    has its own, apart from strangers'), and for an unknown browser the address and the
+    account counts."""
+    account, address = _account(username), client_address(request)
     known = "known" if known_device(request, username) else "new"
-    return _account(username), client_address(request), known
+    counts = [(PAIR, _key(PAIR, account, address, known))]
+    if known == "new":
+        counts += [(ADDRESS, _key(ADDRESS, address)), (ACCOUNT, _key(ACCOUNT, account))]
+    return counts
 
 
 def login_wait(request: HttpRequest, username: str) -> int:
-    """Seconds this log-in attempt must wait (0: check the password)."""
-    account, address, known = _pair(request, username)
-    waits = [_wait(PAIR, account, address, known)]
-    if known == "new":
-        waits += [_wait(ADDRESS, address), _wait(ACCOUNT, account)]
-    return max(waits)
+    """Seconds the next log-in attempt would wait (0: its password would be checked)."""
+    now = _now()
+    counts = _login_counts(request, username)
+    rows = {r.key: r for r in ThrottleCount.objects.filter(key__in=[k for _r, k in counts])}
+    return max(_wait_for(rows.get(key), rule, now) for rule, key in counts)
 
 
-def login_failed(request: HttpRequest, username: str) -> None:
-    account, address, known = _pair(request, username)
-    _count(PAIR, account, address, known)
-    _count(ADDRESS, address)
-    _count(ACCOUNT, account)
+def reserve_login(request: HttpRequest, username: str) -> int:
+    """Count this log-in attempt as failed before its password is checked, or, when it
+    must wait, the seconds to wait (the password is then not checked)."""
+    return _reserve(_login_counts(request, username))
 
 
 def login_succeeded(request: HttpRequest, username: str) -> None:
-    _forget(PAIR, *_pair(request, username))
+    """The right password: forget the account + address count, take the attempt back from
+    the others."""
+    pair, *others = _login_counts(request, username)
+    ThrottleCount.objects.filter(key=pair[1]).delete()
+    _take_back(*(key for _rule, key in others))
 
 
 def remember_device(request: HttpRequest, response: HttpResponse, username: str) -> None:
@@ -193,18 +255,14 @@ def wait_message(seconds: int) -> str:
 # --- password reset ---------------------------------------------------------------------------
 
 
-def reset_refused(request: HttpRequest, email: str) -> bool:
-    """Whether the hour's allowance of reset mails for this e-mail or address is used up."""
-    email, address = email.strip().lower(), client_address(request)
-    return (
-        cache.get(_key(RESET_EMAIL, email), 0) >= RESET_EMAIL.free
-        or cache.get(_key(RESET_ADDRESS, address), 0) >= RESET_ADDRESS.free
-    )
-
-
-def reset_requested(request: HttpRequest, email: str) -> None:
-    _count(RESET_EMAIL, email.strip().lower(), timeout=3600)
-    _count(RESET_ADDRESS, client_address(request), timeout=3600)
+def reserve_reset(request: HttpRequest, email: str) -> bool:
+    """Count one reset mail for this e-mail and client address; False (nothing counted)
+    when the hour's allowance of either is used up."""
+    counts = [
+        (RESET_EMAIL, _key(RESET_EMAIL, email.strip().lower())),
+        (RESET_ADDRESS, _key(RESET_ADDRESS, client_address(request))),
+    ]
+    return _reserve(counts) == 0
 
 
 class ThrottledPasswordResetView(auth_views.PasswordResetView):
@@ -213,13 +271,11 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
 
     def form_valid(self, form):
-        email = form.cleaned_data["email"]
-        if reset_refused(self.request, email):
+        if not reserve_reset(self.request, form.cleaned_data["email"]):
             form.add_error(
                 None, _("Too many password reset requests. Please try again in an hour.")
             )
             return self.form_invalid(form)
-        reset_requested(self.request, email)
         return super().form_valid(form)
 
 
@@ -230,16 +286,21 @@ API_WINDOW = 60
 
 def api_wait(identity: str, limit: int) -> int:
     """Count one API request of ``identity`` (a token or a user) in this minute's window;
-    the seconds until the next window when it went over ``limit`` (0: go ahead)."""
+    the seconds until the next window when it went over ``limit`` (0: go ahead). Without
+    the cache the request goes ahead (and the outage is logged)."""
     now = _now()
     window = int(now // API_WINDOW)
     key = f"kia:throttle:api:{hashlib.sha256(identity.encode()).hexdigest()[:40]}:{window}"
-    cache.add(key, 0, API_WINDOW * 2)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, API_WINDOW * 2)
-        count = 1
+        cache.add(key, 0, API_WINDOW * 2)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, API_WINDOW * 2)
+            count = 1
+    except CACHE_ERRORS as error:
+        log_outage("API throttle", error)
+        return 0
     if count <= limit:
         return 0
     return max(1, int((window + 1) * API_WINDOW - now + 0.999))
@@ -248,11 +309,12 @@ def api_wait(identity: str, limit: int) -> int:
 # --- reply links --------------------------------------------------------------------------------
 
 
-def reply_wait(request: HttpRequest) -> int:
-    """Seconds this client must wait before another reply link is looked up (0: go ahead)."""
-    return _wait(REPLY_ADDRESS, client_address(request))
+def reserve_reply(request: HttpRequest) -> int:
+    """Count this look-up of a reply link as one that does not open, or, when the client
+    must wait, the seconds to wait (the link is then not looked up)."""
+    return _reserve([(REPLY_ADDRESS, _key(REPLY_ADDRESS, client_address(request)))])
 
 
-def reply_failed(request: HttpRequest) -> None:
-    """A reply link that does not open was tried from this client's address."""
-    _count(REPLY_ADDRESS, client_address(request))
+def reply_opened(request: HttpRequest) -> None:
+    """The link opened: its look-up does not count."""
+    _take_back(_key(REPLY_ADDRESS, client_address(request)))

@@ -28,6 +28,7 @@ from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from assessments.infra import scheduler
+from assessments.infra.cache import CACHE_ERRORS, log_outage
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,11 @@ SWEEP_SECONDS = 10.0
 
 
 def beat() -> None:
-    cache.set(HEARTBEAT_KEY, time.time(), timeout=24 * 3600)
+    """Tell ``/ready/`` the worker lives; without the cache the worker works on unheard."""
+    try:
+        cache.set(HEARTBEAT_KEY, time.time(), timeout=24 * 3600)
+    except CACHE_ERRORS as error:
+        log_outage("the worker's heartbeat", error)
 
 
 def last_heartbeat() -> float | None:

@@ -17,7 +17,7 @@ from assessments.domain.models.sources import ServiceResponse, Source
 from assessments.domain.models.tokens import ApiToken, TokenScope
 from assessments.domain.models.versions import Version
 from assessments.domain.models.weighing import ProportionalityItem
-from assessments.infra.models import OutgoingMail, ScheduledRun
+from assessments.infra.models import OutgoingMail, ScheduledRun, ThrottleCount
 
 __all__ = [
     "Answer",
@@ -49,6 +49,7 @@ __all__ = [
     "ServiceResponse",
     "SignOff",
     "Source",
+    "ThrottleCount",
     "TokenScope",
     "Verdict",
     "Version",

@@ -46,14 +46,10 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     def clean(self):
         username = self.data.get("username") or ""
-        wait = throttle.login_wait(self.request, username)
+        wait = throttle.reserve_login(self.request, username)  # counted as failed until it is not
         if wait:
             raise forms.ValidationError(throttle.wait_message(wait), code="throttled")
-        try:
-            data = super().clean()
-        except forms.ValidationError:
-            throttle.login_failed(self.request, username)
-            raise
+        data = super().clean()
         throttle.login_succeeded(self.request, username)
         return data
 

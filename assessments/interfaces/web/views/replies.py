@@ -5,7 +5,7 @@ A reply link opens only: the page with the response form, the invited version as
 page and as PDF, and, in the browser that submitted, the receipt with its own attachments.
 A link that does not open (unknown, expired, revoked or already used) gets one and the same
 page, which names nothing; a client address that tries many is made to wait
-(``throttle.reply_wait``).
+(``throttle.reserve_reply``).
 """
 
 from __future__ import annotations
@@ -174,13 +174,13 @@ def reply_link(*, open_only: bool = True):
     def decorate(view):
         @wraps(view)
         def wrapper(request: HttpRequest, token: str, *args: Any, **kwargs: Any) -> HttpResponse:
-            wait = throttle.reply_wait(request)
+            wait = throttle.reserve_reply(request)  # counted as not opening until it opens
             if wait:
                 return closed(request, status=429, wait=wait)
             invitation = replies.find_open(token) if open_only else replies.find(token)
             if invitation is None:
-                throttle.reply_failed(request)
                 return closed(request)
+            throttle.reply_opened(request)
             # The service reads in the assessment's language unless it chose one itself.
             language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
             with translation.override(language or invitation.assessment.language):
