@@ -24,8 +24,12 @@ logger = logging.getLogger(__name__)
 class RequestSizeLimitMiddleware:
     """Refuse a request whose declared body is larger than allowed, before it is read.
 
-    Runs first, so neither the CSRF check (which parses forms) nor a view reads a byte
-    of it. Anonymous requests, and every view not marked with ``views.common.allows_large_body``,
+    Runs right after the middleware that sets the security headers (so the 413 has them
+    too) and before anything that reads the body, so neither the CSRF check (which parses
+    forms) nor a view reads a byte of it. The connection is the server's to close or keep
+    (``Connection`` is a hop-by-hop header a WSGI application must not set).
+
+    Anonymous requests, and every view not marked with ``views.common.allows_large_body``,
     get ``KIA_MAX_REQUEST_BYTES``; upload views get ``KIA_MAX_UPLOAD_BYTES`` (plus room
     for the form around the file). A view with a ``kia_body_limit(request, match)``
     function decides itself (the service's reply page: its attachments, for a valid link
@@ -58,7 +62,7 @@ class RequestSizeLimitMiddleware:
                     "The request is too large (%(size)s); the largest accepted is %(limit)s."
                 )
                 detail = message % {"size": filesizeformat(length), "limit": filesizeformat(limit)}
-                return problem_response(request, 413, detail, headers={"Connection": "close"})
+                return problem_response(request, 413, detail)
         with translation.override(translation.get_language_from_request(request)):
             message = (
                 _("The file is too large; the largest accepted is %(limit)s.")
@@ -69,7 +73,6 @@ class RequestSizeLimitMiddleware:
                 message % {"size": filesizeformat(length), "limit": filesizeformat(limit)},
                 status=413,
                 content_type="text/plain; charset=utf-8",
-                headers={"Connection": "close"},
             )
 
     def limit_for(self, request: HttpRequest) -> tuple[int, bool]:

@@ -62,11 +62,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Bodies over the limit are refused before anything reads them (CSRF parses forms).
-    "kia.middleware.RequestSizeLimitMiddleware",
+    # The security headers first, so that every answer has them (the early 413 too).
     "django.middleware.security.SecurityMiddleware",
     "kia.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Bodies over the limit are refused before anything reads them (CSRF parses forms).
+    "kia.middleware.RequestSizeLimitMiddleware",
     # Serves static files (Bootstrap, CSS, JS) when DEBUG is off, without a separate server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,7 +78,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kia.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -190,8 +191,10 @@ KIA_REPLY_MAX_FILES = env_int("KIA_REPLY_MAX_FILES", default=5)
 # on the reply page of a link that opens.
 KIA_MAX_REQUEST_BYTES = env_int("KIA_MAX_REQUEST_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = KIA_MAX_UPLOAD_BYTES
-# Uploads up to the limit stay in memory: nothing is spooled to disk.
+# Uploads stay in memory, nothing is spooled to disk; a file larger than any page accepts
+# is counted, not kept (kia/uploads.py).
 FILE_UPLOAD_MAX_MEMORY_SIZE = KIA_MAX_UPLOAD_BYTES
+FILE_UPLOAD_HANDLERS = ["kia.uploads.MemoryOnlyUploadHandler"]
 
 # Background work (PDF rendering) through django-tasks. "database" needs nothing extra
 # (run `manage.py db_worker`); "rq" uses Redis (run `manage.py rqworker`) for deployments

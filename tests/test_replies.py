@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from django.core.files import uploadhandler
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -405,6 +406,56 @@ def test_a_large_upload_is_let_through_only_for_a_link_that_opens(invited, setti
     assert refused.status_code == 413
     accepted = send(Client(), invited, files=[upload("a.pdf", big)])
     assert accepted.status_code == 302
+
+
+# Issue 22, item 21: uploads stay in memory (kia/uploads.py).
+
+
+@pytest.fixture
+def no_spooling(monkeypatch):
+    """Fail the test if Django makes a temporary file for an upload."""
+    spooled: list[str] = []
+
+    class Refuse(uploadhandler.TemporaryUploadedFile):
+        def __init__(self, name, *args, **kwargs):
+            spooled.append(name)
+            super().__init__(name, *args, **kwargs)
+
+    monkeypatch.setattr(uploadhandler, "TemporaryUploadedFile", Refuse)
+    return spooled
+
+
+def test_a_reply_attachment_over_the_limit_is_refused_without_a_temporary_file(
+    invited, settings, no_spooling
+):
+    # As in production: the memory threshold (10 MiB) is below what the page accepts
+    # (5 files of 10 MiB); here 64 KiB in memory, files of at most 100 KiB.
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+    settings.KIA_REPLY_MAX_FILE_BYTES = 100 * 1024
+    settings.KIA_MAX_UPLOAD_BYTES = 100 * 1024
+    big = factories.pdf_bytes(pages=1) + b"%" * (300 * 1024)
+    client = Client()
+    client.cookies["django_language"] = "en"
+    response = send(client, invited, files=[upload("groot.pdf", big)])
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "“groot.pdf” is too large (300.4\xa0KB)" in page  # its real size
+    assert no_spooling == []
+    assert not ServiceResponse.objects.exists()
+
+
+def test_attachments_within_the_limit_arrive_whole_from_memory(invited, settings, no_spooling):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+    pdf = factories.pdf_bytes(pages=3)
+    response = send(Client(), invited, files=[upload("a.pdf", pdf), upload("b.pdf", pdf)])
+    assert response.status_code == 302
+    stored = ServiceResponse.objects.get().attachments.order_by("name")
+    contents = []
+    for attachment in stored:
+        with attachment.file.open("rb") as file:
+            contents.append(file.read())
+    assert contents == [pdf, pdf]
+    assert no_spooling == []
 
 
 # --- The owners' side -----------------------------------------------------------------------------
