@@ -4,12 +4,14 @@ Every value can be changed with an environment variable (docs/operations.md, "Se
 
 Slow clients: gunicorn's workers are meant to sit behind a buffering reverse proxy
 (nginx, as in compose.yaml and deploy/nginx.conf), which reads the whole request from a
-slow client before passing it on and takes the response at once. Without such a proxy a
-handful of slow uploads can occupy every worker thread. We chose threaded sync workers
-(`gthread`) over an ASGI server with uvicorn workers: the app and its database access are
-synchronous, so async workers would run every view in a thread pool anyway, and the proxy
-solves slow clients for both. The request size limits (kia.middleware) and `timeout` bound
-what one request can cost.
+slow client before passing it on and takes the response at once. Reached directly, the
+worker defends itself: `kia.server.DeadlineThreadWorker` is gunicorn's threaded worker
+(`gthread`) with a deadline for reading each request (20 s plus a second per 500 bytes, so
+a byte every two seconds is cut and a large upload on a slow line is not) and a limit on
+each write of the answer. We chose threaded sync workers over an ASGI server with uvicorn
+workers: the app and its database access are synchronous, so async workers would run every
+view in a thread pool anyway. The request size limits (kia.middleware) and `timeout` bound
+what one request can cost once it is read.
 """
 
 import multiprocessing
@@ -24,7 +26,7 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # (2 x cores) + 1 processes, each with a few threads: blocking on the database or on
 # reading a PDF from storage does not hold a whole process.
 workers = _int("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1)
-worker_class = "gthread"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "kia.server.DeadlineThreadWorker"
 threads = _int("GUNICORN_THREADS", 4)
 # A request that takes longer than this is killed and logged; no page should come near it.
 timeout = _int("GUNICORN_TIMEOUT", 30)
