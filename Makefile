@@ -47,6 +47,7 @@ bench: install
 	@$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(BENCH_ENV) $(BIN)/python -m tests.bench report
 	$(BENCH_ENV) $(BIN)/python -m tests.bench pages
+	$(BENCH_ENV) $(BIN)/python -m tests.bench large
 
 # Two gunicorn processes and a worker sharing PostgreSQL, Redis and storage (loopback only).
 twoprocess: install

@@ -176,6 +176,8 @@ KIA_SITE_URL = env_str("KIA_SITE_URL", "http://127.0.0.1:8000")
 KIA_MAX_UPLOAD_BYTES = env_int("KIA_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 # Longest text (answer, description, …) a form or an import accepts, in characters.
 KIA_MAX_TEXT_CHARS = env_int("KIA_MAX_TEXT_CHARS", default=20_000)
+# All the text of one assessment together (assessments/domain/size.py).
+KIA_MAX_ASSESSMENT_CHARS = env_int("KIA_MAX_ASSESSMENT_CHARS", default=2_000_000)
 # Most rows an import accepts in one list (sources, risks, …), checked before validation.
 KIA_IMPORT_MAX_ROWS = env_int("KIA_IMPORT_MAX_ROWS", default=2_000)
 # Requests per minute that one API token (or one logged-in user) may make (assessments/api).

@@ -85,6 +85,9 @@ EXCLUDED: dict[str, dict[str, str] | str] = {
     # The scheduler's record of periodic jobs (outbox, reminders, digests) is the
     # deployment's bookkeeping, about no assessment.
     "ScheduledRun": ALL,
+    # Log-in, reset and reply attempts counted by the throttles: about accounts and
+    # addresses, not any assessment.
+    "ThrottleCount": ALL,
     "ProportionalityItem": {"order": "position in 'proportionality' within the side"},
     # The image's bytes are not in the JSON (FORMAT.md); its storage name is ("image").
     "Figure": {"order": "position in 'figures'"},

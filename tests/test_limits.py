@@ -16,8 +16,8 @@ from assessments.domain.constants import Role
 from assessments.domain.exchange import InvalidAssessment, export_assessment, import_assessment
 from assessments.domain.exchange.parsing import parse
 from assessments.domain.models import Answer, Assessment
-from assessments.interfaces.templatetags.kia import _RenderCache
 from assessments.outputs import markdown
+from assessments.outputs.prepared import Prepared, RenderCache
 from tests import builders, exchange_helpers, factories
 
 
@@ -90,13 +90,13 @@ def test_text_over_the_markdown_limit_is_escaped_plain_text():
 
 
 def test_the_render_cache_is_bounded_in_bytes():
-    cache = _RenderCache(max_bytes=100_000)
+    cache = RenderCache(max_bytes=100_000)
     for i in range(200):
         text = f"{i}" + "x" * 1000
-        cache.get(("sig", text), lambda t=text: f"<p>{t}</p>")
+        cache.get(("sig", text), lambda t=text: Prepared(f"<p>{t}</p>", ()))
     assert cache.bytes <= 100_000 and 0 < len(cache.items) < 200
     huge = "y" * 50_000  # over an eighth of the budget: returned, never kept
-    assert cache.get(("sig", huge), lambda: huge) == huge
+    assert cache.get(("sig", huge), lambda: Prepared(huge, ())).html == huge
     assert ("sig", huge) not in cache.items
 
 

@@ -39,7 +39,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from assessments.domain import instrument, states
+from assessments.domain import instrument, size, states
 from assessments.domain.constants import ChangeAction, Channel, Role
 from assessments.domain.models import Assessment, Membership
 from assessments.domain.models.history import Change
@@ -67,11 +67,21 @@ NOT_RECORDED = frozenset(
 
 class EditRefused(PermissionDenied):
     """The assessment may not be edited now by this person (no longer a draft, or no
-    longer their role); nothing was written. ``message`` says why, as the pages do."""
+    longer their role); nothing was written. ``message`` says why, as the pages do;
+    ``status_code`` is the HTTP status the pages and the API answer with."""
+
+    status_code = 403
 
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class TooLarge(EditRefused):
+    """The write would make the assessment hold more text than allowed (``size``);
+    nothing was written."""
+
+    status_code = 413
 
 
 class EditConflict(Exception):
@@ -180,6 +190,7 @@ class Batch:
     # only for the lifecycle's own writes, which take that lock themselves.
     guarded: bool = True
     _checked: bool = field(default=False, init=False, repr=False)
+    _added_text: bool = field(default=False, init=False, repr=False)
 
     def guard(self) -> None:
         """Lock the assessment's row and check that the actor may edit it now; raises
@@ -220,6 +231,10 @@ class Batch:
                 continue  # an empty field of a row added says nothing
             if action == ChangeAction.DELETE and before in ("", None):
                 continue
+            if isinstance(after, str) and len(after) > (
+                len(before) if isinstance(before, str) else 0
+            ):
+                self._added_text = True
             self.changes.append(
                 Change(
                     assessment_id=assessment_id,
@@ -378,7 +393,13 @@ class Batch:
         self.changes.insert(0, self.changes.pop())  # first of the write, as the history shows it
 
     def finish(self) -> None:
-        """Write the history and mark the assessment as changed by the actor."""
+        """Check the assessment's size, write the history and mark the assessment as
+        changed by the actor. Raises ``TooLarge`` (the caller's transaction then undoes the
+        write) when it added text past ``KIA_MAX_ASSESSMENT_CHARS``."""
+        if self._added_text and self.assessment is not None:
+            figures = size.over_limit(size.chars_of(self.assessment.pk))
+            if figures:
+                raise TooLarge(gettext(size.MESSAGE) % figures)
         Change.objects.bulk_create(self.changes)
         if self.assessment is not None:
             Assessment.objects.filter(pk=self.assessment.pk).update(

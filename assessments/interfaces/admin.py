@@ -105,6 +105,17 @@ class SignOffAdmin(ReadOnlyAdmin):
     search_fields = ["user_name", "assessment__title"]
 
 
+@admin.register(models.ThrottleCount)
+class ThrottleCountAdmin(ReadOnlyAdmin):
+    """Counted attempts; an operator can delete a row to lift a lockout early."""
+
+    list_display = ["key", "count", "last", "expires"]
+    search_fields = ["key"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
 # The admin's log-in is throttled like the app's (assessments.infra.throttle).
 admin.site.login_form = ThrottledAdminAuthenticationForm
 

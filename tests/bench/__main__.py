@@ -5,7 +5,7 @@ import sys
 
 from tests.bench import setup
 
-BENCHES = ("report", "pages")
+BENCHES = ("report", "pages", "large")
 
 if len(sys.argv) < 2 or sys.argv[1] not in BENCHES:
     sys.exit(f"usage: python -m tests.bench {{{'|'.join(BENCHES)}}} [options]")

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext_noop
 
+from assessments.domain import size
 from assessments.domain.constants import GoalKind, ProportionalitySide, YesNo
 from assessments.domain.exchange.errors import Problem, json_path, text
 from assessments.domain.exchange.locations import place_label
@@ -53,6 +54,12 @@ def row_limit_problems(data: dict[str, Any]) -> list[Problem]:
         for key, value in data.items()
         if isinstance(value, list) and len(value) > limit
     ]
+
+
+def size_problems(data: dict[str, Any]) -> list[Problem]:
+    """All the document's text together within ``KIA_MAX_ASSESSMENT_CHARS`` (``size``)."""
+    figures = size.over_limit(size.chars_in(data))
+    return [("$", text(size.MESSAGE, **figures))] if figures else []
 
 
 def _text_problems(value: Any, path: tuple) -> Iterator[Problem]:

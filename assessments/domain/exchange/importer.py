@@ -33,7 +33,11 @@ from django.utils.translation import gettext_noop
 
 from assessments.domain import editing, states
 from assessments.domain.constants import Channel
-from assessments.domain.exchange.checks import row_limit_problems, semantic_problems
+from assessments.domain.exchange.checks import (
+    row_limit_problems,
+    semantic_problems,
+    size_problems,
+)
 from assessments.domain.exchange.errors import InvalidAssessment, Problem, json_path, text
 from assessments.domain.exchange.parsing import parse
 from assessments.domain.exchange.reader import Rows
@@ -80,7 +84,9 @@ def import_document(
     (``assessments.domain.reassessment``), linked to its assessment in the same write.
     """
     document = parse(data) if isinstance(data, bytes | bytearray | str) else data
-    for check in (_format_problems, row_limit_problems, schema_problems, semantic_problems):
+    checks = (_format_problems, row_limit_problems, size_problems, schema_problems,
+              semantic_problems)  # fmt: skip
+    for check in checks:
         problems = check(document)
         if problems:
             raise InvalidAssessment(problems, document=document)
@@ -96,6 +102,8 @@ def import_document(
                     assessment, predecessor.assessment, version=predecessor.number
                 )
             batch.finish()
+    except editing.TooLarge as exc:  # counted in the database: a little more than the file
+        raise InvalidAssessment([("$", exc.message)]) from exc
     except DatabaseError as exc:
         if slug is not None and organisation.assessments.filter(slug=slug).exists():
             taken = text(gettext_noop("The short name '%(slug)s' is already taken."), slug=slug)

@@ -99,7 +99,8 @@ def install(api) -> None:
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return problem_response(request, 403, str(exc) or _("This is not allowed."))
+        status = getattr(exc, "status_code", 403)  # EditRefused's: 403, or 413 (too large)
+        return problem_response(request, status, str(exc) or _("This is not allowed."))
 
     @api.exception_handler(EditConflict)
     def _conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
-from threading import Lock
+from collections import defaultdict
 
 from django import template
 from django.urls import reverse
@@ -16,63 +15,20 @@ from assessments.domain.models.risks import measure_is_overdue
 from assessments.domain.scoring import RiskScore
 from assessments.interfaces.web.links import image_url
 from assessments.outputs.markdown import render, without_citations
+from assessments.outputs.prepared import prepared
 from assessments.outputs.report.numbering import Numbering, numbering
 
 register = template.Library()
 
 
-class _RenderCache:
-    """Recently rendered Markdown, per process. The key holds the text and a signature of
-    the assessment's source numbering, so a changed text or source list renders anew.
-
-    Bounded in bytes (text + HTML, counted as characters), not in entries: a few huge
-    answers cannot make every server process grow for good. An item larger than an
-    eighth of the budget is not kept at all."""
-
-    def __init__(self, max_bytes: int = 16 * 1024 * 1024):
-        self.max_bytes = max_bytes
-        self.bytes = 0
-        self.items: OrderedDict[tuple, str] = OrderedDict()
-        self.lock = Lock()
-
-    @staticmethod
-    def _cost(key: tuple, html: str) -> int:
-        return len(key[-1]) + len(html) + 200  # the text, the HTML, the bookkeeping
-
-    def get(self, key: tuple, make) -> str:
-        with self.lock:
-            html = self.items.get(key)
-            if html is not None:
-                self.items.move_to_end(key)
-                return html
-        html = make()
-        cost = self._cost(key, html)
-        if cost > self.max_bytes // 8:
-            return html
-        with self.lock:
-            if key not in self.items:
-                self.items[key] = html
-                self.bytes += cost
-            while self.bytes > self.max_bytes:
-                old_key, old_html = self.items.popitem(last=False)
-                self.bytes -= self._cost(old_key, old_html)
-        return html
-
-
-_cache = _RenderCache()
-
-
-def _citations(ws) -> tuple[dict, str, int, Numbering, dict]:
-    """Sources, the sources URL, the report's numbering, the figures and a signature of all
-    of them (computed once per page)."""
+def _citations(ws) -> tuple[dict, str, Numbering, dict]:
+    """Sources, the sources URL, the report's numbering and the figures (once per page)."""
     cached = getattr(ws, "_citation_setup", None)
     if cached is None:
         sources = {s.key: s.citation for s in ws.sources}
         url = reverse("assessments:sources", args=[ws.assessment.slug])
-        numbers = numbering(ws)
         figures = {f.key: f for f in ws.figures}
-        signature = hash((url, numbers.token))
-        cached = ws._citation_setup = (sources, url, signature, numbers, figures)
+        cached = ws._citation_setup = (sources, url, numbering(ws), figures)
     return cached
 
 
@@ -110,7 +66,7 @@ def markdown(text: str, ws=None, under: int = 3):
     offset = under
     if ws is None:
         return render(text, heading_offset=offset)
-    sources, sources_url, signature, numbering, figures = _citations(ws)
+    sources, sources_url, numbering, figures = _citations(ws)
     # The same text printed in several places (e.g. two residual risks described alike) has
     # other footnote numbers in each: the n-th time a page shows it, the PDF's n-th place.
     places = numbering.notes.get(text, ())
@@ -118,32 +74,34 @@ def markdown(text: str, ws=None, under: int = 3):
     place = min(seen[text], len(places) - 1) if places else 0
     seen[text] += 1
 
-    def make() -> str:
-        numbers = iter(places[place] if places else ())
+    numbers = iter(places[place] if places else ())
 
-        def cite(key: str) -> str:
-            if key in sources:
-                number = next(numbers, None)  # None: the PDF does not print this text
-                label = number if number is not None else escape(key)
-                return (
-                    f'<sup class="citation"><a href="{sources_url}#source-{escape(key)}" '
-                    f'title="{escape(sources[key][:200])}">[{label}]</a></sup>'
-                )
+    def cite(key: str) -> str:
+        if key in sources:
+            number = next(numbers, None)  # None: the PDF does not print this text
+            label = number if number is not None else escape(key)
             return (
-                f'<sup class="citation citation-missing"><a href="{sources_url}" '
-                f'title="unknown source">[{escape(key)}?]</a></sup>'
+                f'<sup class="citation"><a href="{sources_url}#source-{escape(key)}" '
+                f'title="{escape(sources[key][:200])}">[{label}]</a></sup>'
             )
+        return (
+            f'<sup class="citation citation-missing"><a href="{sources_url}" '
+            f'title="unknown source">[{escape(key)}?]</a></sup>'
+        )
 
-        def figure(key: str, block: bool) -> str:
-            found = figures.get(key)
-            if found is None:
-                return f'<span class="citation-missing">[fig:{escape(key)}?]</span>'
-            slug = ws.assessment.slug
-            return _figure_html(found, slug, numbering.figures.get(key), block)
+    def figure(key: str, block: bool) -> str:
+        found = figures.get(key)
+        if found is None:
+            return f'<span class="citation-missing">[fig:{escape(key)}?]</span>'
+        slug = ws.assessment.slug
+        return _figure_html(found, slug, numbering.figures.get(key), block)
 
+    # Rendered once per text (kept per process and in the shared cache); the numbers,
+    # which follow the whole assessment, are filled in per page.
+    ready = prepared(text, offset)
+    if ready is None:
         return render(text, cite=cite, figure=figure, heading_offset=offset)
-
-    return mark_safe(_cache.get((signature, offset, place, text), make))
+    return mark_safe(ready.fill(cite, figure))
 
 
 @register.filter

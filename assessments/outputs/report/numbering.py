@@ -21,7 +21,6 @@ class Numbering:
     the order of its citations; one tuple per place the text is printed, in print order),
     each figure's number and its source's footnote."""
 
-    token: str  # changes whenever the numbers may
     notes: dict[str, tuple[tuple[int, ...], ...]]
     figures: dict[str, int]
     figure_notes: dict[str, int]
@@ -63,7 +62,6 @@ def numbering(ws: Workspace) -> Numbering:
         if note.key:
             by_source[note.key].append(note.number)
     found = Numbering(
-        token=str(hash(state)),
         notes={text: tuple(places) for text, places in citations.by_text.items()},
         figures=dict(citations.figure_numbers),
         figure_notes=dict(citations.figure_notes),

@@ -187,7 +187,7 @@ def edit_row(
                     assessment=access.assessment,
                 )
             except EditRefused as exc:  # the assessment stopped being editable meanwhile
-                refused, status = exc.message, 403
+                refused, status = exc.message, exc.status_code
             except EditConflict as exc:
                 if exc.current is None:
                     return row_gone(

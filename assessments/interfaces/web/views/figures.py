@@ -75,7 +75,7 @@ def figure_new(request: HttpRequest, access: Access) -> HttpResponse:
                 status = 400
             except EditRefused as exc:  # no longer a draft: say so, keep what was typed
                 form.add_error(None, exc.message)
-                status = 403
+                status = exc.status_code
             else:
                 messages.success(request, _("Figure added: %(key)s") % {"key": figure.key})
                 return redirect(back)
