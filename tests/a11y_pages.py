@@ -183,7 +183,7 @@ def build() -> World:
     _settle(final, Status.FINAL, VersionReason.FINALISED)
 
     published = factories.assessment(org, title="KIA op ClipShare", service_name="ClipShare")
-    _content(published)
+    objects["published_response"] = _content(published)["response"]
     _settle(published, Status.PUBLISHED, VersionReason.PUBLISHED)
     published_too = factories.assessment(org, title="KIA op Leesplein", service_name="Leesplein")
     _content(published_too)
@@ -268,6 +268,19 @@ PAGES: list[Page] = [
     Page(A + "public_detail", lambda w: w.public("public_detail"), ANONYMOUS, phone=True),
     Page(A + "public_report_html", lambda w: w.public("public_report_html"), ANONYMOUS),
     Page(A + "public_report_pdf", lambda w: w.public("public_report_pdf"), ANONYMOUS),
+    Page(
+        A + "public_version",
+        lambda w: reverse("assessments:public_version", args=[w.org.slug, w.published.slug, 1]),
+        ANONYMOUS,
+        phone=True,
+    ),
+    Page(
+        A + "public_version_html",
+        lambda w: reverse(
+            "assessments:public_version_html", args=[w.org.slug, w.published.slug, 1]
+        ),
+        ANONYMOUS,
+    ),
     Page(A + "accessibility", lambda w: reverse("assessments:accessibility"), ANONYMOUS),
     Page(A + "compare", lambda w: reverse("assessments:compare"), ANONYMOUS, label="picker"),
     Page(
@@ -351,6 +364,11 @@ PAGES: list[Page] = [
     Page(A + "source_edit", lambda w: w.a("source_edit", w.objects["source"].pk)),
     Page(A + "appendix", lambda w: w.a("appendix"), phone=True),
     Page(A + "appendix", lambda w: w.a("appendix", assessment=w.published), label="invitations"),
+    Page(A + "appendix_add", lambda w: w.a("appendix_add", assessment=w.published)),
+    Page(
+        A + "appendix_reply",
+        lambda w: w.a("appendix_reply", w.objects["published_response"].pk, assessment=w.published),
+    ),
     Page(A + "response_new", lambda w: w.a("response_new")),
     Page(A + "response_edit", lambda w: w.a("response_edit", w.objects["response"].pk)),
     Page(A + "delete", lambda w: w.a("delete", "risk", w.objects["risk"].pk)),
@@ -467,6 +485,7 @@ EXEMPT: dict[str, str] = {
     "assessments:report_docx": _DOWNLOAD,
     "assessments:version_pdf": _DOWNLOAD + " (else a redirect to the version page)",
     "assessments:public_json": _DOWNLOAD,
+    "assessments:public_version_json": _DOWNLOAD,
     "assessments:compare_csv": _DOWNLOAD,
     "assessments:compare_xlsx": _DOWNLOAD,
     "assessments:compare_pdf": _DOWNLOAD,

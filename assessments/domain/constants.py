@@ -98,6 +98,7 @@ class VersionReason(models.TextChoices):
     PUBLISHED = "published", _("published")
     UPGRADE = "upgrade", _("recorded when versions were introduced")
     SUBMITTED = "submitted", _("submitted for review")
+    APPENDIX = "appendix", _("appendix added")
 
 
 class CommentOn(models.TextChoices):

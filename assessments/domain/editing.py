@@ -44,6 +44,7 @@ from assessments.domain.constants import ChangeAction, Channel, Role
 from assessments.domain.models import Assessment, Membership
 from assessments.domain.models.history import Change
 from assessments.domain.rowkinds import CONTENT_MODELS, Identity, kind_of
+from assessments.infra import lineends
 from assessments.infra.slugs import save_with_free_slug
 
 # Bookkeeping columns: never in the history, never compared.
@@ -136,6 +137,16 @@ def _json(value: Any) -> Any:
     if isinstance(value, FieldFile):
         return value.name or ""  # a figure's image: its storage name
     return value
+
+
+def one_line_end(obj: models.Model) -> None:
+    """Store ``obj``'s text with LF line ends only (``infra.lineends``): a browser sends
+    CR LF, a JSON document LF, and the history would see every line as changed."""
+    for f in recorded_fields(type(obj)):
+        if isinstance(f, models.CharField | models.TextField):
+            value = getattr(obj, f.attname)
+            if isinstance(value, str) and "\r" in value:
+                setattr(obj, f.attname, lineends.normalise(value))
 
 
 def values_of(obj: models.Model) -> dict[str, Any]:
@@ -266,6 +277,7 @@ class Batch:
         if not isinstance(obj, Assessment):
             self.guard()
         self._stamp(obj)
+        one_line_end(obj)
         if isinstance(obj, Assessment) and obj.created_by_id is None:
             obj.created_by = self.actor.account
         try:
@@ -312,6 +324,7 @@ class Batch:
     def _write(self, obj: models.Model, *, lock_version: int) -> models.Model:
         model = type(obj)
         before = values_of(model._default_manager.get(pk=obj.pk))  # claimed: nobody else writes
+        one_line_end(obj)
         after = values_of(obj)
         changed = [name for name in after if after[name] != before[name]]
         cast(Any, obj).lock_version = lock_version
@@ -353,7 +366,7 @@ class Batch:
         self.guard()
         before = values_of(obj)
         for name, value in values.items():
-            setattr(obj, name, value)
+            setattr(obj, name, lineends.normalise(value) if isinstance(value, str) else value)
         self._stamp(obj)
         obj.save(
             update_fields=[*values, *[f for f in ("updated_by", "updated_at") if hasattr(obj, f)]]

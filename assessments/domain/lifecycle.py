@@ -11,6 +11,11 @@ Review rounds go with the transitions: submitting opens a round for the chosen r
 the version it records; requesting changes and finalising close it; finalising records the
 sign-off (``SignOff``) on the version it records (``domain.review`` keeps the rounds).
 
+A settled assessment's appendix stays open to its owners: ``add_to_appendix`` writes the
+service's response, or the reply to it, and records a new version in the same state (a
+published assessment stays public throughout; its earlier versions stay readable), and
+the service's contact is told by e-mail (``replies.tell_of_appendix``).
+
 The states themselves, their groups and the initial state are ``domain.states``. When a
 transition settles an assessment (finalise, publish), ``version_settled`` tells whoever
 listens once the transaction has committed; the report makes that version's PDF (connected
@@ -19,7 +24,7 @@ in ``kia.apps``), so the lifecycle never imports the outputs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,9 +35,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from assessments.domain import completeness, editing, review, versions
+from assessments.domain import completeness, editing, replies, review, states, versions
 from assessments.domain.constants import Role, RoundOutcome, VersionReason
-from assessments.domain.models import Assessment, Membership, SignOff, Version
+from assessments.domain.models import Assessment, Membership, ServiceResponse, SignOff, Version
 from assessments.domain.states import PUBLIC, SETTLED, Status
 from assessments.domain.workspace import Workspace
 
@@ -256,6 +261,63 @@ def perform(
             )
     assessment.refresh_from_db()
     return transition
+
+
+def add_to_appendix(
+    assessment: Assessment,
+    response: ServiceResponse,
+    *,
+    actor: editing.Actor,
+    role: Role,
+    expected: int | None,
+    link_for: Callable[[Version], str] | None = None,
+) -> Version | None:
+    """Add a response of the service (a new row) or the reply to one (an existing row) to
+    the appendix of a final or published assessment, without reopening or unpublishing it.
+
+    The row is written through the write path under the assessment's lock, then the
+    assessment is recorded as its next version (reason "appendix added", in the state it
+    is in), whose PDF is made once committed (``version_settled``); the earlier versions
+    stay as they were. A response already in a version keeps its text: only its reply can
+    change. The service's contact of the response is e-mailed, with ``link_for(version)``
+    when the version is public. Only owners; raises ``EditRefused`` (nothing written) or
+    ``EditConflict``. Returns the new version, or None when nothing changed."""
+    if not Role(role).includes(Role.OWNER):
+        raise editing.EditRefused(
+            str(_("Only an owner can add to the appendix of a final or published assessment."))
+        )
+    editing.one_line_end(response)
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if not states.can_add_to_appendix(locked) or response.assessment_id != locked.pk:
+            raise editing.EditRefused(editing.refusal(locked))
+        if response.pk is not None:
+            stored = ServiceResponse.objects.filter(pk=response.pk).first()
+            if stored is None:
+                raise editing.EditConflict(None)
+            if any(
+                getattr(stored, name) != getattr(response, name)
+                for name in ServiceResponse.SERVICE_FIELDS
+            ):
+                raise editing.EditRefused(
+                    str(
+                        _(
+                            "A response in a recorded version stays as it was; only its reply "
+                            "can be added or changed."
+                        )
+                    )
+                )
+        batch = editing.Batch(actor, locked, guarded=False)
+        batch.save(response, expected=expected)
+        if not batch.changes:
+            return None
+        batch.finish()
+        version = versions.record(locked, actor=actor, reason=VersionReason.APPENDIX)
+        transaction.on_commit(lambda: version_settled.send(sender=Version, version=version))
+        link = link_for(version) if link_for is not None and states.is_public(locked) else ""
+        replies.tell_of_appendix(version, [response], link=link)
+    assessment.refresh_from_db()
+    return version
 
 
 def _supersede(successor: Assessment, *, actor: editing.Actor) -> None:

@@ -52,6 +52,23 @@ class Access:
         return self.role.includes(Role.OWNER)
 
 
+def role_refusal() -> str:
+    """Why a member below the role a page needs is refused (the 403 page shows it)."""
+    return _("Your role does not allow this. Ask an owner of the organisation if you need this.")
+
+
+def locked_refusal(assessment: Assessment, role: Role) -> str:
+    """Why an editing page of an assessment that is not a draft is refused: an owner of a
+    final or published one is pointed to what they can still do (its appendix)."""
+    message = editing.refusal(assessment)
+    if role.includes(Role.OWNER) and states.can_add_to_appendix(assessment):
+        message += " " + _(
+            "An owner can still add the service's response and the reply in the appendix; "
+            "they are recorded as a new version."
+        )
+    return message
+
+
 def role_in(user, organisation_id: int) -> Role | None:
     if not user.is_authenticated:
         return None
@@ -93,9 +110,9 @@ def get_assessment(
         raise Http404("No such assessment.")
     role = Role(row.member_role)
     if not role.includes(required):
-        raise PermissionDenied(_("Your role does not allow this."))
+        raise PermissionDenied(role_refusal())
     if required.includes(Role.EDITOR) and not states.is_editable(row) and not allow_locked:
-        raise PermissionDenied(editing.refusal(row))
+        raise PermissionDenied(locked_refusal(row, role))
     return Access(row, role)
 
 
@@ -107,7 +124,7 @@ def get_organisation(user, slug: str, required: Role = Role.VIEWER) -> tuple[Org
     if organisation is None or role is None:
         raise Http404("No such organisation.")
     if not role.includes(required):
-        raise PermissionDenied(_("Your role does not allow this."))
+        raise PermissionDenied(role_refusal())
     return organisation, role
 
 

@@ -302,6 +302,44 @@ def submit(invitation: ReplyInvitation, *, text: str, files: Sequence[Upload]) -
     return response
 
 
+def tell_of_appendix(version: Version, responses: Sequence[ServiceResponse], *, link: str) -> int:
+    """E-mail the contact of each response the service sent through an invitation that
+    ``version`` (recorded by ``lifecycle.add_to_appendix``) now holds the reply to it, with
+    ``link`` to read it when there is one. Returns the number of e-mails queued."""
+    assessment = version.assessment
+    sent = 0
+    for response in responses:
+        invitation = response.invitation
+        if invitation is None or not invitation.email:
+            continue
+        with translation.override(assessment.language):
+            values = _mail_values(invitation)
+            values.update(
+                new=version.number,
+                recorded=date_format(timezone.localtime(version.created_at).date(), "DATE_FORMAT"),
+                link=link,
+            )
+            subject = _("The reply to your response: %(title)s (version %(new)s)") % values
+            body = (
+                _(
+                    "Dear %(name)s,\n\n"
+                    "%(organisation)s has replied to the response you sent on behalf of "
+                    "%(contact_organisation)s about the children's rights impact assessment "
+                    "“%(title)s”. Your response and the reply are in the appendix of version "
+                    "%(new)s, recorded on %(recorded)s; the earlier versions stay available as "
+                    "they were.\n"
+                )
+                % values
+            )
+            if link:
+                body += "\n" + _("Read the published version here:") + "\n\n" + link + "\n"
+        mail.queue(
+            to=[invitation.email], subject=subject, body=body, organisation=assessment.organisation
+        )
+        sent += 1
+    return sent
+
+
 def _told_about_responses(invitation: ReplyInvitation) -> list[Any]:
     owners = [
         m.user

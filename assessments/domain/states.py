@@ -42,6 +42,9 @@ IN_REVIEW = frozenset({Status.IN_REVIEW})
 SETTLED = frozenset({Status.FINAL, Status.PUBLISHED})
 # That anyone may read, without logging in (the assessment and its published versions).
 PUBLIC = frozenset({Status.PUBLISHED})
+# Whose appendix an owner may still add to (the service's response and the reply), each
+# addition recorded as a new version in the same state (``lifecycle.add_to_appendix``).
+APPENDIX_OPEN = SETTLED
 
 
 def is_editable(assessment: Assessment) -> bool:
@@ -59,6 +62,12 @@ def is_settled(assessment: Assessment) -> bool:
 
 def is_public(assessment: Assessment) -> bool:
     return assessment.status in PUBLIC
+
+
+def can_add_to_appendix(assessment: Assessment) -> bool:
+    """Whether an owner may add a response or a reply to the appendix of a settled
+    assessment without reopening it (a draft's appendix is edited as any other part)."""
+    return assessment.status in APPENDIX_OPEN
 
 
 def can_reassess(assessment: Assessment) -> bool:

@@ -48,6 +48,18 @@ class ServiceResponseForm(VersionedForm):
                 self.fields.pop(name, None)
 
 
+class AppendixForm(ServiceResponseForm):
+    """The appendix of a final or published assessment (``lifecycle.add_to_appendix``): a
+    new response with its reply, or the reply to a response already in a version, whose own
+    fields stay as they were recorded."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            for name in ServiceResponse.SERVICE_FIELDS:
+                self.fields.pop(name, None)
+
+
 class ReplyInvitationForm(forms.Form):
     """An owner invites the assessed service's contact to respond to a version."""
 

@@ -29,6 +29,7 @@ from assessments.domain.constants import (
 from assessments.domain.scoring import Score
 from assessments.domain.states import Status
 from assessments.domain.versions import Snapshot
+from assessments.infra.lineends import normalise_all
 from assessments.outputs.textdiff import word_diff
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
@@ -237,8 +238,10 @@ def _risk_scores(risk: dict[str, Any], matrix: scoring.RiskMatrix) -> str:
 
 
 def sections_of(snap: Snapshot) -> dict[str, list[_Row]]:
-    """The snapshot as rows per section, each row with its labelled field values."""
-    doc = snap.document
+    """The snapshot as rows per section, each row with its labelled field values. Texts are
+    read with LF line ends: a version recorded before text was stored that way may hold
+    CR LF, which is no change."""
+    doc = normalise_all(snap.document)
     matrix = scoring.matrix_from_data(snap.matrix)
     prescan = doc["prescan"]
     front = _Row(

@@ -16,7 +16,7 @@ from assessments.domain import comments
 from assessments.domain.comments import CommentRefused, Target
 from assessments.domain.constants import Role
 from assessments.domain.models import Comment
-from assessments.domain.permissions import Access
+from assessments.domain.permissions import Access, role_refusal
 from assessments.interfaces.templatetags.review import panel
 from assessments.interfaces.web.views.common import assessment_view
 
@@ -85,7 +85,7 @@ def threads(request: HttpRequest, access: Access, on: str, key: str) -> HttpResp
         raise Http404("Nothing to comment on here.")
     if request.method == "POST":
         if not Role(access.role).includes(Role.REVIEWER):
-            raise PermissionDenied(_("Your role does not allow this."))
+            raise PermissionDenied(role_refusal())
         text = request.POST.get("text", "")
         try:
             comments.start_thread(

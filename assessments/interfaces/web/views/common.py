@@ -159,11 +159,15 @@ def edit_row(
     saved_message: str | None = None,
     extra: dict | None = None,
     recreate_url: str | None = None,
+    write: Callable[[object, int | None], str | None] | None = None,
 ) -> HttpResponse:
     """Show and save a form for one row, refusing saves over someone else's newer edit.
 
     A save of a row deleted in the meantime shows the text with a way to recreate the row
-    (``recreate_url``: the form for a new row of the same kind).
+    (``recreate_url``: the form for a new row of the same kind). ``write`` (the row, the
+    lock version seen) saves instead of ``editing.save`` for a write that the domain allows
+    beyond drafts (the appendix of a settled assessment); it checks the assessment itself
+    and may return the message to show.
     """
     status = 200
     conflict = None
@@ -171,7 +175,7 @@ def edit_row(
     previews: dict[str, str] = {}
     if request.method == "POST":
         form = form_class(request.POST, instance=instance, assessment=access.assessment)
-        if not access.can_edit:  # locked since the form was opened: say so, keep the text
+        if write is None and not access.can_edit:  # locked since the form was opened
             refused, status = editing.refusal(access.assessment), 403
         elif form.is_valid() and "preview" in request.POST:
             previews = {
@@ -180,12 +184,15 @@ def edit_row(
         elif form.is_valid():
             expected = form.cleaned_data.get("lock_version")
             try:
-                editing.save(
-                    form.instance,
-                    actor=editing.Actor(request.user),
-                    expected=expected,
-                    assessment=access.assessment,
-                )
+                if write is not None:
+                    saved_message = write(form.instance, expected) or saved_message
+                else:
+                    editing.save(
+                        form.instance,
+                        actor=editing.Actor(request.user),
+                        expected=expected,
+                        assessment=access.assessment,
+                    )
             except EditRefused as exc:  # the assessment stopped being editable meanwhile
                 refused, status = exc.message, exc.status_code
             except EditConflict as exc:

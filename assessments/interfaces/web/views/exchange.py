@@ -21,7 +21,7 @@ from assessments.domain.exchange.errors import MAX_DESCRIBED
 from assessments.domain.exchange.importer import import_document
 from assessments.domain.exchange.locations import describe
 from assessments.domain.models import Organisation
-from assessments.domain.permissions import Access, role_in
+from assessments.domain.permissions import Access, role_in, role_refusal
 from assessments.interfaces.web.views.common import allows_large_body, assessment_view
 from assessments.outputs.risk_register import register_csv, register_xlsx
 
@@ -146,7 +146,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
     organisation = form.cleaned_data["organisation"]
     role = role_in(request.user, organisation.pk)
     if role is None or not role.includes(Role.EDITOR):
-        raise PermissionDenied(_("Your role does not allow this."))
+        raise PermissionDenied(role_refusal())
     try:
         imported = import_document(
             form.cleaned_data["file"].read(), organisation=organisation, user=request.user

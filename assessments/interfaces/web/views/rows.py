@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from assessments.domain import editing, instrument, replies, weighing
+from assessments.domain import editing, instrument, lifecycle, replies, states, versions, weighing
 from assessments.domain.constants import ProportionalitySide, Role
 from assessments.domain.editing import EditConflict
 from assessments.domain.models import (
@@ -32,7 +33,7 @@ from assessments.domain.permissions import Access
 from assessments.domain.rowkinds import BY_KEY, Identity, RowKind, next_order
 from assessments.domain.workspace import Workspace
 from assessments.interfaces.forms.content import GoalForm, ProportionalityItemForm
-from assessments.interfaces.forms.replies import ServiceResponseForm
+from assessments.interfaces.forms.replies import AppendixForm, ServiceResponseForm
 from assessments.interfaces.forms.risks import MeasureForm, ResidualRiskForm, RiskForm
 from assessments.interfaces.forms.sources import SourceForm
 from assessments.interfaces.web.views.chapters import anchor, chapter_url
@@ -331,6 +332,7 @@ def appendix(request: HttpRequest, access: Access) -> HttpResponse:
             "invitations": replies.invitations_of(access.assessment) if access.is_owner else [],
             "today": timezone.localdate(),
             "is_editor": access.role.includes(Role.EDITOR),
+            "appendix_open": access.is_owner and states.can_add_to_appendix(access.assessment),
         },
     )
 
@@ -354,6 +356,78 @@ def response_edit(request: HttpRequest, access: Access, pk: int | None = None) -
         where["title"] = _("Reply to the response of %(who)s") % {"who": response.author}
         where["extra"] = {"verbatim": response}
     return edit_row(request, access, instance=response, **where)
+
+
+@assessment_view(Role.OWNER, allow_locked=True)
+def appendix_add(request: HttpRequest, access: Access, pk: int | None = None) -> HttpResponse:
+    """The appendix of a final or published assessment: an owner adds a response of the
+    service, or the reply to one, without reopening or unpublishing it; saving records a new
+    version (``lifecycle.add_to_appendix``) and the earlier one stays as it was."""
+    assessment = access.assessment
+    slug = assessment.slug
+    if states.is_editable(assessment):  # a draft's appendix is edited as any other part
+        name, args = ("response_new", [slug]) if pk is None else ("response_edit", [slug, pk])
+        return redirect(reverse(f"assessments:{name}", args=args))
+    standing = versions.published_version(assessment)
+    if standing is None or not states.can_add_to_appendix(assessment):
+        raise PermissionDenied(editing.refusal(assessment))
+    response = (
+        BY_KEY["response"].new(assessment, version_number=standing.number)
+        if pk is None
+        else ServiceResponse.objects.filter(pk=pk, assessment=assessment).first()
+    )
+    where: dict[str, Any] = {
+        "form_class": AppendixForm,
+        "back_url": reverse("assessments:appendix", args=[slug]),
+        "title": _("Add to the appendix of version %(number)s") % {"number": standing.number},
+        "recreate_url": reverse("assessments:appendix_add", args=[slug]),
+    }
+    if response is None:
+        return row_gone(request, access, **where)
+    public = states.is_public(assessment)
+    notice = (
+        _(
+            "The assessment stays published. Saving records version %(new)s with this "
+            "appendix, and the public page shows it; version %(old)s stays available as it was. "
+            "The service is told by e-mail if it responded through its link."
+        )
+        if public
+        else _(
+            "The assessment stays final. Saving records version %(new)s with this appendix; "
+            "version %(old)s stays available as it was. The service is told by e-mail if it "
+            "responded through its link."
+        )
+    ) % {"new": standing.number + 1, "old": standing.number}
+    extra: dict[str, Any] = {"appendix_notice": notice}
+    if response.pk is not None:
+        where["title"] = _("Reply to the response of %(who)s") % {"who": response.author}
+        extra["verbatim" if response.is_verbatim else "recorded_response"] = response
+
+    def link_for(version) -> str:
+        return request.build_absolute_uri(
+            reverse(
+                "assessments:public_version",
+                args=[assessment.organisation.slug, slug, version.number],
+            )
+        )
+
+    def write(row, expected: int | None) -> str:
+        version = lifecycle.add_to_appendix(
+            assessment,
+            row,
+            actor=editing.Actor(request.user),
+            role=access.role,
+            expected=expected,
+            link_for=link_for,
+        )
+        if version is None:
+            return _("Nothing changed; no new version was recorded.")
+        return _(
+            "Added to the appendix and recorded as version %(new)s; version %(old)s stays "
+            "available."
+        ) % {"new": version.number, "old": standing.number}
+
+    return edit_row(request, access, instance=response, extra=extra, write=write, **where)
 
 
 # --- Delete and reorder, for every kind of row ----------------------------------------------------
@@ -463,6 +537,8 @@ urlpatterns = [
     path("a/<slug:slug>/appendix/", appendix, name="appendix"),
     path("a/<slug:slug>/appendix/new/", response_edit, name="response_new"),
     path("a/<slug:slug>/appendix/<int:pk>/", response_edit, name="response_edit"),
+    path("a/<slug:slug>/appendix/add/", appendix_add, name="appendix_add"),
+    path("a/<slug:slug>/appendix/add/<int:pk>/", appendix_add, name="appendix_reply"),
     path("a/<slug:slug>/<str:kind>/<int:pk>/delete/", delete_row, name="delete"),
     path("a/<slug:slug>/<str:kind>/<int:pk>/move/", move_row, name="move"),
 ]
