@@ -103,7 +103,7 @@ def measure(repeat: int) -> dict:
             "table_rows_each": rows,
             "chars": chars,
             "limit": settings.KIA_MAX_ASSESSMENT_CHARS,
-        },  # fmt: skip
+        },
         "chapter_3": {
             "first_view_empty_caches_ms": cold,
             "again_median_ms": warm,

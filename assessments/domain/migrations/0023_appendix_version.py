@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0021_dom_line_ends'),
+        ('assessments', '0022_line_ends'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

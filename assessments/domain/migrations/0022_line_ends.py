@@ -28,6 +28,6 @@ def to_lf(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0020_throttle")]
+    dependencies = [("assessments", "0021_library")]
 
     operations = [migrations.RunPython(to_lf, migrations.RunPython.noop)]
