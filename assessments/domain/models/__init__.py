@@ -14,6 +14,7 @@ from assessments.domain.models.report import ReportFile, ReportStatus
 from assessments.domain.models.review import Comment, ReviewRound, SignOff, Verdict
 from assessments.domain.models.risks import Measure, Risk
 from assessments.domain.models.sources import ServiceResponse, Source
+from assessments.domain.models.sso import AuditAction, AuditEntry, GroupRole, OidcIdentity
 from assessments.domain.models.tokens import ApiToken, TokenScope
 from assessments.domain.models.versions import Version
 from assessments.domain.models.weighing import ProportionalityItem
@@ -23,16 +24,20 @@ __all__ = [
     "Answer",
     "ApiToken",
     "Assessment",
+    "AuditAction",
+    "AuditEntry",
     "Change",
     "Comment",
     "Contribution",
     "Figure",
     "Goal",
+    "GroupRole",
     "Invitation",
     "Measure",
     "Membership",
     "Notification",
     "NotificationPreference",
+    "OidcIdentity",
     "Organisation",
     "OutgoingMail",
     "Profile",
