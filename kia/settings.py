@@ -156,8 +156,16 @@ LOGOUT_REDIRECT_URL = "assessments:home"
 # OIDC_* variables are set; docs/operations.md). The authorization code flow with state,
 # nonce and PKCE (mozilla-django-oidc); the endpoints come from the issuer's discovery
 # document when first needed (assessments/interfaces/web/oidc.py).
-globals().update(env_oidc())
-OIDC_ENABLED = bool(globals().get("OIDC_ISSUER"))
+_oidc = env_oidc()
+OIDC_ISSUER = _oidc.get("OIDC_ISSUER", "")
+OIDC_ENABLED = bool(OIDC_ISSUER)
+OIDC_RP_CLIENT_ID = _oidc.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = _oidc.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = _oidc.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = _oidc.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_PROVIDER_NAME = _oidc.get("OIDC_PROVIDER_NAME", "")
+OIDC_GROUPS_CLAIM = _oidc.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_GROUP_RULES = _oidc.get("OIDC_GROUP_RULES", [])
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("assessments.interfaces.web.oidc.Backend")

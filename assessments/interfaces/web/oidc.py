@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 import jwt
 import requests
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
@@ -42,6 +42,8 @@ from mozilla_django_oidc.views import (
 from assessments.domain import sso
 
 log = logging.getLogger(__name__)
+# The OIDC_* settings exist only as kia/settings.py reads them from the environment.
+settings: Any = django_settings
 
 DISCOVERY_KEPT = 3600.0  # seconds
 _discovered: dict[str, tuple[float, dict]] = {}
