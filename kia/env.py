@@ -14,6 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
+from assessments.domain.grouprules import parse_group_roles
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -179,3 +181,41 @@ if __name__ == "__main__":  # python -m kia.env: write the local .env
     target = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ".env")
     if write_local_env(target):
         print(f"Wrote {target} (a generated SECRET_KEY, DEBUG=true).", file=sys.stderr)
+
+
+_OIDC_REQUIRED = ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")
+_OIDC_OPTIONAL = (
+    "OIDC_SCOPES",
+    "OIDC_PROVIDER_NAME",
+    "OIDC_GROUPS_CLAIM",
+    "OIDC_GROUP_ROLES",
+    "OIDC_SIGN_ALGO",
+)
+
+
+def env_oidc(environ: Mapping[str, str] = os.environ) -> dict:
+    """Single sign-on (OpenID Connect) settings: empty when no ``OIDC_*`` variable is set;
+    a half configuration stops the app naming the missing variable."""
+    given = [n for n in _OIDC_REQUIRED + _OIDC_OPTIONAL if env_str(n, environ=environ)]
+    if not given:
+        return {}
+    missing = [n for n in _OIDC_REQUIRED if not env_str(n, environ=environ)]
+    if missing:
+        raise ImproperlyConfigured(
+            f"Single sign-on is half configured ({', '.join(given)} set): "
+            f"{', '.join(missing)} must be set too."
+        )
+    issuer = env_str("OIDC_ISSUER", environ=environ).rstrip("/")
+    if not issuer.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"OIDC_ISSUER={issuer!r} is not an http(s) URL.")
+    return {
+        "OIDC_ISSUER": issuer,
+        "OIDC_RP_CLIENT_ID": env_str("OIDC_CLIENT_ID", environ=environ),
+        "OIDC_RP_CLIENT_SECRET": env_str("OIDC_CLIENT_SECRET", environ=environ),
+        "OIDC_RP_SCOPES": env_str("OIDC_SCOPES", "openid email profile", environ=environ),
+        "OIDC_RP_SIGN_ALGO": env_str("OIDC_SIGN_ALGO", "RS256", environ=environ),
+        "OIDC_PROVIDER_NAME": env_str("OIDC_PROVIDER_NAME", "", environ=environ)
+        or issuer.split("://", 1)[1].split("/", 1)[0],
+        "OIDC_GROUPS_CLAIM": env_str("OIDC_GROUPS_CLAIM", "groups", environ=environ),
+        "OIDC_GROUP_RULES": parse_group_roles(env_str("OIDC_GROUP_ROLES", environ=environ)),
+    }

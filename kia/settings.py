@@ -15,6 +15,7 @@ from kia.env import (
     env_database,
     env_int,
     env_list,
+    env_oidc,
     env_proxy_header,
     env_storage,
     env_str,
@@ -150,6 +151,31 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "assessments:home"
 LOGOUT_REDIRECT_URL = "assessments:home"
+
+# Single sign-on with the organisation's identity provider (OpenID Connect; off unless the
+# OIDC_* variables are set; docs/operations.md). The authorization code flow with state,
+# nonce and PKCE (mozilla-django-oidc); the endpoints come from the issuer's discovery
+# document when first needed (assessments/interfaces/web/oidc.py).
+_oidc = env_oidc()
+OIDC_ISSUER = _oidc.get("OIDC_ISSUER", "")
+OIDC_ENABLED = bool(OIDC_ISSUER)
+OIDC_RP_CLIENT_ID = _oidc.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = _oidc.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = _oidc.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = _oidc.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_PROVIDER_NAME = _oidc.get("OIDC_PROVIDER_NAME", "")
+OIDC_GROUPS_CLAIM = _oidc.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_GROUP_RULES = _oidc.get("OIDC_GROUP_RULES", [])
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("assessments.interfaces.web.oidc.Backend")
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # the hint for the provider's log-out
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+# The password form for local accounts; off: only superusers may still use it.
+KIA_PASSWORD_LOGIN = env_bool("KIA_PASSWORD_LOGIN", default=True)
 
 # Mail: SMTP when EMAIL_HOST is set, otherwise printed on the console.
 EMAIL_HOST = env_str("EMAIL_HOST")

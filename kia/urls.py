@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from assessments.infra.throttle import ThrottledPasswordResetView
-from assessments.interfaces.api.main import api, not_found
+from assessments.interfaces.api.main import api, index, not_found
+from assessments.interfaces.web import oidc
 from assessments.interfaces.web.views.accounts import LoginView
 from assessments.interfaces.web.views.notifications import set_language
 from kia import health
@@ -21,8 +22,15 @@ urlpatterns = [
         ThrottledPasswordResetView.as_view(),
         name="password_reset",
     ),
+    # Single sign-on (OpenID Connect; 404 unless configured), and a log-out that ends the
+    # provider's session too.
+    path("accounts/oidc/", include(oidc.urlpatterns)),
+    path("accounts/logout/", oidc.LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     # The REST API (assessments/api): its OpenAPI document and docs under /api/v1/.
+    # /api/ and /api/v1/ point to the docs and the OpenAPI document.
+    path("api/", index, name="api_index"),
+    path("api/v1/", index, name="api_v1_index"),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", not_found),
     path("", include("assessments.interfaces.web.urls")),

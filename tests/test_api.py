@@ -369,9 +369,13 @@ def test_bad_path_and_query_parameters_and_the_api_root_are_problems():
         assert response["Content-Type"] == "application/problem+json"
         (param,) = response.json()["invalid-params"]
         assert param["reason"] == "Enter a whole number."
+    # The API's root points to the docs and the OpenAPI document (tests/test_api_docs_page.py).
     root = client.get(f"{API}/", HTTP_ACCEPT_LANGUAGE="nl")
-    assert root.status_code == 404 and root["Content-Type"] == "application/problem+json"
-    assert root.json()["detail"] == "Hier is niets, of niet voor u."
+    assert root.status_code == 200 and set(root.json()) == {"docs", "openapi"}
+    elsewhere = client.get(f"{API}/nothing-here", HTTP_ACCEPT_LANGUAGE="nl")
+    assert elsewhere.status_code == 404
+    assert elsewhere["Content-Type"] == "application/problem+json"
+    assert elsewhere.json()["detail"] == "Hier is niets, of niet voor u."
 
 
 def test_a_body_too_large_is_a_problem(team, settings):

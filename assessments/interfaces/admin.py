@@ -116,6 +116,31 @@ class ThrottleCountAdmin(ReadOnlyAdmin):
         return request.user.is_superuser
 
 
+@admin.register(models.AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """Single sign-on log-ins, links and role changes (also on the members page)."""
+
+    list_display = ["at", "organisation", "action", "detail", "actor"]
+    list_filter = ["action"]
+    search_fields = ["detail", "organisation__slug"]
+
+
+@admin.register(models.OidcIdentity)
+class OidcIdentityAdmin(admin.ModelAdmin):
+    """A provider's subject linked to an account; deleting one unlinks it (the next
+    single sign-on then links by a verified address or makes a new account)."""
+
+    list_display = ["user", "issuer", "subject", "created_at", "last_login_at"]
+    search_fields = ["user__username", "subject"]
+    readonly_fields = ["issuer", "subject", "created_at", "last_login_at"]
+
+
+@admin.register(models.GroupRole)
+class GroupRoleAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "group", "role"]
+    list_filter = ["role"]
+
+
 # The admin's log-in is throttled like the app's (assessments.infra.throttle).
 admin.site.login_form = ThrottledAdminAuthenticationForm
 

@@ -22,6 +22,7 @@ from assessments.domain.models.report import ReportFile, ReportStatus
 from assessments.domain.models.review import Comment, ReviewRound, SignOff, Verdict
 from assessments.domain.models.risks import Measure, Risk
 from assessments.domain.models.sources import ServiceResponse, Source
+from assessments.domain.models.sso import AuditAction, AuditEntry, GroupRole, OidcIdentity
 from assessments.domain.models.tokens import ApiToken, TokenScope
 from assessments.domain.models.versions import Version
 from assessments.domain.models.weighing import ProportionalityItem
@@ -31,12 +32,15 @@ __all__ = [
     "Answer",
     "ApiToken",
     "Assessment",
+    "AuditAction",
+    "AuditEntry",
     "Change",
     "Comment",
     "Contribution",
     "CoverageExclusion",
     "Figure",
     "Goal",
+    "GroupRole",
     "Invitation",
     "ItemRelation",
     "LibraryFile",
@@ -47,6 +51,7 @@ __all__ = [
     "Membership",
     "Notification",
     "NotificationPreference",
+    "OidcIdentity",
     "Organisation",
     "OutgoingMail",
     "Profile",

@@ -55,6 +55,9 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+    # Granted by the person's groups at the identity provider (single sign-on): refreshed
+    # at each of their log-ins, removed when no group gives it any more.
+    granted_by_groups = models.BooleanField(_("granted by a group"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

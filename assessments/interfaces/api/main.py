@@ -1,8 +1,8 @@
 """The API object: routers, error handling, language and headers, the OpenAPI document.
 
 django-ninja builds the OpenAPI 3.1 document from the typed views and schemas and serves
-interactive docs (Swagger UI) from its own static files (``ninja`` is an installed app), so
-nothing is loaded from a CDN. Every answer carries ``API-Version``; messages follow
+a docs page rendered on the server from that document (``docs.Reference``), so nothing
+is loaded from a CDN. Every answer carries ``API-Version``; messages follow
 ``Accept-Language`` (Dutch unless English is asked for first).
 
 Every error answer under ``/api/`` is problem+json: the operations' own (``errors``), and,
@@ -17,18 +17,20 @@ from functools import wraps
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import URLPattern
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import URLPattern, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_safe
-from ninja import NinjaAPI, Swagger
+from ninja import NinjaAPI
 
 from assessments.interfaces.api import errors, problems
 from assessments.interfaces.api.auth import AUTH, PerAddress
 from assessments.interfaces.api.bodies import StrictParser
+from assessments.interfaces.api.docs import Reference
 from assessments.interfaces.api.openapi import PROBLEM, exchange_schema
 from assessments.interfaces.api.routers import assessments, organisations, public, rows, versions
 from assessments.interfaces.api.schemas import ProblemOut
@@ -182,7 +184,8 @@ api = KiaAPI(
     urls_namespace="api",
     auth=AUTH,
     parser=StrictParser(),
-    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
+    # The docs page: the OpenAPI document rendered as a page of the site (api/docs.py).
+    docs=Reference(),
     docs_url="/docs",
     openapi_url="/openapi.json",
     docs_decorator=require_safe,  # GET and HEAD; anything else is 405 (problem+json)
@@ -203,3 +206,17 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return per_request(
         lambda req: problems.problem_response(req, 404, _("There is nothing here, or not for you."))
     )(request)
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """``/api/`` and ``/api/v1/``: where the docs and the OpenAPI document are; a page for a
+    browser, the two links as JSON for a program."""
+    links = {"docs": reverse("api:openapi-view"), "openapi": reverse("api:openapi-json")}
+    if "text/html" in request.headers.get("Accept", ""):
+        response = render(request, "api/index.html", links)
+    else:
+        response = JsonResponse(
+            {key: request.build_absolute_uri(url) for key, url in links.items()}
+        )
+    response["API-Version"] = VERSION
+    return response

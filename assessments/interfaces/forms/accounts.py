@@ -5,6 +5,7 @@ and notification choices.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +54,15 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         throttle.login_succeeded(self.request, username)
         return data
 
+    def confirm_login_allowed(self, user):
+        """With the password form switched off (``KIA_PASSWORD_LOGIN``), only superusers
+        may still log in with a password: the others use single sign-on."""
+        super().confirm_login_allowed(user)
+        if not settings.KIA_PASSWORD_LOGIN and not user.is_superuser:
+            raise forms.ValidationError(
+                _("Log in with your organisation's account."), code="password_login_off"
+            )
+
 
 class ThrottledAdminAuthenticationForm(AdminAuthenticationForm, ThrottledAuthenticationForm):
     """The admin's log-in, throttled like the app's."""
@@ -76,3 +86,20 @@ class NotificationPreferencesForm(forms.Form):
                 widget=forms.RadioSelect,
             )
         self.order_fields([*EventKind.values, "language"])
+
+
+class GroupRoleForm(forms.Form):
+    """An owner's mapping: members of an identity provider's group get a role here."""
+
+    group = forms.CharField(
+        label=_("Group at the identity provider"),
+        max_length=200,
+        help_text=_("The group's name exactly as the provider sends it."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def clean_group(self) -> str:
+        group = self.cleaned_data["group"].strip()
+        if not group:
+            raise forms.ValidationError(_("Give the group's name."))
+        return group

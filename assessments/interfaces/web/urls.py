@@ -18,6 +18,7 @@ from assessments.interfaces.web.views import (
     review,
     rows,
     side_by_side,
+    sso,
     versions,
 )
 
@@ -45,4 +46,5 @@ urlpatterns = [
     *replies.urlpatterns,
     *notifications.urlpatterns,
     *followup.urlpatterns,
+    *sso.urlpatterns,
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -33,6 +34,18 @@ from assessments.interfaces.forms.accounts import (
 class LoginView(auth_views.LoginView):
     form_class = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sso_provider"] = settings.OIDC_PROVIDER_NAME if settings.OIDC_ENABLED else ""
+        # Switched off, the password form is still there for superusers (?password=1).
+        context["password_form"] = (
+            settings.KIA_PASSWORD_LOGIN
+            or not settings.OIDC_ENABLED
+            or "password" in self.request.GET
+            or self.request.method == "POST"
+        )
+        return context
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -83,6 +96,14 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             "invitations": [i for i in organisation.invitations.all() if i.is_open],
             "form": form,
             "role_choices": Role.choices,
+            # Single sign-on: the groups that give roles here, and the audit trail.
+            "sso_enabled": settings.OIDC_ENABLED,
+            "group_roles": organisation.group_roles.all(),
+            "audit": (
+                organisation.audit.select_related("user", "actor")[:50]
+                if role.includes(Role.OWNER)
+                else []
+            ),
             # Owners see the e-mail that could not be sent (the outbox page lists it).
             "unsent_mail": (
                 OutgoingMail.objects.filter(
@@ -124,7 +145,9 @@ def change_member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.error(request, _("An organisation needs at least one owner."))
         else:
             membership.role = form.cleaned_data["role"]
-            membership.save(update_fields=["role"])
+            # An owner's choice: no longer the provider's groups' to refresh.
+            membership.granted_by_groups = False
+            membership.save(update_fields=["role", "granted_by_groups"])
             messages.success(request, _("Role changed."))
     return redirect("assessments:members", slug=slug)
 

@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments.domain import completeness, editing, states
+from assessments.domain import completeness, editing, sso, states
 from assessments.domain.constants import Role
 from assessments.domain.models import Assessment, Membership
 from assessments.domain.workspace import load_many
@@ -58,6 +58,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "membership": membership,
             "rows": rows,
             "can_create": membership is not None and Role(membership.role).includes(Role.EDITOR),
+            # Signed in through the provider, no group mapped: waits for an owner.
+            "sso_pending": membership is None and sso.is_pending(request.user),
         },
     )
 
