@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from assessments.domain.models import Figure, Source
 from assessments.outputs import markdown
+from assessments.outputs.prepared import prepared
 from assessments.outputs.report import fetcher as fetchers
 from assessments.outputs.report.content.formats import long_date
 
@@ -49,9 +50,13 @@ class Citations:
 
     def render(self, text: str, heading_offset: int) -> SafeString:
         start = len(self._calls)
-        html = markdown.render(
-            text, cite=self.cite, figure=self.figure, heading_offset=heading_offset
-        )
+        ready = prepared(text, heading_offset)  # rendered once per text, shared with the pages
+        if ready is not None:
+            html = SafeString(ready.fill(self.cite, self.figure))
+        else:
+            html = markdown.render(
+                text, cite=self.cite, figure=self.figure, heading_offset=heading_offset
+            )
         if len(self._calls) > start:
             self.by_text[text].append(tuple(self._calls[start:]))
         return html
