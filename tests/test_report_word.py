@@ -180,7 +180,8 @@ def test_the_public_word_file_waits_politely_and_is_only_for_published(client, q
     draft = full_assessment()
     for format in ("docx", "odt"):
         name = f"assessments:public_report_{format}"
-        assert client.get(reverse(name, args=[draft.organisation.slug, draft.slug])).status_code == 404
+        link = reverse(name, args=[draft.organisation.slug, draft.slug])
+        assert client.get(link).status_code == 404
 
 
 # -- item 5: the file as a regulator opens it --------------------------------------------------
