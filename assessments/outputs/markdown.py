@@ -79,6 +79,8 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
     "th": {"scope"},
 }
+# What a one-line text (a source's citation) may hold: emphasis, code, links, a language.
+INLINE_TAGS = {"em", "strong", "s", "del", "code", "a", "span"}
 URL_SCHEMES = {"http", "https", "mailto"}
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}\Z")
 
@@ -280,4 +282,26 @@ def render(
     )
     for index, placed in enumerate(env["figures"]):
         clean = clean.replace(f"\ue000{env['nonce']}-{index}\ue001", placed, 1)
+    return mark_safe(clean)
+
+
+def render_inline(text: str) -> SafeString:
+    """A one-line text (a source's citation) → safe inline HTML: ``*Leesmonitor*`` prints in
+    italics, no block (paragraph, list, heading, table) is made, a ``[^key]`` stays as
+    written and an image is its alt text. Sanitised as ``render`` is."""
+    text = " ".join((text or "").split())
+    if not text:
+        return mark_safe("")
+    if len(text) > MAX_CHARS:
+        return mark_safe(escape(text))
+    html = _parser(cost_plan(text)).renderInline(without_citations(text), {})
+    clean = nh3.clean(
+        html,
+        tags=INLINE_TAGS,
+        attributes={"a": {"href", "title"}, "span": {"class", "lang"}},
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+        attribute_filter=_attribute_filter,
+    )
     return mark_safe(clean)

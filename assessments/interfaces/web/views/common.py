@@ -76,6 +76,30 @@ def pdf_response(report_file: ReportFile, *, public: bool = False) -> FileRespon
     return response
 
 
+# The content types of the report's files, by ``ReportFile.format``.
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+}
+
+
+def file_response(report_file: ReportFile, *, public: bool = False) -> FileResponse:
+    """A stored report file (PDF, Word or ODT) as a download; a public one may be cached
+    for five minutes."""
+    name = report_file.assessment.slug
+    if report_file.version_id is not None and report_file.version is not None:
+        name = f"{name}-v{report_file.version.number}"
+    response = FileResponse(
+        report_file.file.open("rb"),
+        content_type=CONTENT_TYPES[report_file.format],
+        filename=f"{name}.{report_file.format}",
+        as_attachment=True,
+    )
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-cache"
+    return response
+
+
 def _differences(form: ModelForm, current) -> list[dict]:
     """Fields where the stored row differs from what this user submitted."""
     rows = []

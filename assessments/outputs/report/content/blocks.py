@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments.domain import scoring
+from assessments.outputs import markdown
 
 EMPTY = mark_safe("")
 
@@ -262,3 +263,8 @@ class SourceEntry:
     accessed_on: str
     note: str
     footnotes: str  # "3, 17, 40"
+
+    @property
+    def citation_html(self) -> SafeString:
+        """The citation with its inline Markdown (``*Leesmonitor*``) rendered, safely."""
+        return markdown.render_inline(self.citation)

@@ -86,7 +86,8 @@ class Citations:
         )
 
     def text(self, source: Source) -> str:
-        """The footnote's text: the citation, its URL and when it was accessed (HTML)."""
+        """The footnote's text: the citation (its inline Markdown rendered), its URL and when
+        it was accessed (HTML)."""
         if not source.key:  # a figure's own source text
             return self._text(source)
         if source.key not in self._texts:
@@ -95,7 +96,7 @@ class Citations:
 
     @staticmethod
     def _text(source: Source) -> str:
-        parts = [escape(source.citation.strip())]
+        parts = [str(markdown.render_inline(source.citation))]
         if source.url:
             url = escape(source.url)
             parts.append(f'<a class="url" href="{url}">{url}</a>')
