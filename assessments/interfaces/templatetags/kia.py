@@ -101,7 +101,7 @@ def markdown(text: str, ws=None, under: int = 3):
     ready = prepared(text, offset)
     if ready is None:
         return render(text, cite=cite, figure=figure, heading_offset=offset)
-    return mark_safe(ready.fill(cite, figure))
+    return mark_safe(ready.fill(cite, figure, offset))
 
 
 @register.filter

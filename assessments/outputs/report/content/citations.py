@@ -50,9 +50,9 @@ class Citations:
 
     def render(self, text: str, heading_offset: int) -> SafeString:
         start = len(self._calls)
-        ready = prepared(text, heading_offset)  # rendered once per text, shared with the pages
+        ready = prepared(text, heading_offset)  # rendered once per text, also for the pages
         if ready is not None:
-            html = SafeString(ready.fill(self.cite, self.figure))
+            html = SafeString(ready.fill(self.cite, self.figure, heading_offset))
         else:
             html = markdown.render(
                 text, cite=self.cite, figure=self.figure, heading_offset=heading_offset
