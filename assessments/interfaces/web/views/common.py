@@ -147,6 +147,13 @@ def row_gone(
     return render(request, "assessments/gone.html", context, status=410)
 
 
+def draft_key(access: Access, request: HttpRequest) -> str:
+    """The name under which the browser keeps unsaved text of the form at this address
+    (kia.js): the assessment's id and the form's path, so that a draft never lands in a
+    form of another assessment with the same slug (slugs are unique per organisation)."""
+    return f"{access.assessment.pk}:{request.path}"
+
+
 def edit_row(
     request: HttpRequest,
     access: Access,
@@ -207,7 +214,10 @@ def edit_row(
                 data["lock_version"] = exc.current.lock_version
                 form = form_class(data, instance=exc.current, assessment=access.assessment)
             else:
-                messages.success(request, saved_message or _("Saved."))
+                # The message names the form whose text the server now has: the page it
+                # lands on drops that form's drafts from the browser (kia.js), so a form for
+                # a new row opens empty next time instead of offering this text again.
+                messages.success(request, saved_message or _("Saved."), extra_tags=draft_key(access, request))
                 return redirect(back_url)
         else:
             status = 400
@@ -224,6 +234,7 @@ def edit_row(
         "conflict": conflict,
         "refused": refused,
         "previews": previews,
+        "draft_key": draft_key(access, request),
         "presence_notice": presence.notice(editors),
         "citable": (
             Source.objects.filter(assessment=access.assessment).values_list("key", "citation")
