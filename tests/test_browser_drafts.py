@@ -106,9 +106,7 @@ def test_a_draft_never_lands_in_another_organisations_assessment_with_the_same_s
     page, base = browser_page
     org, assessment = _team()
     other = factories.organisation(name="Rekenrijk")
-    Membership.objects.create(
-        organisation=other, user=org.memberships.get().user, role=Role.EDITOR
-    )
+    Membership.objects.create(organisation=other, user=org.memberships.get().user, role=Role.EDITOR)
     twin = factories.assessment(other, title="KIA op Huiswerkmaatje", slug=assessment.slug)
     log_in(page, base, "eva")
     _switch(page, org)
