@@ -34,6 +34,7 @@ from assessments.interfaces.forms.replies import (
     ServiceReplyForm,
 )
 from assessments.interfaces.web.views.common import assessment_view, pdf_response
+from assessments.interfaces.web.views.waiting import WAIT_QUERY, wait_state
 from assessments.outputs.markdown import render as render_markdown
 from assessments.outputs.markdown import without_citations
 from assessments.outputs.report import cache, recovery, tasks
@@ -251,15 +252,19 @@ def reply_pdf(request: HttpRequest, invitation: ReplyInvitation, token: str) -> 
         found.refresh_from_db()
     if found is None or not found.is_ready:
         found = tasks.request_version_render(version)
-    if found.is_ready:
+    waiting = request.GET.get("wait") == "1"  # the wait page asks (see views/waiting.py)
+    if found.is_ready and not waiting:
         return pdf_response(found)
+    url = reverse("assessments:reply_pdf", args=[token])
+    wait = wait_state(found, status_url=f"{url}?{WAIT_QUERY}", download_url=url)
     response = render(
         request,
         "assessments/reply_preparing.html",
-        _context(invitation, token, retry_seconds=15),
-        status=503,
+        _context(invitation, token, retry_seconds=15, wait=wait),
+        status=200 if found.is_ready else 503,
     )
-    response["Retry-After"] = "15"
+    if not found.is_ready:
+        response["Retry-After"] = "15"
     return response
 
 
