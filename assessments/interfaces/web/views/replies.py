@@ -210,26 +210,43 @@ def reply(request: HttpRequest, invitation: ReplyInvitation, token: str) -> Http
     """The invitation: what to read, and the response form."""
     form = ServiceReplyForm(request.POST or None, request.FILES or None)
     preview = ""
-    if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            preview = render_markdown(without_citations(form.cleaned_data["text"]))
-        else:
-            uploads = [
-                replies.Upload(name=f.name or "bijlage.pdf", content=f.read())
-                for f in form.cleaned_data["attachments"]
-            ]
-            try:
-                response = replies.submit(invitation, text=form.cleaned_data["text"], files=uploads)
-            except replies.InvitationClosed:
-                return closed(request)
-            receipts = request.session.get(RECEIPT_SESSION_KEY, [])
-            request.session[RECEIPT_SESSION_KEY] = [*receipts, response.pk][-10:]
-            return redirect("assessments:reply_received", token=token)
+    chosen: list[str] = []
+    # "Preview" with JavaScript asks for the preview alone (htmx): the chosen files stay in
+    # the browser's field. Without it the page comes back, and a browser never puts files
+    # back into a field: the page names them so they can be chosen again.
+    inline = request.headers.get("HX-Request") == "true"
+    valid = request.method == "POST" and form.is_valid()
+    if request.method == "POST":
+        chosen = [f.name for f in request.FILES.getlist("attachments") if f.name]
+        text = form.cleaned_data.get("text") if hasattr(form, "cleaned_data") else None
+        if text and ("preview" in request.POST or not valid):
+            # Also when an attachment is refused: the text is fine, show what it looks like.
+            preview = render_markdown(without_citations(text))
+    if valid and "preview" not in request.POST:
+        uploads = [
+            replies.Upload(name=f.name or "bijlage.pdf", content=f.read())
+            for f in form.cleaned_data["attachments"]
+        ]
+        try:
+            response = replies.submit(invitation, text=form.cleaned_data["text"], files=uploads)
+        except replies.InvitationClosed:
+            return closed(request)
+        receipts = request.session.get(RECEIPT_SESSION_KEY, [])
+        request.session[RECEIPT_SESSION_KEY] = [*receipts, response.pk][-10:]
+        return redirect("assessments:reply_received", token=token)
     return render(
         request,
         "assessments/reply.html",
-        _context(invitation, token, form=form, preview=preview),
-        status=400 if form.errors else 200,
+        _context(
+            invitation,
+            token,
+            form=form,
+            preview=preview,
+            inline=inline,
+            refused=list(form.refused_files.values()),
+            kept=[name for name in chosen if name not in form.refused_files],
+        ),
+        status=400 if form.errors and not inline else 200,  # htmx swaps 2xx answers only
     )
 
 
