@@ -166,6 +166,16 @@ def anchor(number: str) -> str:
     return "q-" + str(number).replace(".", "-")
 
 
+@register.filter
+def gap_anchor(gap) -> str:
+    """Where a gap of the overview (``completeness.Gap``) is on its chapter page: the row
+    of its risk, else its question (the pre-scan's note "1": the outcome)."""
+    if gap.risk is not None:
+        return f"risk-{gap.risk}"
+    number = gap.where.split()[0]
+    return "outcome" if number == "1" else anchor(number)
+
+
 @register.simple_tag
 def lock_message(assessment) -> str:
     """Why the assessment cannot be edited now, or "" (``domain.states`` decides)."""

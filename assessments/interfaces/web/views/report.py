@@ -22,10 +22,15 @@ from assessments.domain import states, versions
 from assessments.domain.models import Assessment, ReportFile, ReportFormat, ReportStatus
 from assessments.domain.permissions import Access
 from assessments.interfaces.web.views.common import assessment_view, file_response, pdf_response
+from assessments.interfaces.web.views.waiting import (
+    POLL_SECONDS,
+    WAIT_QUERY,
+    not_stored,
+    wait_state,
+)
 from assessments.outputs.report import cache, recovery, tasks
 from assessments.outputs.report.render import render_html
 
-POLL_SECONDS = 3
 logger = logging.getLogger(__name__)
 
 
@@ -216,16 +221,20 @@ def public_report_pdf(request: HttpRequest, organisation: str, slug: str) -> Htt
         current.refresh_from_db()  # queued again ("immediate": made again already)
     if current is None or not current.is_ready:
         current = tasks.request_render(assessment)  # ready at once only with "immediate"
-    if current.is_ready:
+    waiting = request.GET.get("wait") == "1"  # the wait page asks (see views/waiting.py)
+    if current.is_ready and not waiting:
         return pdf_response(current, public=True)
+    url = reverse("assessments:public_report_pdf", args=[organisation, slug])
+    wait = wait_state(current, status_url=f"{url}?{WAIT_QUERY}", download_url=url)
     response = render(
         request,
         "assessments/public_preparing.html",
-        {"assessment": assessment, "retry_seconds": 30},
-        status=503,
+        {"assessment": assessment, "retry_seconds": 30, "wait": wait},
+        status=200 if current.is_ready else 503,
     )
-    response["Retry-After"] = "30"
-    return response
+    if not current.is_ready:
+        response["Retry-After"] = "30"
+    return not_stored(response)
 
 
 urlpatterns = [
