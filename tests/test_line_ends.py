@@ -84,8 +84,8 @@ def test_version_comparison_lists_fields_that_differ_only_in_line_ends_as_unchan
     assert answers.unchanged == 1
 
 
-MIGRATION_BEFORE = [("assessments", "0020_throttle")]
-MIGRATION_AFTER = [("assessments", "0021_dom_line_ends")]
+MIGRATION_BEFORE = [("assessments", "0021_library")]
+MIGRATION_AFTER = [("assessments", "0022_line_ends")]
 
 
 def _migrate(targets):
