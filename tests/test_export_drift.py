@@ -88,6 +88,11 @@ EXCLUDED: dict[str, dict[str, str] | str] = {
     # Log-in, reset and reply attempts counted by the throttles: about accounts and
     # addresses, not any assessment.
     "ThrottleCount": ALL,
+    # Single sign-on: accounts' identities at the provider, group-to-role rules and the
+    # organisation's audit trail belong to the deployment, not to an assessment.
+    "OidcIdentity": ALL,
+    "GroupRole": ALL,
+    "AuditEntry": ALL,
     # The library is shared data loaded from its own files; the document names its items
     # by URN (and the files' versions under "library").
     "LibraryFile": ALL,
