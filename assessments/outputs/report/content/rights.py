@@ -9,12 +9,10 @@ Each part is named as the report prints it and points at its place in the report
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.utils.translation import gettext as _
 
 from assessments.domain.library import coverage
-from assessments.domain.models import Contribution, Goal, LibraryItem, Measure, Risk
+from assessments.domain.models import Contribution, Goal, Measure, Risk
 from assessments.outputs.report.content.blocks import (
     RightsFramework,
     RightsLine,
@@ -22,33 +20,6 @@ from assessments.outputs.report.content.blocks import (
     TocEntry,
 )
 from assessments.outputs.report.content.walk import Walk
-
-
-def chip(item: LibraryItem) -> str:
-    """An item as a risk's or measure's line names it: its reference, with the framework's
-    short name where the reference alone does not say which ("Code P9")."""
-    prefix = {"code": "Code", "aadc": "AADC", "dsa28": "DSA", "gc25": "GC25"}.get(
-        item.file.ref, ""
-    )
-    return f"{prefix} {item.ref}" if prefix and not item.ref.startswith(prefix) else item.ref
-
-
-def rows_rights(walk: Walk) -> None:
-    """Fill in ``rights`` of every risk block (after chapter 3 is built) and every measure
-    line (after chapter 4): the items each row is linked to, in the library's order."""
-    by_row: dict[tuple[str, int], list[LibraryItem]] = defaultdict(list)
-    for link in walk.links:
-        for key in ("risk", "measure"):
-            pk = getattr(link, f"{key}_id", None)
-            if pk:
-                by_row[(key, pk)].append(link.item)
-    for (key, pk), items in by_row.items():
-        items.sort(key=lambda i: (i.file_id, i.order, i.pk))
-        text = ", ".join(dict.fromkeys(chip(i) for i in items))
-        if key == "risk" and pk in walk.risk_blocks:
-            walk.risk_blocks[pk].rights = text
-        elif key == "measure":
-            walk.measure_rights[pk] = text
 
 
 def _place(walk: Walk, row, note: str) -> RightsPlace:

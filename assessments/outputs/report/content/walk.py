@@ -17,6 +17,7 @@ from assessments.domain.workspace import Workspace
 from assessments.outputs.report.content.blocks import EMPTY, HeatMapBlock, RiskBlock, TocEntry
 from assessments.outputs.report.content.citations import Citations
 from assessments.outputs.report.content.formats import plain
+from assessments.outputs import rights
 from assessments.outputs.risk_rows import RiskRow, risk_row
 
 
@@ -38,6 +39,9 @@ class Walk:
         self.sources = ws.sources
         self.responses = ws.responses
         self.citations = Citations(self.sources, ws.figures)
+        # The library items each row is linked to, and the links themselves (the annex).
+        self.links = ws.rows("link")
+        self.rights = rights.by_row(self.links)
         # What the parts leave for later ones (and for the ``Report``).
         self.risk_blocks: dict[int, RiskBlock] = {}
         self.toc: list[TocEntry] = []
