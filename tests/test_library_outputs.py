@@ -176,7 +176,7 @@ def test_the_library_is_read_through_the_api(team):
 
 
 def test_links_on_rows_through_the_api(team):
-    assessment, editor, owner = team
+    assessment, editor, _owner = team
     risk = factories.risk(assessment)
     base = f"{API}/assessments/{assessment.organisation.slug}/{assessment.slug}"
     client = bearer(editor)
@@ -192,9 +192,12 @@ def test_links_on_rows_through_the_api(team):
     assert body["item"] == ART16 and body["row_kind"] == "risk" and body["note"] == "profiles"
     assert created["Location"].endswith(f"/library-links/{body['id']}")
     assert Change.objects.filter(entity="link", object_id=body["id"]).exists()
-    assert client.post(
-        f"{base}/risks/{risk.pk}/links", {"item": ART16}, content_type="application/json"
-    ).status_code == 409
+    assert (
+        client.post(
+            f"{base}/risks/{risk.pk}/links", {"item": ART16}, content_type="application/json"
+        ).status_code
+        == 409
+    )
     unknown = client.post(
         f"{base}/risks/{risk.pk}/links", {"item": "urn:kia:x"}, content_type="application/json"
     )

@@ -34,6 +34,7 @@ from assessments.domain.constants import (
     PrescanOutcome,
     ProportionalitySide,
 )
+from assessments.domain.library import coverage
 from assessments.domain.models import Assessment, Version
 from assessments.domain.scoring import RiskScore, ScoreState
 from assessments.domain.workspace import Workspace
@@ -600,7 +601,9 @@ def _change(categories: list[CategoryRow]) -> Change:
 
 def _rights(spaces: list[Workspace]) -> list[RightsRow]:
     """Per framework, what each column addresses, marks not relevant and leaves open."""
-    per_column = [coverage.of_workspace(ws) for ws in spaces]
+    # The contract's ``coverage.of`` reads the live links; a version's own links need a
+    # variant over the workspace's rows (see the report of h-libout).
+    per_column = [coverage.of(ws.assessment) for ws in spaces]
     rows: dict[str, RightsRow] = {}
     for index, frameworks in enumerate(per_column):
         for found in frameworks:

@@ -284,9 +284,7 @@ def library_item(request: HttpRequest, urn: str) -> dict[str, Any]:
 )
 def library_mappings(request: HttpRequest, filters: Query[MappingFilter]) -> dict[str, Any]:
     files = visible_files(request)
-    rows = ItemRelation.objects.filter(
-        type=MAPPING, source__file__in=files, target__file__in=files
-    )
+    rows = ItemRelation.objects.filter(type=MAPPING, source__file__in=files, target__file__in=files)
     if filters.framework:
         rows = rows.filter(
             Q(source__file__ref=filters.framework) | Q(target__file__ref=filters.framework)

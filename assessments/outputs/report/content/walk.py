@@ -14,10 +14,10 @@ from django.utils.safestring import SafeString
 from assessments.domain import instrument
 from assessments.domain.models import Assessment
 from assessments.domain.workspace import Workspace
+from assessments.outputs import rights
 from assessments.outputs.report.content.blocks import EMPTY, HeatMapBlock, RiskBlock, TocEntry
 from assessments.outputs.report.content.citations import Citations
 from assessments.outputs.report.content.formats import plain
-from assessments.outputs import rights
 from assessments.outputs.risk_rows import RiskRow, risk_row
 
 
