@@ -93,7 +93,8 @@ def test_the_report_has_an_annex_with_the_rights_addressed_excluded_and_missing(
     # The risk and its measure name what they concern.
     risk_block = report.risks[0]
     assert risk_block.rights.startswith("art. 16") and "Code P" in risk_block.rights
-    assert "art. 16" in html[html.index('id="risk-r1"') :]
+    section = html[html.index('id="risk-r1"') :]
+    assert 'class="rights-line"' in section[: section.index("</section>")]
 
 
 def test_no_annex_when_nothing_is_linked(team):
@@ -191,7 +192,7 @@ def test_links_on_rows_through_the_api(team):
     body = created.json()
     assert body["item"] == ART16 and body["row_kind"] == "risk" and body["note"] == "profiles"
     assert created["Location"].endswith(f"/library-links/{body['id']}")
-    assert Change.objects.filter(entity="link", object_id=body["id"]).exists()
+    assert Change.objects.filter(entity="librarylink", object_id=body["id"]).exists()
     assert (
         client.post(
             f"{base}/risks/{risk.pk}/links", {"item": ART16}, content_type="application/json"

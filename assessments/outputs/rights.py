@@ -24,15 +24,19 @@ def chip(item: LibraryItem) -> str:
 def by_row(links: Iterable[LibraryLink]) -> dict[tuple[str, int], str]:
     """The items each row is linked to, keyed by (kind, row id): ``("risk", 12)`` →
     "art. 16, art. 17, Code P9", in the library's order, each once."""
+    links = list(links)
+    items = LibraryItem.objects.select_related("file").in_bulk({link.item_id for link in links})
     found: dict[tuple[str, int], list[LibraryItem]] = defaultdict(list)
     for link in links:
         for kind in ("goal", "contribution", "risk", "measure"):
             pk = getattr(link, f"{kind}_id", None)
-            if pk:
-                found[(kind, pk)].append(link.item)
+            if pk and link.item_id in items:
+                found[(kind, pk)].append(items[link.item_id])
     return {
         key: ", ".join(
-            dict.fromkeys(chip(i) for i in sorted(items, key=lambda i: (i.file_id, i.order, i.pk)))
+            dict.fromkeys(
+                chip(i) for i in sorted(items, key=lambda i: (i.file.order, i.order, i.pk))
+            )
         )
         for key, items in found.items()
     }

@@ -601,9 +601,7 @@ def _change(categories: list[CategoryRow]) -> Change:
 
 def _rights(spaces: list[Workspace]) -> list[RightsRow]:
     """Per framework, what each column addresses, marks not relevant and leaves open."""
-    # The contract's ``coverage.of`` reads the live links; a version's own links need a
-    # variant over the workspace's rows (see the report of h-libout).
-    per_column = [coverage.of(ws.assessment) for ws in spaces]
+    per_column = [coverage.of(ws) for ws in spaces]
     rows: dict[str, RightsRow] = {}
     for index, frameworks in enumerate(per_column):
         for found in frameworks:

@@ -253,10 +253,7 @@ def _create(
             writing.actor(request.auth.user),  # type: ignore[attr-defined]
             found.assessment,
         )
-        link = catalogue.link(batch, row, item)
-        if body.note.strip():
-            link.note = body.note.strip()
-            batch.save(link)
+        link = catalogue.link(batch, row, item, note=body.note.strip())
         batch.finish()
     created = _one(found.assessment, link.pk)
     response["Location"] = link_out(created, found.assessment)["_links"]["self"]["href"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from assessments.domain.library import coverage
-from assessments.domain.models import Contribution, Goal, Measure, Risk
 from assessments.outputs.report.content.blocks import (
     RightsFramework,
     RightsLine,
@@ -22,36 +21,39 @@ from assessments.outputs.report.content.blocks import (
 from assessments.outputs.report.content.walk import Walk
 
 
-def _place(walk: Walk, row, note: str) -> RightsPlace:
-    if isinstance(row, Risk):
-        label = walk.rows[row.pk].label if row.pk in walk.rows else row.topic
-        return RightsPlace(f"{label} {row.topic}", f"risk-{label.lower()}", note)
-    if isinstance(row, Measure):
-        risk = walk.rows.get(row.risk_id)
-        risk_label = risk.label if risk is not None else ""
-        return RightsPlace(
-            _("measure “%(title)s” (%(risk)s)") % {"title": row.title, "risk": risk_label},
-            "q-4-1",
-            note,
-        )
-    if isinstance(row, Contribution):
-        return RightsPlace(row.question, f"q-{row.question.replace('.', '-')}", note)
-    if isinstance(row, Goal):
-        return RightsPlace(_("goal “%(title)s”") % {"title": row.title}, "q-2-5", note)
-    return RightsPlace(str(row), "", note)
+def _place(ref: coverage.RowRef, note: str) -> RightsPlace:
+    """A row as the annex names it, pointing at where the report prints it."""
+    if ref.kind == "risk":
+        label, anchor = f"{ref.label} {ref.title}", f"risk-{ref.label.lower()}"
+    elif ref.kind == "measure":
+        risk_label = ref.label.split(" · ")[0]
+        label = _("measure “%(title)s” (%(risk)s)") % {"title": ref.title, "risk": risk_label}
+        anchor = "q-4-1"
+    elif ref.kind == "goal":
+        label, anchor = _("goal “%(title)s”") % {"title": ref.title}, "q-2-5"
+    else:
+        label, anchor = ref.label, f"q-{ref.label.replace('.', '-')}"
+    if ref.via is not None:
+        label += f" ({ref.via.ref})"
+    return RightsPlace(label, anchor, note)
 
 
 def annex(walk: Walk) -> list[RightsFramework]:
-    """The annex's frameworks, and its entry in the contents when anything is linked or
-    marked not relevant."""
-    notes = {(type(link.row), link.row.pk, link.item_id): link.note for link in walk.links}
+    """The annex's frameworks, and its entry in the contents ([] when nothing is linked or
+    marked not relevant)."""
+    notes = {
+        (kind, getattr(link, f"{kind}_id"), link.item_id): link.note
+        for link in walk.links
+        for kind in ("goal", "contribution", "risk", "measure")
+        if getattr(link, f"{kind}_id", None)
+    }
     frameworks = []
-    for found in coverage.of(walk.a):
+    for found in coverage.of(walk.ws):
         addressed = []
         for covered in found.addressed:
             places = [
-                _place(walk, row, notes.get((type(row), row.pk, covered.item.pk), ""))
-                for row in covered.rows
+                _place(ref, notes.get((ref.kind, ref.row.pk, covered.item.pk), ""))
+                for ref in covered.rows
             ]
             addressed.append(
                 RightsLine(
@@ -84,7 +86,9 @@ def annex(walk: Walk) -> list[RightsFramework]:
                 missing=[item.ref for item in found.missing],
             )
         )
-    if any(f.addressed or f.excluded for f in frameworks):
+    # Every risk addresses its KIA category; the annex is printed once the team has linked
+    # a row or marked an item not relevant.
+    if walk.links or walk.ws.rows("exclusion"):
         walk.toc.append(TocEntry(1, "rights", _("Annex: children's rights")))
         return frameworks
     return []
