@@ -262,3 +262,34 @@ def test_who_may_read_and_write_links(team):
     read_only = bearer(editor, scope="read").post(url, body, content_type="application/json")
     assert read_only.status_code == 403
     assert not LibraryLink.objects.exists()
+
+
+def test_library_answers_match_the_openapi_document(team):
+    import json
+
+    from tests.test_api_openapi import check
+
+    assessment, editor, _owner = team
+    risk = factories.risk(assessment)
+    client = bearer(editor)
+    document = json.loads(client.get(f"{API}/openapi.json").content)
+    base = f"{API}/assessments/{{organisation}}/{{slug}}"
+    here = f"{API}/assessments/{assessment.organisation.slug}/{assessment.slug}"
+    created = client.post(
+        f"{here}/risks/{risk.pk}/links", {"item": ART16}, content_type="application/json"
+    )
+    check(document, base + "/risks/{pk}/links", created, "post")
+    samples = {
+        f"{API}/library/frameworks": f"{API}/library/frameworks",
+        f"{API}/library/frameworks/{{ref}}": f"{API}/library/frameworks/code",
+        f"{API}/library/items": f"{API}/library/items?q=privacy",
+        f"{API}/library/items/{{urn}}": f"{API}/library/items/{ART16}",
+        f"{API}/library/mappings": f"{API}/library/mappings",
+        base + "/library-links": here + "/library-links",
+        base + "/library-links/{pk}": here + f"/library-links/{created.json()['id']}",
+        base + "/risks/{pk}/links": here + f"/risks/{risk.pk}/links",
+    }
+    for path, url in samples.items():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.content[:200])
+        check(document, path, response)
