@@ -32,7 +32,15 @@ from assessments.interfaces.api.auth import AUTH, PerAddress
 from assessments.interfaces.api.bodies import StrictParser
 from assessments.interfaces.api.docs import Reference
 from assessments.interfaces.api.openapi import PROBLEM, exchange_schema
-from assessments.interfaces.api.routers import assessments, organisations, public, rows, versions
+from assessments.interfaces.api.routers import (
+    assessments,
+    library,
+    library_links,
+    organisations,
+    public,
+    rows,
+    versions,
+)
 from assessments.interfaces.api.schemas import ProblemOut
 
 VERSION = "1.0.0"
@@ -196,6 +204,8 @@ api.add_router("/organisations", organisations.router)
 api.add_router("/assessments", assessments.router)
 api.add_router("/assessments", rows.router)
 api.add_router("/assessments", versions.router)
+api.add_router("/assessments", library_links.router)
+api.add_router("/library", library.router)
 api.add_router("/public", public.router, auth=None, throttle=[PerAddress()])
 
 urls = api.urls

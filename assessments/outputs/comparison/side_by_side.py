@@ -34,6 +34,7 @@ from assessments.domain.constants import (
     PrescanOutcome,
     ProportionalitySide,
 )
+from assessments.domain.library import coverage
 from assessments.domain.models import Assessment, Version
 from assessments.domain.scoring import RiskScore, ScoreState
 from assessments.domain.workspace import Workspace
@@ -363,6 +364,33 @@ class Highlight:
 
 
 @dataclass
+class RightsCell:
+    """One column's coverage of one framework (``domain.library.coverage``)."""
+
+    addressed: list[str]  # the references of the items it addresses
+    excluded: list[str]  # those marked not relevant
+    missing: int
+    only_here: list[str] = field(default_factory=list)  # addressed here and in no other column
+
+    @property
+    def total(self) -> int:
+        return len(self.addressed) + len(self.excluded) + self.missing
+
+
+@dataclass
+class RightsRow:
+    """One framework of the library across the columns."""
+
+    key: str  # the framework file's ref: ivrk, code, …
+    name: str
+    cells: list[RightsCell]
+
+    @property
+    def differs(self) -> bool:
+        return len({tuple(cell.addressed) for cell in self.cells}) > 1
+
+
+@dataclass
 class Comparison:
     columns: list[Column]
     overview: list[Row]
@@ -376,6 +404,7 @@ class Comparison:
     shared_sources: list[SharedSource]
     change: Change | None = None
     today: datetime.date = field(default_factory=datetime.date.today)
+    rights: list[RightsRow] = field(default_factory=list)
 
     @property
     def query(self) -> list[tuple[str, str]]:
@@ -570,6 +599,34 @@ def _change(categories: list[CategoryRow]) -> Change:
     return change
 
 
+def _rights(spaces: list[Workspace]) -> list[RightsRow]:
+    """Per framework, what each column addresses, marks not relevant and leaves open."""
+    per_column = [coverage.of(ws) for ws in spaces]
+    rows: dict[str, RightsRow] = {}
+    for index, frameworks in enumerate(per_column):
+        for found in frameworks:
+            row = rows.setdefault(
+                found.file.ref,
+                RightsRow(
+                    found.file.ref,
+                    found.file.label,
+                    [RightsCell([], [], 0) for _space in spaces],
+                ),
+            )
+            row.cells[index] = RightsCell(
+                [c.item.ref for c in found.addressed],
+                [item.ref for item, _reason in found.excluded],
+                len(found.missing),
+            )
+    for row in rows.values():
+        for index, cell in enumerate(row.cells):
+            elsewhere = {
+                ref for other, c in enumerate(row.cells) if other != index for ref in c.addressed
+            }
+            cell.only_here = [ref for ref in cell.addressed if ref not in elsewhere]
+    return list(rows.values())
+
+
 def build(columns: list[Column], *, today: datetime.date | None = None) -> Comparison:
     today = today or datetime.date.today()
     spaces = [column.workspace for column in columns]
@@ -641,6 +698,7 @@ def build(columns: list[Column], *, today: datetime.date | None = None) -> Compa
         shared_sources=_shared(sources),
         change=change,
         today=today,
+        rights=_rights(spaces),
     )
 
 

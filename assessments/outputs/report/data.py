@@ -9,7 +9,8 @@ citation a reader meets:
 * ``content.front``: the cover, the table of contents' first entries, the introduction;
 * ``content.chapters``: the chapters and their questions, with ``content.risks`` (risks and
   measures), ``content.heatmaps`` (the risk map) and ``content.weighing`` (chapter 5);
-* ``content.back``: the figures section, the appendix, the sources and the colophon.
+* ``content.back``: the figures section, the appendix, the sources and the colophon;
+* ``content.rights``: the annex on children's rights (between the appendix and the sources).
 
 What they fill in are the blocks of ``content.blocks``, gathered here in a ``Report``. A
 figure is printed where a reference stands alone in its paragraph, the others (referred to
@@ -33,12 +34,13 @@ from assessments.domain.constants import PrescanOutcome
 from assessments.domain.models import Assessment
 from assessments.domain.states import Status
 from assessments.domain.workspace import Workspace
-from assessments.outputs.report.content import back, chapters, front, risks
+from assessments.outputs.report.content import back, chapters, front, rights, risks
 from assessments.outputs.report.content.blocks import (
     Band,
     Chapter,
     HeatMapBlock,
     Response,
+    RightsFramework,
     RiskBlock,
     Row,
     SourceEntry,
@@ -49,7 +51,8 @@ from assessments.outputs.report.content.walk import Walk
 
 # Bump when the report's data or layout changes in a way the templates don't show, so
 # cached PDFs are made again (the templates and stylesheet are hashed anyway).
-REPORT_FORMAT_VERSION = "6"  # 3: colophon; 4: figures; 5: measure follow-up; 6: figure sources
+REPORT_FORMAT_VERSION = "7"  # 3: colophon; 4: figures; 5: measure follow-up; 6: figure sources;
+# 7: the annex on children's rights
 
 
 @dataclass
@@ -87,6 +90,7 @@ class Report:
     colophon: list[Row] = field(default_factory=list)
     attestation: str = ""  # the text the signatory declared, when signed off
     figures: list[SafeString] = field(default_factory=list)  # not printed in the text
+    rights: list[RightsFramework] = field(default_factory=list)  # the annex ([]: nothing linked)
     stylesheet_url: str = ""
 
     @property
@@ -125,6 +129,7 @@ def assemble(walk: Walk) -> Report:
     chapter_blocks = [chapters.chapter(walk, chapter) for chapter in shown]
     figures = back.figure_section(walk)
     responses = back.appendix(walk)
+    annex = rights.annex(walk)
     sources = back.source_list(walk)
     risk_blocks = [walk.risk_blocks[r.pk] for r in walk.risks if r.pk in walk.risk_blocks]
     signed_off = back.sign_off(walk)
@@ -163,4 +168,5 @@ def assemble(walk: Walk) -> Report:
         colophon=back.colophon(walk, signed_off, version_line),
         attestation=signed_off.attestation if signed_off else "",
         figures=figures,
+        rights=annex,
     )

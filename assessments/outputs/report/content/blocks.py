@@ -78,6 +78,7 @@ class RiskBlock:
     raised_in: str = ""  # "2.8" when the risk came up at a wellbeing question
     raised_in_values: str = ""  # that question's values, e.g. "zelfverwezenlijking"
     raised_in_anchor: str = ""  # where the report prints that question
+    rights: str = ""  # the library items it is linked to: "art. 16, art. 17, Code P9"
 
 
 @dataclass
@@ -104,6 +105,7 @@ class MeasureLine:
     owner: str  # "" when nobody owns it: the report says so
     overdue: bool  # planned or in progress, and its due date has passed
     status_reason: str = ""  # why it was dropped
+    rights: str = ""  # the library items it is linked to: "art. 16, Code P3"
 
 
 @dataclass
@@ -268,3 +270,34 @@ class SourceEntry:
     def citation_html(self) -> SafeString:
         """The citation with its inline Markdown (``*Leesmonitor*``) rendered, safely."""
         return markdown.render_inline(self.citation)
+
+
+# --- The annex "Children's rights" (``content.rights``) ----------------------------------------
+
+
+@dataclass
+class RightsPlace:
+    """A part of the assessment that addresses a library item: "R3", "2.10", a goal."""
+
+    label: str
+    anchor: str = ""  # where the report prints it
+    note: str = ""  # the team's note on the link
+
+
+@dataclass
+class RightsLine:
+    ref: str  # "art. 16"
+    title: str
+    places: list[RightsPlace] = field(default_factory=list)
+    reason: str = ""  # why the team marked it not relevant
+    withdrawn: bool = False  # withdrawn from the library since it was linked
+
+
+@dataclass
+class RightsFramework:
+    anchor: str
+    name: str
+    summary: str  # "12 of 42 addressed, 2 not relevant"
+    addressed: list[RightsLine]
+    excluded: list[RightsLine]
+    missing: list[str]  # the references of the items not addressed
