@@ -63,12 +63,17 @@ def _refs(ws: Workspace) -> dict[tuple[str, int], RowRef]:
             "contribution", question, contribution.summary or "", contribution
         )
     for risk in ws.risks:
-        refs["risk", risk.pk] = RowRef("risk", risk.label, risk.topic, risk)
+        refs["risk", risk.pk] = RowRef("risk", _label(risk), risk.topic, risk)
         for measure in risk.measures.all():
             refs["measure", measure.pk] = RowRef(
-                "measure", f"{risk.label} · {measure.title}", measure.title, measure
+                "measure", f"{_label(risk)} · {measure.title}", measure.title, measure
             )
     return refs
+
+
+def _label(risk: Any) -> str:
+    """A risk's R-number (``Workspace.risks`` numbers them)."""
+    return str(getattr(risk, "label", ""))
 
 
 def _linked_rows(ws: Workspace) -> dict[int, list[RowRef]]:
@@ -101,7 +106,7 @@ def of(ws: Workspace, *, frameworks: tuple[str, ...] = FRAMEWORKS) -> list[Frame
     for risk in ws.risks:
         category = kia_by_ref.get(risk.category_info.number)
         if category is not None:
-            addressing[category.pk].append(RowRef("risk", risk.label, risk.topic, risk))
+            addressing[category.pk].append(RowRef("risk", _label(risk), risk.topic, risk))
     for question, contribution in ws.contributions.items():
         value = kia_by_ref.get(question)
         if value is not None and (contribution.text or contribution.summary):

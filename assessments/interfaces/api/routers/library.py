@@ -146,7 +146,7 @@ def file_out(file: LibraryFile, count: int) -> dict[str, Any]:
         "source_url": file.source_url,
         "licence": file.licence,
         "attribution": file.attribution,
-        "organisation": file.organisation.slug if file.organisation_id else None,
+        "organisation": file.organisation.slug if file.organisation else None,
         "items": count,
         "_links": {
             "self": href("library_framework", ref=file.ref),
@@ -187,7 +187,7 @@ def items_out(items: list[LibraryItem]) -> list[dict[str, Any]]:
             "source_url": item.source_url,
             "tags": list(item.tags or []),
             "category": item.category,
-            "parent": item.parent.urn if item.parent_id else None,
+            "parent": item.parent.urn if item.parent else None,
             "changed_in": item.changed_in,
             "withdrawn_in": item.withdrawn_in,
             "relations": relations[item.pk],
@@ -214,7 +214,7 @@ def library_frameworks(request: HttpRequest) -> list[dict[str, Any]]:
         .annotate(count=Count("items"))
         .order_by("organisation_id", "kind", "pk")
     )
-    return [file_out(f, f.count) for f in files]  # type: ignore[attr-defined]
+    return [file_out(f, f.count) for f in files]
 
 
 @router.get(

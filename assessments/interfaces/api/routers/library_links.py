@@ -260,8 +260,8 @@ def _create(
     return Status(201, _tagged(response, created, found.assessment))
 
 
-LIST = {"response": list[LibraryLinkOut], "by_alias": True}
-CREATE = {"response": {201: LibraryLinkOut}, "by_alias": True}
+LIST: dict[str, Any] = {"response": list[LibraryLinkOut], "by_alias": True}
+CREATE: dict[str, Any] = {"response": {201: LibraryLinkOut}, "by_alias": True}
 OPTIONAL = "If-Match with the row's ETag: optional; 412 when the row changed since"
 
 
