@@ -13,10 +13,11 @@ import zipfile
 import pypandoc
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.domain import versions
+from assessments.domain import tokens, versions
 from assessments.domain.constants import Role
 from assessments.domain.models import Assessment, ReportFile, ReportFormat, ReportStatus, Source
 from assessments.domain.states import Status
@@ -120,6 +121,28 @@ def test_a_viewers_word_file_is_made_by_the_worker_and_served_from_the_cache(
     factories.close(response)
     assert len(queued) == 1  # served from the cache, nothing made again
     assert ReportFile.objects.filter(assessment=a, format="pdf").count() == 0
+
+
+def test_a_versions_word_file_through_the_api_is_made_by_the_worker(queued, monkeypatch):
+    a = published()
+    version = versions.published_version(a)
+    _token, secret = tokens.issue(factories.member(a.organisation, Role.VIEWER), name="t")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    url = (
+        f"/api/v1/assessments/{a.organisation.slug}/{a.slug}/versions/{version.number}/report.docx"
+    )
+    with monkeypatch.context() as m:
+        m.setattr(pypandoc, "convert_text", lambda *a, **k: pytest.fail("pandoc in request"))
+        wait = api.get(url)
+        assert wait.status_code == 202 and wait["Location"] == url and wait["Retry-After"]
+        assert wait.json()["ready"] is False
+    assert len(queued) == 1
+    cache.generate(queued[0])  # the worker
+    response = api.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == DOCX_TYPE
+    assert zipfile.is_zipfile(io.BytesIO(b"".join(response.streaming_content)))
+    factories.close(response)
+    assert len(queued) == 1
 
 
 def test_word_is_made_under_the_pdfs_time_limit(settings, monkeypatch):
