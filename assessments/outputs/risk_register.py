@@ -1,7 +1,7 @@
 """The risk register (chapters 3 and 4 as one table) as CSV and XLSX.
 
 One row per measure; a risk without measures gets one row of its own. A planned or
-in-progress measure past its due date says "overdue" in the last column. Risks and measures
+in-progress measure past its due date says "overdue" in its column. Risks and measures
 are shown as ``risk_rows`` presents them (scores labelled by ``scoring.score()``); texts
 follow the assessment's language. The last column names the library items (articles, Code
 principles, DSA sections …) the risk and the measure are linked to (``outputs.rights``).

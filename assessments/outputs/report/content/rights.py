@@ -47,6 +47,10 @@ def annex(walk: Walk) -> list[RightsFramework]:
         for kind in ("goal", "contribution", "risk", "measure")
         if getattr(link, f"{kind}_id", None)
     }
+    # Every risk addresses its KIA category; the annex is printed once the team has linked
+    # a row or marked an item not relevant.
+    if not walk.links and not walk.ws.rows("exclusion"):
+        return []
     frameworks = []
     for found in coverage.of(walk.ws):
         addressed = []
@@ -86,9 +90,5 @@ def annex(walk: Walk) -> list[RightsFramework]:
                 missing=[item.ref for item in found.missing],
             )
         )
-    # Every risk addresses its KIA category; the annex is printed once the team has linked
-    # a row or marked an item not relevant.
-    if walk.links or walk.ws.rows("exclusion"):
-        walk.toc.append(TocEntry(1, "rights", _("Annex: children's rights")))
-        return frameworks
-    return []
+    walk.toc.append(TocEntry(1, "rights", _("Annex: children's rights")))
+    return frameworks
