@@ -219,6 +219,8 @@ def load_documents(
                     % {"new": document["version"], "old": file.version},
                 )  # fmt: skip
             result = changes(stored(file) if file else None, document)
+            if organisation is not None:  # stored under the organisation's short name
+                result.ref = f"org-{organisation.slug}"
             if file is not None and file.version == document["version"]:
                 if result.added or result.changed or result.withdrawn:
                     raise LibraryError(
