@@ -134,6 +134,8 @@ class Command(BaseCommand):
                 f"{old.name} ({before['urn']}) and {new.name} ({after['urn']}) are not "
                 "versions of the same file."
             )
+        gone = set(before.get("withdrawn", []))  # withdrawn already in the old version
+        before = {**before, "items": [i for i in before.get("items", []) if i["urn"] not in gone]}
         result = loader.changes(before, after)
         self.stdout.write(f"{after['ref']}: v{before['version']} → v{after['version']}")
         texts = {item["urn"]: item for item in before.get("items", [])}
