@@ -62,7 +62,8 @@ def _refs(ws: Workspace) -> dict[tuple[str, int], RowRef]:
         refs["contribution", contribution.pk] = RowRef(
             "contribution", question, contribution.summary or "", contribution
         )
-    for risk in ws.risks:
+    risks: list[Any] = ws.risks  # numbered: each has its label (R1, R2, …)
+    for risk in risks:
         refs["risk", risk.pk] = RowRef("risk", risk.label, risk.topic, risk)
         for measure in risk.measures.all():
             refs["measure", measure.pk] = RowRef(
@@ -98,7 +99,8 @@ def of(ws: Workspace, *, frameworks: tuple[str, ...] = FRAMEWORKS) -> list[Frame
             )
     files = {f.ref: f for f in LibraryFile.objects.filter(ref__in=frameworks, organisation=None)}
     kia_by_ref = {item.ref: item for item in files["kia"].items.all()} if "kia" in files else {}
-    for risk in ws.risks:
+    risks: list[Any] = ws.risks  # numbered: each has its label (R1, R2, …)
+    for risk in risks:
         category = kia_by_ref.get(risk.category_info.number)
         if category is not None:
             addressing[category.pk].append(RowRef("risk", risk.label, risk.topic, risk))

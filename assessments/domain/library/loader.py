@@ -345,6 +345,6 @@ def _outdated(using: str) -> bool:
     )
     for path in data_files():
         head = _parsed(path, path.stat().st_mtime_ns)
-        if not isinstance(head, dict) or loaded.get(head.get("ref")) != head.get("version"):
+        if not isinstance(head, dict) or loaded.get(str(head.get("ref"))) != head.get("version"):
             return True
     return False
