@@ -15,6 +15,7 @@ The children's rights library (``assessments/domain/library/data/*.yaml``):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +54,11 @@ class Command(BaseCommand):
         show.add_argument("urn")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
+        actions: dict[str, Callable[..., None]] = {
+            "list": self._list, "load": self._load, "diff": self._diff, "show": self._show
+        }  # fmt: skip
         try:
-            {"list": self._list, "load": self._load, "diff": self._diff, "show": self._show}[
-                action
-            ](**options)
+            actions[action](**options)
         except loader.LibraryError as error:
             raise CommandError(f"Nothing was loaded. {error}") from error
 
