@@ -65,11 +65,15 @@ class Command(BaseCommand):
     # --- list -----------------------------------------------------------------------------------
 
     def _list(self, **options: Any) -> None:
-        files = LibraryFile.objects.select_related("organisation").annotate(
-            live=Count("items", filter=Q(items__withdrawn_in=None)),
-            gone=Count("items", filter=Q(items__withdrawn_in__isnull=False)),
-            relations_count=Count("relations", distinct=True),
-        )
+        files = (
+            LibraryFile.objects.select_related("organisation")
+            .annotate(
+                live=Count("items", filter=Q(items__withdrawn_in=None), distinct=True),
+                gone=Count("items", filter=Q(items__withdrawn_in__isnull=False), distinct=True),
+                relations_count=Count("relations", distinct=True),
+            )
+            .order_by("order", "ref")
+        )  # (Meta.ordering is not applied to aggregating queries)
         if not files:
             self.stdout.write("No library is loaded; run 'kia_library load'.")
             return
