@@ -39,25 +39,19 @@ MAX_REASON = 1000
 
 @dataclass(frozen=True)
 class Through:
-    """A row that addresses an item, as the page names it: "R3", "M: …", "2.8", "goal: …"."""
+    """A row that addresses an item, as the page names it ("R3", "2.9", "R3 · measure"),
+    where it is shown, and the catalogue item it addresses it through (if not directly)."""
 
     label: str
-    name: str
+    title: str
     url: str
+    via: str
 
 
-def _through(access: Access, row: Any, risk_labels: dict[int, str]) -> Through:
-    if isinstance(row, Risk):
-        label = risk_labels.get(row.pk, "R?")
-        return Through(label, row.topic, row_place(access, "risk", row))
-    if isinstance(row, Measure):
-        label = _("measure at %(risk)s") % {"risk": risk_labels.get(row.risk_id, "R?")}
-        return Through(label, row.title, row_place(access, "measure", row))
-    if isinstance(row, Contribution):
-        return Through(row.question, "", row_place(access, "contribution", row))
-    if isinstance(row, Goal):
-        return Through(_("goal"), row.title, row_place(access, "goal", row))
-    return Through("", str(row), "")
+def _through(access: Access, ref: coverage.RowRef) -> Through:
+    via = ref.via.ref if ref.via is not None else ""
+    title = ref.title if ref.kind in ("goal", "risk") else ""
+    return Through(ref.label, title, row_place(access, ref.kind, ref.row), via)
 
 
 @dataclass(frozen=True)
@@ -102,17 +96,16 @@ def sections(access: Access, *, view: str = "") -> tuple[list[Section], list[Any
     of the DSA guidelines; and the frameworks (for the tabs)."""
     assessment = access.assessment
     ws = Workspace(assessment)
-    risk_labels = {risk.pk: risk.label for risk in ws.risks}
     reasons = {
         e.item_id: e
         for e in CoverageExclusion.objects.filter(assessment=assessment).select_related("item")
     }
-    frameworks = coverage.of(assessment)
+    frameworks = coverage.of(ws)
     result: list[Section] = []
     for framework in frameworks:
         lines: list[Line] = []
         for covered in framework.addressed:
-            rows = [_through(access, row, risk_labels) for row in covered.rows]
+            rows = [_through(access, ref) for ref in covered.rows]
             lines.append(Line(covered.item, rows, None))
         for item, _reason in framework.excluded:
             lines.append(Line(item, [], reasons.get(item.pk)))

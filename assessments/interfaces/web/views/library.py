@@ -47,7 +47,7 @@ LINKABLE = ("goal", "contribution", "risk", "measure")
 SEARCH_LIMIT = 30
 
 
-def in_language(value: Any, language: str) -> str:
+def text_in(value: Any, language: str) -> str:
     """A library text ({"nl": …, "en": …}) in ``language``, else in the other one."""
     if not isinstance(value, dict):
         return str(value or "")
@@ -111,14 +111,7 @@ def row_place(access: Access, kind: str, row: Any) -> str:
 
 
 def links_of(row: models.Model) -> list[LibraryLink]:
-    if row.pk is None:
-        return []
-    field = BY_KEY[str(type(row)._meta.model_name)].key
-    return list(
-        LibraryLink.objects.filter(**{field: row})
-        .select_related("item", "item__file")
-        .order_by("item__file__ref", "item__order", "pk")
-    )
+    return [] if row.pk is None else catalogue.links_of(row)
 
 
 def _back(request: HttpRequest, default: str) -> str:
@@ -288,8 +281,8 @@ def risk_catalogue(request: HttpRequest, access: Access) -> HttpResponse:
     offers = [
         Offer(
             item,
-            in_language(item.title, language),
-            in_language(item.text, language),
+            text_in(item.title, language),
+            text_in(item.text, language),
             catalogue.concerns(item),
         )
         for item in found
@@ -322,8 +315,8 @@ def risk_from_catalogue(request: HttpRequest, access: Access) -> HttpResponse:
     risk = BY_KEY["risk"].new(
         access.assessment,
         category=category,
-        topic=in_language(item.title, language)[:300],
-        description=in_language(item.text, language),
+        topic=text_in(item.title, language)[:300],
+        description=text_in(item.text, language),
     )
     try:
         with transaction.atomic():
@@ -352,8 +345,8 @@ def measure_from_catalogue(request: HttpRequest, access: Access, risk_pk: int) -
     language = access.assessment.language
     measure = BY_KEY["measure"].new(
         risk,
-        title=in_language(item.title, language)[:300],
-        description=in_language(item.text, language),
+        title=text_in(item.title, language)[:300],
+        description=text_in(item.text, language),
     )
     back = chapter_url(access, 4, f"risk-{risk.pk}")
     try:
@@ -379,24 +372,18 @@ def measure_from_catalogue(request: HttpRequest, access: Access, risk_pk: int) -
 def updates(request: HttpRequest, access: Access) -> HttpResponse:
     """The linked items whose text changed in a newer library version, or that were
     withdrawn: old and new text side by side; the team can take the new text."""
-    language = access.assessment.language
     rows = []
     for update in catalogue.updates(access.assessment):
-        old_title = in_language(update.old_title, language)
-        new_title = in_language(update.new_title, language)
-        old_text = in_language(update.old_text, language)
-        new_text = in_language(update.new_text, language)
+        item = update.item
         rows.append(
             {
                 "update": update,
                 "link": update.link,
-                "row_name": _link_row_name(update.link),
-                "old_title": old_title,
-                "new_title": new_title,
-                "old_text": old_text,
-                "new_text": new_text,
-                "title_diff": word_diff(old_title, new_title),
-                "text_diff": word_diff(old_text, new_text),
+                "row_name": update.link.row_label,
+                "old_title": update.old_title,
+                "new_title": item.title_text,
+                "title_diff": word_diff(update.old_title, item.title_text),
+                "text_diff": word_diff(update.old_text, item.text_text),
             }
         )
     return render(
@@ -404,14 +391,6 @@ def updates(request: HttpRequest, access: Access) -> HttpResponse:
         "assessments/library/updates.html",
         {"access": access, "assessment": access.assessment, "rows": rows},
     )
-
-
-def _link_row_name(link: LibraryLink) -> str:
-    for kind in LINKABLE:
-        row = getattr(link, kind, None)
-        if row is not None:
-            return row_name(kind, row)
-    return ""
 
 
 @require_POST
@@ -423,20 +402,12 @@ def take_update(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     )
     back = reverse("assessments:library_updates", args=[access.assessment.slug])
     try:
-        seen = int(request.POST.get("lock_version", ""))
-    except ValueError:
-        seen = None
-    link.item_version = link.item.changed_in
-    try:
         with transaction.atomic():
             batch = editing.Batch(_actor(request), access.assessment)
-            batch.save(link, expected=seen)
+            catalogue.take_new_text(batch, link)
             batch.finish()
     except EditRefused as exc:
         messages.error(request, exc.message)
-        return redirect(back)
-    except EditConflict:
-        messages.info(request, _("Someone else changed this link just now; look again."))
         return redirect(back)
     messages.success(request, _("New text taken: %(item)s") % {"item": link.item.label})
     return redirect(back)
