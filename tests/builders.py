@@ -33,7 +33,7 @@ from assessments.domain.constants import (
     MeasureStatus,
     ProportionalitySide,
 )
-from assessments.domain.models import Assessment, Organisation
+from assessments.domain.models import Assessment, LibraryItem, Organisation
 from assessments.domain.states import Status
 from tests import factories
 
@@ -356,7 +356,15 @@ def rich_assessment(org: Organisation | None = None, **fields: Any) -> Assessmen
             owner="",
             due_date=datetime.date(2025, 6, 1),
         )
-        b.add("measure", privacy, title="Privacy by default")
+        default = b.add("measure", privacy, title="Privacy by default")
+        # Links to the children's rights library (loaded on migrate), one per kind of row.
+        item = LibraryItem.objects.get
+        b.add("link", item=item(urn="urn:kia:ivrk:art-17"), risk=content, note="Zie 3.1.")
+        b.add("link", item=item(urn="urn:kia:risks:content-1"), risk=content)
+        b.add("link", item=item(urn="urn:kia:ivrk:art-16"), measure=default, item_version=1)
+        b.add("link", item=item(urn="urn:kia:code:p1"), goal=main)
+        b.add("link", item=item(urn="urn:kia:ivrk:art-31"), contribution=creativity)
+        b.add("exclusion", item=item(urn="urn:kia:ivrk:art-38"), reason="Geen gewapend conflict.")
         for side, text, origin in (
             (ProportionalitySide.ORGANISATION_BENEFIT, "Winst (2.5)", {"goal": main}),
             (

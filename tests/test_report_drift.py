@@ -91,6 +91,24 @@ pytestmark = pytest.mark.django_db
 # --- What is deliberately not printed -----------------------------------------------------------
 
 LEFT_OUT: dict[tuple[str, str], str] = {
+    # TEMPORARY, while the report's annex on children's rights is being written (issue 19):
+    # the links and exclusions are not printed yet.
+    **{
+        (model, field): "not printed until the children's rights annex lands"
+        for model, fields in {
+            "LibraryLink": (
+                "item",
+                "goal",
+                "contribution",
+                "risk",
+                "measure",
+                "item_version",
+                "note",
+            ),
+            "CoverageExclusion": ("item", "reason"),
+        }.items()
+        for field in fields
+    },
     ("Assessment", "slug"): (
         "the short name in the app's links (/a/<slug>/); it means nothing on paper"
     ),

@@ -21,5 +21,8 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="kia-cache-table")
         from assessments.domain import events, notifications  # noqa: PLC0415 -- app registry
+        from assessments.domain.library import loader  # noqa: PLC0415 -- app registry
+
+        post_migrate.connect(loader.load_on_migrate, sender=self, dispatch_uid="kia-library")
 
         events.happened.connect(notifications.on_event, dispatch_uid="kia-notifications")

@@ -35,8 +35,10 @@ from assessments.domain.models import (
     Answer,
     Assessment,
     Contribution,
+    CoverageExclusion,
     Figure,
     Goal,
+    LibraryLink,
     Measure,
     ProportionalityItem,
     Risk,
@@ -158,6 +160,14 @@ def _risk_chapter(row: Any, field_name: str) -> str:
     return "4" if field_name.startswith("residual_") else "3"
 
 
+_LINKED_CHAPTER = {"goal": "2", "contribution": "2", "risk": "3", "measure": "4"}
+
+
+def _link_chapter(link: Any, field_name: str) -> str:
+    """A link is shown (and recorded) with the row it belongs to."""
+    return _LINKED_CHAPTER.get(link.row_kind, "3")
+
+
 # In the order of the exchange document; a kind comes after the kinds its rows point at.
 KINDS: tuple[RowKind[Any], ...] = (
     RowKind(
@@ -268,6 +278,26 @@ KINDS: tuple[RowKind[Any], ...] = (
         chapter="figures",
         name_of=lambda figure: figure.key,
         identity=Identity.KEY,
+    ),
+    # After the rows they point at (goals, contributions, risks, measures).
+    RowKind(
+        key="link",
+        model=LibraryLink,
+        label=_("link to the library"),
+        document_key="library_links",
+        chapter="3",
+        name_of=lambda link: str(link)[:300],
+        siblings_by=None,
+        field_chapter=_link_chapter,
+    ),
+    RowKind(
+        key="exclusion",
+        model=CoverageExclusion,
+        label=_("item marked not relevant"),
+        document_key="exclusions",
+        chapter="3",
+        name_of=lambda exclusion: exclusion.item.label[:300],
+        siblings_by=None,
     ),
 )
 

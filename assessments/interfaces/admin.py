@@ -416,6 +416,24 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False
 
 
+# The library is loaded from its files (``kia_library``), never edited here.
+@admin.register(models.LibraryFile)
+class LibraryFileAdmin(ReadOnlyAdmin):
+    list_display = ["ref", "urn", "version", "kind", "organisation", "loaded_at"]
+    list_filter = ["kind"]
+
+
+@admin.register(models.LibraryItem)
+class LibraryItemAdmin(ReadOnlyAdmin):
+    list_display = ["urn", "ref", "kind", "file", "changed_in", "withdrawn_in"]
+    list_filter = ["file", "kind"]
+    search_fields = ["urn", "ref"]
+
+
+admin.site.register(models.LibraryItemText, ReadOnlyAdmin)
+admin.site.register(models.ItemRelation, ReadOnlyAdmin)
+
+
 # Every kind of row (``rowkinds``) is in the admin, its writes recorded; the ones above
 # have lists and filters of their own, a new kind gets the plain recorded form.
 for _kind in rowkinds.KINDS:

@@ -98,8 +98,12 @@ def measure(repeat: int) -> dict:
                  assessment=assessment)  # fmt: skip
     after_edit, _ = _timed(client, url)
     return {
-        "assessment": {"risks": count, "table_rows_each": rows, "chars": chars,
-                       "limit": settings.KIA_MAX_ASSESSMENT_CHARS},  # fmt: skip
+        "assessment": {
+            "risks": count,
+            "table_rows_each": rows,
+            "chars": chars,
+            "limit": settings.KIA_MAX_ASSESSMENT_CHARS,
+        },  # fmt: skip
         "chapter_3": {
             "first_view_empty_caches_ms": cold,
             "again_median_ms": warm,

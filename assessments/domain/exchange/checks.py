@@ -36,7 +36,32 @@ def semantic_problems(data: dict[str, Any]) -> list[Problem]:
         *_score_problems(data),
         *_prescan_problems(data),
         *_source_problems(data),
+        *_link_problems(data),
     ]
+
+
+def _link_problems(data: dict[str, Any]) -> Iterator[Problem]:
+    """A link to the library names exactly one row, and one the document has."""
+    known = {
+        "goal": {goal["id"] for goal in data["goals"]},
+        "risk": {risk["id"] for risk in data["risks"]},
+        "measure": {m.get("id") or f"measure-{n}" for n, m in enumerate(data["measures"], 1)},
+        "contribution": None,  # any question of 2.8-2.14 (the schema says which)
+    }
+    for index, link in enumerate(data.get("library_links", [])):
+        named = [name for name in known if link.get(name) is not None]
+        if len(named) != 1:
+            yield (
+                json_path("library_links", index),
+                text(gettext_noop("A link names exactly one goal, contribution, risk or measure.")),
+            )
+            continue
+        ids = known[named[0]]
+        if ids is not None and link[named[0]] not in ids:
+            yield (
+                json_path("library_links", index, named[0]),
+                text(gettext_noop("No row has the id '%(id)s'."), id=link[named[0]]),
+            )
 
 
 def row_limit_problems(data: dict[str, Any]) -> list[Problem]:

@@ -20,8 +20,11 @@ from assessments.domain.editing import recorded_fields
 from assessments.domain.exchange.schema import FORMAT, VERSION
 from assessments.domain.models import (
     Assessment,
+    CoverageExclusion,
     Figure,
     Goal,
+    LibraryFile,
+    LibraryLink,
     Measure,
     ProportionalityItem,
     Risk,
@@ -99,6 +102,11 @@ def snapshot(
         else:
             document[kind.document_key] = [part(row, ids) for row in found]
             row_ids[kind.document_key] = [row.pk for row in found]
+    used = {row.item.file_id for key in ("link", "exclusion") for row in rows[key]}
+    if used:  # the versions of the library files the links were made against
+        document["library"] = dict(
+            LibraryFile.objects.filter(pk__in=used).values_list("ref", "version").order_by("ref")
+        )
     return document, row_ids
 
 
@@ -124,6 +132,8 @@ def _in_document_order(assessment: Assessment) -> dict[str, list[Any]]:
         "source": list(assessment.sources.order_by("key")),
         "response": list(assessment.responses.order_by("order", "pk")),
         "figure": list(assessment.figures.select_related("source").order_by("order", "pk")),
+        "link": list(assessment.library_links.select_related("item").order_by("pk")),
+        "exclusion": list(assessment.exclusions.select_related("item").order_by("pk")),
     }
 
 
@@ -134,7 +144,7 @@ class Ids:
     def __init__(self, rows: dict[str, list[Any]]):
         self.ids: dict[tuple[str, int], str] = {
             (key, row.pk): f"{key}-{n}"
-            for key in ("goal", "risk")
+            for key in ("goal", "risk", "measure")
             for n, row in enumerate(rows[key], start=1)
         }
 
@@ -163,6 +173,7 @@ def _goal(goal: Goal, ids: Ids) -> dict[str, Any]:
 
 def _measure(measure: Measure, ids: Ids) -> dict[str, Any]:
     return {
+        "id": ids.of("measure", measure.pk),
         "risk": ids.of("risk", measure.risk_id),
         "title": measure.title,
         "description": measure.description,
@@ -251,6 +262,23 @@ def _risk(risk: Risk, ids: Ids) -> dict[str, Any]:
 
 # How each kind of row is written into the document, where its own fields are not enough
 # (``_fields``); by the kind's key.
+def _link(link: LibraryLink, ids: Ids) -> dict[str, Any]:
+    """A link names its item by URN and its row as other rows do (an id, a question)."""
+    return {
+        "item": link.item.urn,
+        "item_version": link.item_version,
+        "goal": ids.of("goal", link.goal_id),
+        "contribution": link.contribution.question if link.contribution_id else None,
+        "risk": ids.of("risk", link.risk_id),
+        "measure": ids.of("measure", link.measure_id),
+        "note": link.note,
+    }
+
+
+def _exclusion(exclusion: CoverageExclusion, ids: Ids) -> dict[str, Any]:
+    return {"item": exclusion.item.urn, "reason": exclusion.reason}
+
+
 PARTS: dict[str, Callable[[Any, Ids], Any]] = {
     "answer": lambda answer, ids: answer.text,
     "goal": _goal,
@@ -259,6 +287,8 @@ PARTS: dict[str, Callable[[Any, Ids], Any]] = {
     "measure": _measure,
     "item": _item,
     "figure": _figure,
+    "link": _link,
+    "exclusion": _exclusion,
 }
 
 

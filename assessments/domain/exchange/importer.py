@@ -122,7 +122,7 @@ def import_document(
                 )
             ]
         ) from exc
-    notices = []
+    notices = list(rows.notices)
     status = document["assessment"].get("status", states.INITIAL)
     if status != states.INITIAL:
         notices.append(

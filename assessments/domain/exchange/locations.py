@@ -34,8 +34,10 @@ from assessments.domain.exchange.errors import (
 from assessments.domain.models import (
     Assessment,
     Contribution,
+    CoverageExclusion,
     Figure,
     Goal,
+    LibraryLink,
     Measure,
     ProportionalityItem,
     Risk,
@@ -112,6 +114,7 @@ _ITEM_FIELDS: dict[str, Callable[[], dict[Parts, FieldInfo]]] = {
     },
     "risks": _risk_fields,
     "measures": lambda: {
+        ("id",): _ID,
         ("risk",): _of(Measure, "risk", gettext_lazy("risk")),  # its verbose name is untranslated
         **_same_names(
             Measure, "title", "description", "status", "status_reason", "owner", "due_date"
@@ -144,6 +147,10 @@ _ITEM_FIELDS: dict[str, Callable[[], dict[Parts, FieldInfo]]] = {
         "width",
         "height",
     ),
+    "library_links": lambda: _same_names(
+        LibraryLink, "item", "item_version", "goal", "contribution", "risk", "measure", "note"
+    ),
+    "exclusions": lambda: _same_names(CoverageExclusion, "item", "reason"),
 }
 _ASSESSMENT_FIELDS = (
     "title",
@@ -181,6 +188,9 @@ _PARTS: dict[str, Label] = {
     "sources": gettext_lazy("Sources"),
     "responses": gettext_lazy("Responses of the service"),
     "figures": gettext_lazy("Figures"),
+    "library_links": gettext_lazy("Links to the children's rights library"),
+    "exclusions": gettext_lazy("Library items marked not relevant"),
+    "library": gettext_lazy("Versions of the library"),
 }
 _PART_RANK = {name: rank for rank, name in enumerate(_PARTS)}
 _QUESTION_RANK = {q.number: rank for rank, q in enumerate(instrument.QUESTIONS)}
@@ -326,6 +336,10 @@ def _item(part: str, index: int, numbering: Numbering) -> tuple[Label, tuple[int
         return _("Row %(number)d of the 5.3 table") % {"number": number}, (number,)
     if part == "figures":
         return _("Figure %(number)d") % {"number": number}, (number,)
+    if part == "library_links":
+        return _("Link %(number)d to the library") % {"number": number}, (number,)
+    if part == "exclusions":
+        return _("Item %(number)d marked not relevant") % {"number": number}, (number,)
     return _("Response %(number)d") % {"number": number}, (number,)
 
 
@@ -348,6 +362,8 @@ def place(parts: Parts, document: Any = None) -> Place:
     if not below:
         return Place(str(_PARTS[part]), rank)
     key, rest = below[0], below[1:]
+    if part == "library":  # a file's short name and its version
+        return Place(f"{_PARTS[part]}: {key}", rank, known=not rest)
     if part == "assessment":
         return _field_place(_PARTS[part], rank, part, below)
     if part == "prescan":

@@ -27,8 +27,11 @@ from assessments.domain.models import (
     Answer,
     Assessment,
     Contribution,
+    CoverageExclusion,
     Figure,
     Goal,
+    LibraryItem,
+    LibraryLink,
     Measure,
     Organisation,
     ProportionalityItem,
@@ -78,6 +81,8 @@ class Rows:
         self.user = batch.actor.account if batch is not None else None
         self.problems: list[Problem] = []
         self.built: dict[type[models.Model], list[Any]] = {}
+        # What was read but not taken over (library items this deployment does not have).
+        self.notices: list[str] = []
 
     def save(
         self,
@@ -212,7 +217,9 @@ class Rows:
 
     def _contributions(self, assessment: Assessment, document: Document, made: Made) -> Refs:
         given = document["contributions"]
-        linked = {item["contribution"] for item in document["proportionality"]}
+        linked = {item["contribution"] for item in document["proportionality"]} | {
+            link["contribution"] for link in document.get("library_links", [])
+        }
         created = {}
         for q in instrument.CONTRIBUTION_QUESTIONS:
             if q.number not in given and q.number not in linked:
@@ -253,7 +260,9 @@ class Rows:
         return created
 
     def _measures(self, assessment: Assessment, document: Document, made: Made) -> Refs:
-        risks = made["risk"]
+        """Measures, known to links by their id (``measure-<n>``, their place in the list,
+        in documents that give none)."""
+        risks, created = made["risk"], {}
         for index, data in enumerate(document["measures"]):
             if data["risk"] not in risks:
                 continue  # the risk itself failed validation and is reported
@@ -267,8 +276,9 @@ class Rows:
                 owner=data["owner"],
                 due_date=_date(data["due_date"]),
             )
-            self.save(measure, ("measures", index))
-        return {}
+            if self.save(measure, ("measures", index)):
+                created[data.get("id") or f"measure-{index + 1}"] = measure
+        return created
 
     def _proportionality(self, assessment: Assessment, document: Document, made: Made) -> Refs:
         goals, contributions, risks = made["goal"], made["contribution"], made["risk"]
@@ -293,6 +303,56 @@ class Rows:
         kind = BY_KEY["source"]
         self._fields(kind, assessment, document)
         return {source.key: source for source in self.built.get(Source, [])}
+
+    def _library_items(self, document: Document) -> dict[str, LibraryItem]:
+        urns = {
+            row["item"] for key in ("library_links", "exclusions") for row in document.get(key, [])
+        }
+        return {item.urn: item for item in LibraryItem.objects.filter(urn__in=urns)}
+
+    def _unknown(self, path: tuple, urn: str) -> None:
+        message = gettext_noop(
+            "%(path)s: the library item %(urn)s is not in this deployment's library; it was "
+            "not imported."
+        )
+        self.notices.append(text(message, path=json_path(*path), urn=urn))
+
+    def _library_links(self, assessment: Assessment, document: Document, made: Made) -> Refs:
+        """Links to library items by URN; a URN this deployment does not know is a notice,
+        not a refusal (the rest imports)."""
+        items = self._library_items(document)
+        rows = {"goal": made["goal"], "contribution": made["contribution"],
+                "risk": made["risk"], "measure": made["measure"]}  # fmt: skip
+        for index, data in enumerate(document.get("library_links", [])):
+            path = ("library_links", index)
+            item = items.get(data["item"])
+            if item is None:
+                self._unknown((*path, "item"), data["item"])
+                continue
+            targets = {name: rows[name].get(data[name]) for name in rows if data.get(name)}
+            if None in targets.values():
+                continue  # the row itself failed validation and is reported
+            link = LibraryLink(
+                assessment=assessment,
+                item=item,
+                item_version=data.get("item_version") or item.changed_in,
+                note=data.get("note", ""),
+                **targets,
+            )
+            self.save(link, path)
+        return {}
+
+    def _exclusions(self, assessment: Assessment, document: Document, made: Made) -> Refs:
+        items = self._library_items(document)
+        for index, data in enumerate(document.get("exclusions", [])):
+            path = ("exclusions", index)
+            item = items.get(data["item"])
+            if item is None:
+                self._unknown((*path, "item"), data["item"])
+                continue
+            exclusion = CoverageExclusion(assessment=assessment, item=item, reason=data["reason"])
+            self.save(exclusion, path)
+        return {}
 
     def _figures(self, assessment: Assessment, document: Document, made: Made) -> Refs:
         """Figures, for a version read back in memory (its images are in the storage)."""

@@ -2,6 +2,14 @@ from assessments.domain.models.answers import Answer, Contribution, Goal
 from assessments.domain.models.assessment import Assessment
 from assessments.domain.models.figures import Figure
 from assessments.domain.models.history import Change
+from assessments.domain.models.library import (
+    CoverageExclusion,
+    ItemRelation,
+    LibraryFile,
+    LibraryItem,
+    LibraryItemText,
+    LibraryLink,
+)
 from assessments.domain.models.notifications import (
     Notification,
     NotificationPreference,
@@ -26,9 +34,15 @@ __all__ = [
     "Change",
     "Comment",
     "Contribution",
+    "CoverageExclusion",
     "Figure",
     "Goal",
     "Invitation",
+    "ItemRelation",
+    "LibraryFile",
+    "LibraryItem",
+    "LibraryItemText",
+    "LibraryLink",
     "Measure",
     "Membership",
     "Notification",

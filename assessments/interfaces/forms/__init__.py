@@ -15,6 +15,7 @@ from assessments.interfaces.forms.content import (
     GoalForm,
     ProportionalityItemForm,
 )
+from assessments.interfaces.forms.library import CoverageExclusionForm, LibraryLinkForm
 from assessments.interfaces.forms.replies import ServiceResponseForm
 from assessments.interfaces.forms.risks import MeasureForm, ResidualRiskForm, RiskForm
 from assessments.interfaces.forms.sources import FigureForm, SourceForm
@@ -29,6 +30,8 @@ ROW_FORMS: dict[str, tuple[type[ModelForm], ...]] = {
     "source": (SourceForm,),
     "figure": (FigureForm,),
     "response": (ServiceResponseForm,),
+    "link": (LibraryLinkForm,),
+    "exclusion": (CoverageExclusionForm,),
 }
 
 
