@@ -26,6 +26,13 @@ def file_of(organisation: Organisation) -> LibraryFile | None:
     return LibraryFile.objects.filter(organisation=organisation).first()
 
 
+def _default_name(organisation: Organisation) -> dict[str, str]:
+    return {
+        "nl": f"Eigen catalogus van {organisation.name}",
+        "en": f"Own catalogue of {organisation.name}",
+    }
+
+
 def document(organisation: Organisation) -> dict[str, Any]:
     """The organisation's catalogue as a library document (empty, version 0, if none)."""
     file = file_of(organisation)
@@ -34,10 +41,7 @@ def document(organisation: Organisation) -> dict[str, Any]:
         "ref": f"org-{organisation.slug}"[:40],
         "kind": "catalogue",
         "version": file.version if file else 0,
-        "name": file.name
-        if file
-        else {"nl": f"Eigen catalogus van {organisation.name}",
-              "en": f"Own catalogue of {organisation.name}"},  # fmt: skip
+        "name": file.name if file else _default_name(organisation),
         "publisher": file.publisher if file else organisation.name,
         "languages": file.languages if file else ["nl", "en"],
         "source_url": file.source_url if file else "https://example.org/",

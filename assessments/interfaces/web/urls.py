@@ -1,6 +1,7 @@
 from assessments.interfaces.web.views import (
     accounts,
     assessment,
+    catalogue,
     chapters,
     comments,
     core,
@@ -49,4 +50,5 @@ urlpatterns = [
     *followup.urlpatterns,
     *library.urlpatterns,
     *coverage.urlpatterns,
+    *catalogue.urlpatterns,
 ]

@@ -20,12 +20,8 @@ from assessments.domain.constants import Role
 from assessments.domain.editing import EditConflict, EditRefused
 from assessments.domain.library import catalogue, coverage
 from assessments.domain.models import (
-    Contribution,
     CoverageExclusion,
-    Goal,
     LibraryItem,
-    Measure,
-    Risk,
 )
 from assessments.domain.permissions import Access
 from assessments.domain.rowkinds import BY_KEY
@@ -142,7 +138,7 @@ def _by_section(lines: list[Line]) -> list[Section]:
 @assessment_view()
 def coverage_page(request: HttpRequest, access: Access) -> HttpResponse:
     view = "dsa" if request.GET.get("view") == "dsa" else ""
-    found, frameworks = sections(access, view=view)
+    found, _frameworks = sections(access, view=view)
     return render(
         request,
         "assessments/library/coverage.html",
@@ -184,7 +180,8 @@ def exclude(request: HttpRequest, access: Access) -> HttpResponse:
     if len(reason) > MAX_REASON:
         messages.error(
             request,
-            _("The reason is longer than %(n)d characters; nothing was marked.") % {"n": MAX_REASON},
+            _("The reason is longer than %(n)d characters; nothing was marked.")
+            % {"n": MAX_REASON},
         )
         return redirect(back)
     exclusion = BY_KEY["exclusion"].new(access.assessment, item=item, reason=reason)

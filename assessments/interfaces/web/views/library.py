@@ -23,10 +23,9 @@ from django.views.decorators.http import require_POST
 from assessments.domain import editing, instrument
 from assessments.domain.constants import Role
 from assessments.domain.editing import EditConflict, EditRefused
-from assessments.domain.library import catalogue, coverage
+from assessments.domain.library import catalogue
 from assessments.domain.models import (
     Contribution,
-    CoverageExclusion,
     Goal,
     LibraryFile,
     LibraryItem,
@@ -36,7 +35,6 @@ from assessments.domain.models import (
 )
 from assessments.domain.permissions import Access
 from assessments.domain.rowkinds import BY_KEY
-from assessments.domain.workspace import Workspace
 from assessments.interfaces.templatetags.kia import anchor
 from assessments.interfaces.web.views.chapters import chapter_url
 from assessments.interfaces.web.views.common import assessment_view
@@ -130,7 +128,8 @@ def _back(request: HttpRequest, default: str) -> str:
 def _frameworks(access: Access) -> list[LibraryFile]:
     return list(
         LibraryFile.objects.filter(
-            models.Q(organisation__isnull=True) | models.Q(organisation=access.assessment.organisation)
+            models.Q(organisation__isnull=True)
+            | models.Q(organisation=access.assessment.organisation)
         )
         .exclude(kind="mapping")
         .order_by("pk")
