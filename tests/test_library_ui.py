@@ -164,7 +164,7 @@ def test_a_changed_item_shows_a_notice_and_the_team_can_take_the_new_text(team):
     coverage = client.get(u(assessment, "coverage")).content.decode()
     assert "A newer version of the library changed or withdrew 1 item" in coverage
     page = client.get(u(assessment, "library_updates")).content.decode()
-    assert "<ins>" in page and "play" in page, page[page.find("<main"):][:3000]
+    assert "<ins>" in page and "play" in page, page[page.find("<main") :][:3000]
     link = LibraryLink.objects.get(item=art31)
     assert client.post(u(assessment, "library_take_update", link.pk)).status_code == 302
     link.refresh_from_db()
