@@ -277,12 +277,13 @@ def risk_catalogue(request: HttpRequest, access: Access) -> HttpResponse:
         category=category,
         limit=100,
     )
+    about = catalogue.concerns_of(found)
     offers = [
         Offer(
             item,
             text_in(item.title, language),
             text_in(item.text, language),
-            catalogue.concerns(item),
+            about.get(item.pk, []),
         )
         for item in found
     ]
