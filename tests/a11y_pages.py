@@ -137,6 +137,17 @@ def _content(assessment: Assessment) -> dict:
     }
 
 
+def _library_links(assessment: Assessment, objects: dict) -> None:
+    """The risk linked to a typical risk (chips, suggested measures on chapter 4) and the
+    measure to an article; the coverage page then has rows to name."""
+    from assessments.domain.models import LibraryItem, LibraryLink
+
+    typical = LibraryItem.objects.get(urn="urn:kia:risks:content-1")
+    LibraryLink.objects.create(assessment=assessment, item=typical, risk=objects["risk"])
+    article = LibraryItem.objects.get(urn="urn:kia:ivrk:art-19")
+    LibraryLink.objects.create(assessment=assessment, item=article, measure=objects["measure"])
+
+
 def build() -> World:
     from tests.test_web_permissions import _figure
 
@@ -148,6 +159,7 @@ def build() -> World:
     draft = factories.assessment(org, title="KIA op Huiswerkmaatje", service_name="Huiswerkmaatje")
     objects = _content(draft)
     objects["figure"] = _figure(draft)
+    _library_links(draft, objects)
     versions.record(draft, actor=editing.SYSTEM, reason=VersionReason.MANUAL, name="Voor de review")
     Answer.objects.filter(assessment=draft, question="2.1").update(text="Een andere tekst.")
     about = comments.target(draft, "question", "2.1")
@@ -368,6 +380,12 @@ PAGES: list[Page] = [
     Page(A + "response_new", lambda w: w.a("response_new")),
     Page(A + "response_edit", lambda w: w.a("response_edit", w.objects["response"].pk)),
     Page(A + "delete", lambda w: w.a("delete", "risk", w.objects["risk"].pk)),
+    Page(A + "links", lambda w: w.a("links", "risk", w.objects["risk"].pk) + "?q=spel", phone=True),
+    Page(A + "risk_catalogue", lambda w: w.a("risk_catalogue") + "?category=content", phone=True),
+    Page(A + "coverage", lambda w: w.a("coverage"), phone=True),
+    Page(A + "coverage", lambda w: w.a("coverage") + "?view=dsa", phone=True, label="dsa"),
+    Page(A + "library_updates", lambda w: w.a("library_updates")),
+    Page(A + "org_catalogue", lambda w: w.org_url("org_catalogue"), phone=True),
     Page(A + "figures", lambda w: w.a("figures"), phone=True),
     Page(A + "figure_new", lambda w: w.a("figure_new")),
     Page(A + "figure_edit", lambda w: w.a("figure_edit", w.objects["figure"].pk)),
@@ -452,6 +470,14 @@ EXEMPT: dict[str, str] = {
     "oidc_authenticate": "a redirect to the identity provider",
     "oidc_callback": "a redirect back from the identity provider",
     "assessments:group_roles": _POST,
+    "assessments:link_add": _POST,
+    "assessments:link_remove": _POST,
+    "assessments:risk_from_catalogue": _POST + " (to the risk's form, checked)",
+    "assessments:measure_from_catalogue": _POST,
+    "assessments:library_take_update": _POST,
+    "assessments:coverage_exclude": _POST,
+    "assessments:coverage_unexclude": _POST,
+    "assessments:org_catalogue_export": _DOWNLOAD,
     "health": "JSON for the load balancer",
     "ready": "JSON for the load balancer",
     "set_language": _POST,
