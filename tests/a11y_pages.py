@@ -480,6 +480,7 @@ EXEMPT: dict[str, str] = {
     "assessments:org_catalogue_export": _DOWNLOAD,
     "health": "JSON for the load balancer",
     "ready": "JSON for the load balancer",
+    "favicon": "the site's icon: an image",
     "set_language": _POST,
     "logout": _POST,
     "assessments:switch_organisation": _POST,
