@@ -47,7 +47,8 @@ MEASURE = """(width) => {
       .map(el => el.tagName.toLowerCase() + "." + el.className + " → "
                  + Math.round(el.getBoundingClientRect().right) + " px");
     const unnamed = [...document.querySelectorAll("main *")].filter(scrolls)
-      .filter(el => el.tabIndex < 0 || !(el.getAttribute("aria-label") || el.getAttribute("aria-labelledby")))
+      .filter(el => el.tabIndex < 0
+                    || !(el.getAttribute("aria-label") || el.getAttribute("aria-labelledby")))
       .slice(0, 3).map(el => el.tagName.toLowerCase() + "." + el.className);
     return {width: document.scrollingElement.scrollWidth, out, unnamed};
 }"""
@@ -64,7 +65,8 @@ def _pages(demo: Assessment, other: Assessment) -> list[str]:
     number = demo.versions.order_by("-number").values_list("number", flat=True).first()
     if number:
         pages.append(reverse("assessments:version_detail", args=[a, number]))
-        pages.append(reverse("assessments:version_compare", args=[a]) + f"?old={number}&new=current")
+        compare = reverse("assessments:version_compare", args=[a])
+        pages.append(f"{compare}?old={number}&new=current")
     org = demo.organisation.slug
     pages += [
         reverse("assessments:compare") + f"?a={org}/{a}&a={org}/{other.slug}",
