@@ -158,6 +158,14 @@ def build() -> World:
 
     draft = factories.assessment(org, title="KIA op Huiswerkmaatje", service_name="Huiswerkmaatje")
     objects = _content(draft)
+    # A table with an empty corner (it scrolls in its own box on a phone), a citation of a
+    # source that does not exist (the red alert on the sources page), and the service's own
+    # text, with headings, on the reply's page.
+    Answer.objects.filter(assessment=draft, question="2.3.1").update(
+        text=MARKDOWN
+        + " Zie [^onbekend].\n\n| | Nu | Straks |\n|---|---|---|\n| Kans | hoog | laag |\n"
+    )
+    ServiceResponse.objects.filter(pk=objects["response"].pk).update(submitted_by_service=True)
     objects["figure"] = _figure(draft)
     _library_links(draft, objects)
     versions.record(draft, actor=editing.SYSTEM, reason=VersionReason.MANUAL, name="Voor de review")
@@ -480,6 +488,7 @@ EXEMPT: dict[str, str] = {
     "assessments:org_catalogue_export": _DOWNLOAD,
     "health": "JSON for the load balancer",
     "ready": "JSON for the load balancer",
+    "favicon": "the site's icon: an image",
     "set_language": _POST,
     "logout": _POST,
     "assessments:switch_organisation": _POST,

@@ -765,6 +765,9 @@ COOPERATION = {
 
 @case("Assessment", "service_cooperated", *FULL, "plain-en", "stopped-nl")
 def _service_cooperated(r: Printed) -> list[str]:
+    if r.kind == AssessmentKind.SELF:  # written by the service's own team: left out
+        assert 'class="cooperation"' not in r.html, "a self-assessment says whether it cooperated"
+        return []
     said = r.element('class="cooperation"')
     return [shows(r.gettext(COOPERATION[r.cooperated]), said, "under 'Cooperation'")]
 

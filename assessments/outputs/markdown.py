@@ -251,6 +251,9 @@ def without_citations(text: str) -> str:
     return (text or "").replace("[^", "\\[^")
 
 
+_EMPTY_HEADER = re.compile(r"<th( [^>]*)?>\s*</th>")
+
+
 def _attribute_filter(tag: str, name: str, value: str) -> str | None:
     if name == "lang":
         return value if LANGUAGE_TAG.match(value) else None
@@ -282,6 +285,8 @@ def render(
     )
     for index, placed in enumerate(env["figures"]):
         clean = clean.replace(f"\ue000{env['nonce']}-{index}\ue001", placed, 1)
+    if "<th" in clean:  # an empty header cell (a table's corner) heads nothing: a plain cell
+        clean = _EMPTY_HEADER.sub(r"<td\1></td>", clean)
     return mark_safe(clean)
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.http import Http404
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -642,7 +643,7 @@ def build(columns: list[Column], *, today: datetime.date | None = None) -> Compa
         row(_("Assessor"), lambda a: a.assessor),
         row(_("Commissioned by"), lambda a: a.commissioner),
         Row(_("Status and version"), [c.version_label for c in columns]),
-        Row(_("Date"), [c.date.isoformat() for c in columns]),
+        Row(_("Date"), [formats.date_format(c.date, "DATE_FORMAT") for c in columns]),
     ]
     prescan = row(_("Outcome of the pre-scan"), _prescan_label)
     goals = [

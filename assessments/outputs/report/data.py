@@ -121,7 +121,14 @@ def assemble(walk: Walk) -> Report:
     disclaimers = walk.md(a.disclaimers, heading_offset=2)
     limitations = walk.md(a.limitations, heading_offset=2)
     cooperation_note = walk.md(a.cooperation_note, heading_offset=2)
-    front.contents(walk, reading_guide, disclaimers, limitations)
+    cooperation = front.cooperation(walk)
+    front.contents(
+        walk,
+        reading_guide,
+        disclaimers,
+        limitations,
+        cooperation=bool(cooperation or cooperation_note),
+    )
     introduction = front.introduction(walk)
     stopped = a.prescan_outcome() == PrescanOutcome.STOP
     # A pre-scan that says no KIA is needed ends the report after chapter 1.
@@ -152,7 +159,7 @@ def assemble(walk: Walk) -> Report:
         reading_guide=reading_guide,
         disclaimers=disclaimers,
         limitations=limitations,
-        cooperation=front.cooperation(walk),
+        cooperation=cooperation,
         cooperation_note=cooperation_note,
         chapters=chapter_blocks,
         prescan_outcome=str(a.prescan_outcome().label),
