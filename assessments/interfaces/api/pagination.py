@@ -9,11 +9,23 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import Field
 
 from assessments.interfaces.api.problems import Problem
 
 DEFAULT_SIZE = 20
 MAX_SIZE = 100
+
+
+class PageQuery(Schema):
+    """``page`` and ``pageSize`` of a list's query, with their bounds in the OpenAPI
+    document (a value outside them is a 400 before the view runs)."""
+
+    page: int = Field(default=1, ge=1, description="The page, from 1.")
+    page_size: int = Field(
+        default=DEFAULT_SIZE, ge=1, le=MAX_SIZE, alias="pageSize", description="Items a page."
+    )
 
 
 def _link(request: HttpRequest, page: int, size: int) -> dict[str, str]:

@@ -20,10 +20,11 @@ from assessments.domain.models import Assessment, Change, Membership
 from assessments.domain.workspace import Workspace
 from assessments.interfaces.api.auth import access, caller, writer
 from assessments.interfaces.api.openapi import DOCUMENT
-from assessments.interfaces.api.pagination import DEFAULT_SIZE, paginate
+from assessments.interfaces.api.pagination import PageQuery, paginate
 from assessments.interfaces.api.problems import Problem
 from assessments.interfaces.api.routers.links import assessment_summary
 from assessments.interfaces.api.schemas import (
+    Timestamp,
     AssessmentPage,
     ChangePage,
     Choice,
@@ -39,14 +40,14 @@ from assessments.outputs.risk_rows import risk_row
 router = Router(tags=["assessments"])
 
 
-class AssessmentFilter(Schema):
+class AssessmentFilter(PageQuery):
     organisation: str | None = Field(default=None, description="Organisation (short name).")
     status: Annotated[str | None, Choice(states.Status)] = None
     kind: Annotated[str | None, Choice(constants.AssessmentKind)] = None
     service: str | None = Field(default=None, description="Part of the service's name.")
-    updated_since: datetime.datetime | None = Field(default=None, alias="updatedSince")
-    page: int = 1
-    page_size: int = Field(default=DEFAULT_SIZE, alias="pageSize")
+    updated_since: Timestamp | None = Field(
+        default=None, alias="updatedSince", description="Changed at or after (RFC 3339)."
+    )
 
 
 @router.get("", response=AssessmentPage, by_alias=True, summary="Assessments you may read")
@@ -148,11 +149,9 @@ def risk_register(request: HttpRequest, organisation: str, slug: str) -> list[di
     ]
 
 
-class ChangeFilter(Schema):
+class ChangeFilter(PageQuery):
     chapter: str | None = None
     entity: str | None = Field(default=None, description="Kind of row, e.g. risk.")
-    page: int = 1
-    page_size: int = Field(default=DEFAULT_SIZE, alias="pageSize")
 
 
 @router.get(
