@@ -4,8 +4,7 @@ the published version exactly as the ``/public/`` pages."""
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
-from pydantic import Field
+from ninja import Query, Router
 
 from assessments.domain import states
 from assessments.domain.models import Assessment
