@@ -7,7 +7,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from assessments.domain import versions
 from assessments.domain.models import ReportFile, ReportFormat, Version
@@ -30,6 +31,17 @@ WHERE = "/{organisation}/{slug}/versions"
 CURRENT = "current"
 
 
+# A version named by its number or as "current" (the content as it is now).
+REFERENCE = rf"^([0-9]{{1,9}}|{CURRENT})$"
+
+
+class VersionPair(Schema):
+    old: str = Field(pattern=REFERENCE, description="A version's number, or 'current'.")
+    new: str = Field(
+        default=CURRENT, pattern=REFERENCE, description="A version's number, or 'current'."
+    )
+
+
 def _version(found: Access, number: int) -> Version:
     return get_object_or_404(Version, assessment=found.assessment, number=number)
 
@@ -48,9 +60,10 @@ def version_list(request: HttpRequest, organisation: str, slug: str) -> list[dic
     summary="What changed between two versions (or a version and the current content)",
 )
 def version_compare(
-    request: HttpRequest, organisation: str, slug: str, old: str, new: str = CURRENT
+    request: HttpRequest, organisation: str, slug: str, refs: Query[VersionPair]
 ) -> dict:
     found = access(request, organisation, slug)
+    old, new = refs.old, refs.new
 
     def snapshot(which: str) -> versions.Snapshot:
         if which == CURRENT:
