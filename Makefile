@@ -96,8 +96,9 @@ apilint: install $(SPECTRAL)
 	@if [ -x $(SPECTRAL) ]; then $(SPECTRAL) lint --fail-severity error -r tools/adr/spectral.yml var/openapi.json; fi
 
 # Types of assessments/ (mypy with django-stubs; settings in pyproject.toml).
+# The project's directory first: a dependency may ship a top-level "tests" package of its own.
 typecheck: install
-	$(BIN)/mypy
+	PYTHONPATH=$(CURDIR) $(BIN)/mypy
 
 test: lint typecheck axe apilint
 	$(BIN)/pytest

@@ -174,6 +174,17 @@ def test_the_library_is_read_through_the_api(team):
     kinds = client.get(f"{API}/library/items?kind=typical-risk&pageSize=100").json()
     assert kinds["total"] >= 35 and {i["kind"] for i in kinds["items"]} == {"typical-risk"}
     assert Client().get(f"{API}/library/frameworks").status_code == 401
+    # The page's bounds are in the document and refused before the view (as every list's).
+    schema = client.get(f"{API}/openapi.json").json()
+    sizes = [
+        p["schema"]
+        for path in ("/library/items", "/library/mappings")
+        for p in schema["paths"][path]["get"]["parameters"]
+        if p["name"] == "pageSize"
+    ]
+    assert all((s["minimum"], s["maximum"]) == (1, 100) for s in sizes) and len(sizes) == 2
+    assert client.get(f"{API}/library/items?pageSize=-2").status_code == 400
+    assert client.get(f"{API}/library/mappings?page=0").status_code == 400
 
 
 def test_links_on_rows_through_the_api(team):

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from assessments.domain.models import ItemRelation, LibraryFile, LibraryItem, Membership
 from assessments.interfaces.api.auth import caller
-from assessments.interfaces.api.pagination import DEFAULT_SIZE, paginate
+from assessments.interfaces.api.pagination import PageQuery, paginate
 from assessments.interfaces.api.problems import Problem
 from assessments.interfaces.api.routers.links import href
 from assessments.interfaces.api.schemas import Choice, Link, PageMeta
@@ -94,21 +94,17 @@ class MappingPage(PageMeta):
     items: list[MappingOut]
 
 
-class ItemFilter(Schema):
+class ItemFilter(PageQuery):
     q: str | None = Field(default=None, description="Words in the reference, title or text.")
     framework: str | None = Field(default=None, description="A file's ref (ivrk, code, risks …).")
     kind: str | None = Field(default=None, description="article, principle, typical-risk …")
     withdrawn: bool = Field(default=False, description="Also the items that were withdrawn.")
-    page: int = 1
-    page_size: int = Field(default=DEFAULT_SIZE, alias="pageSize")
 
 
-class MappingFilter(Schema):
+class MappingFilter(PageQuery):
     framework: str | None = Field(
         default=None, description="Only mappings from or to this file's items (its ref)."
     )
-    page: int = 1
-    page_size: int = Field(default=DEFAULT_SIZE, alias="pageSize")
 
 
 # --- What the caller may read -------------------------------------------------------------------
