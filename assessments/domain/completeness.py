@@ -2,7 +2,8 @@
 
 The gaps that block finalising: unanswered questions, a high risk without measures, a
 measure without owner, "cannot be assessed" without a reason, and a citation of a source
-that does not exist. When the pre-scan says no KIA is needed, only chapter 1 counts.
+that does not exist, no consultation of children and no reason why, and a consultation
+without its consent information. When the pre-scan says no KIA is needed, only chapter 1 counts.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ def check(ws: Workspace) -> Completeness:
     _check_chapter_2(ws, need)
     _check_risks(ws, need)
     _check_weighing(ws, need)
+    _check_voice(ws, need)
     for citation in ws.unknown_citations:
         result.gaps.append(
             Gap(
@@ -192,4 +194,28 @@ def _check_weighing(ws: Workspace, need) -> None:
             "5.6",
             ws.assessment.next_reassessment_on is not None,
             _("Set the date of the next re-assessment."),
+        )
+
+
+def _check_voice(ws: Workspace, need) -> None:
+    """Children were consulted (with consent recorded in full, or why none was asked), or
+    the team says why not (issue 20). Counted with chapter 2, the service's users."""
+    where = _("Children's voice")
+    need(
+        2,
+        where,
+        bool(ws.consultations) or _filled(ws.assessment.no_consultation_reason),
+        _("Record a consultation of children, or why no children were consulted."),
+    )
+    for consultation in ws.consultations:
+        need(
+            2,
+            f"{where}: {consultation.title}",
+            consultation.consent_recorded,
+            _(
+                "Consultation “%(title)s” has no complete consent information: record how "
+                "assent and parental consent were obtained and how the right to withdraw was "
+                "explained, or why no consent was asked."
+            )
+            % {"title": consultation.title},
         )

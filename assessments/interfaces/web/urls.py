@@ -20,6 +20,7 @@ from assessments.interfaces.web.views import (
     side_by_side,
     sso,
     versions,
+    voice,
 )
 
 app_name = "assessments"
@@ -31,6 +32,7 @@ urlpatterns = [
     *assessment.urlpatterns,
     *chapters.urlpatterns,
     *rows.urlpatterns,
+    *voice.urlpatterns,
     *figures.urlpatterns,
     *exchange.urlpatterns,
     *report.urlpatterns,
