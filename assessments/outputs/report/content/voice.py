@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessments.outputs.report.content.blocks import Row, TocEntry
+from assessments.outputs.report.content.formats import long_date
 from assessments.outputs.report.content.walk import Walk
 
 
@@ -57,7 +57,7 @@ def child_summary(walk: Walk) -> SafeString:
 
 
 def _date(value: Any) -> str:
-    return date_format(value) if value else ""
+    return long_date(value) if value else ""
 
 
 def _period(consultation: Any) -> str:
