@@ -521,6 +521,7 @@ EXEMPT: dict[str, str] = {
     "assessments:action_plan_csv": _DOWNLOAD,
     "assessments:action_plan_xlsx": _DOWNLOAD,
     "assessments:child_summary_pdf": _DOWNLOAD,
+    "assessments:public_child_summary_pdf": _DOWNLOAD,
     "assessments:reading_level": "POST only: the reading-level fragment of the summary's page",
 }
 # The REST API answers JSON (its docs page is checked above); the admin is Django's own.

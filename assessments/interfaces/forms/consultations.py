@@ -161,6 +161,12 @@ class ConsultationForm(VersionedForm):
             "data_handling": _("How the answers were anonymised and how long they are kept."),
         }
 
+    def clean_questions(self) -> list[Any]:
+        return self.cleaned_data.get("questions") or []
+
+    def clean_requirements(self) -> dict[str, Any]:
+        return self.cleaned_data.get("requirements") or {}
+
 
 class ConsultationPageForm(ConsultationForm):
     """The page's form: the checklist as a choice and a note per requirement."""

@@ -376,6 +376,8 @@ class Comparison:
     shared_sources: list[SharedSource]
     change: Change | None = None
     today: datetime.date = field(default_factory=datetime.date.today)
+    # The children's own voice (issue 20): consultations, findings and what changed.
+    voice: list[ListRow] = field(default_factory=list)
 
     @property
     def query(self) -> list[tuple[str, str]]:
@@ -570,6 +572,45 @@ def _change(categories: list[CategoryRow]) -> Change:
     return change
 
 
+def _voice(spaces: list[Workspace]) -> list[ListRow]:
+    """Whom each assessment consulted, what the children said and what changed."""
+
+    def consultation(c) -> str:
+        count = (
+            ngettext("%(n)d child", "%(n)d children", c.children_count) % {"n": c.children_count}
+            if c.children_count is not None
+            else ""
+        )
+        return ", ".join(filter(None, (c.title, str(c.get_method_display()), count)))
+
+    def finding(f) -> str:
+        shown = f"{f.text} ({f.get_evidence_display()})"
+        return f"{shown} → {f.change}" if f.change else shown
+
+    return [
+        ListRow(
+            _("Consultations of children"),
+            [
+                [consultation(c) for c in ws.consultations]
+                or (
+                    [_("None: %(reason)s") % {"reason": ws.assessment.no_consultation_reason}]
+                    if ws.assessment.no_consultation_reason
+                    else []
+                )
+                for ws in spaces
+            ],
+        ),
+        ListRow(
+            _("What the children said, and what changed"),
+            [[finding(f) for f in ws.findings] for ws in spaces],
+        ),
+        ListRow(
+            _("Summary for children"),
+            [[ws.assessment.child_summary] if ws.assessment.child_summary else [] for ws in spaces],
+        ),
+    ]
+
+
 def build(columns: list[Column], *, today: datetime.date | None = None) -> Comparison:
     today = today or datetime.date.today()
     spaces = [column.workspace for column in columns]
@@ -638,6 +679,7 @@ def build(columns: list[Column], *, today: datetime.date | None = None) -> Compa
         heatmaps=maps,
         proportionality=proportionality,
         sources=sources,
+        voice=_voice(spaces),
         shared_sources=_shared(sources),
         change=change,
         today=today,
