@@ -5,6 +5,7 @@ children with its reading level and its limit."""
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -271,3 +272,26 @@ def test_the_reading_level_rises_as_the_summary_gets_simpler(team):
     body = client.post(url, {"child_summary": hard}).content.decode()
     assert "aim for 80 or more" in body
     assert "at least ten words" in client.post(url, {"child_summary": "Kort."}).content.decode()
+
+
+# --- Step 4: the demos ---------------------------------------------------------------------------
+
+
+def test_the_demos_record_the_childrens_voice(media):
+    from django.core.management import call_command
+
+    call_command("kia_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    tiktok = Assessment.objects.get(slug="tiktok-2025")
+    assert tiktok.status == "published"  # consent information did not block final
+    [panel] = tiktok.consultations.all()
+    assert panel.method == "panel" and "Berenschot 2025, par. 1.4" in panel.limitations
+    assert {f.evidence for f in panel.findings.all()} == {"illustrative"}
+    homework = Assessment.objects.get(slug="voorbeeld-huiswerkapp")
+    [klas] = homework.consultations.all()
+    assert klas.consent_recorded and klas.feedback_on and klas.feedback
+    risks = {f.risk.topic for f in klas.findings.all() if f.risk}
+    assert len(risks) >= 2 and any("Pesten" in topic for topic in risks)
+    assert any(f.follow_up for f in klas.findings.all())
+    for demo in (tiktok, homework):
+        level = readability.reading_level(demo.child_summary, "nl")
+        assert level is not None and level.for_children, (demo.slug, level)
