@@ -164,12 +164,12 @@ class Workspace:
                 finding.risk = risks[finding.risk_id]
             by_consultation[finding.consultation_id].append(finding)
         for consultation in consultations:
-            consultation.finding_rows = by_consultation.get(consultation.pk, [])  # type: ignore[attr-defined]
+            consultation.finding_rows = by_consultation.get(consultation.pk, [])
         return consultations
 
     @cached_property
     def findings(self) -> list:
-        return [f for c in self.consultations for f in c.finding_rows]  # type: ignore[attr-defined]
+        return [f for c in self.consultations for f in c.finding_rows]
 
     # --- Citations ----------------------------------------------------------------------------
 

@@ -106,6 +106,14 @@ def _risk_fields() -> dict[Parts, FieldInfo]:
     return fields
 
 
+_CONSULTATION: set[str] = {f.name for f in Consultation._meta.concrete_fields} - {
+    "id", "assessment", "order", "created_at", "updated_at", "updated_by", "lock_version"
+}  # fmt: skip
+_FINDING: set[str] = {f.name for f in ConsultationFinding._meta.concrete_fields} - {
+    "id", "order", "created_at", "updated_at", "updated_by", "lock_version"
+}  # fmt: skip
+
+
 # Fields below one item of each list, by their path below the item.
 _ITEM_FIELDS: dict[str, Callable[[], dict[Parts, FieldInfo]]] = {
     "goals": lambda: {
@@ -165,12 +173,6 @@ _ITEM_FIELDS: dict[str, Callable[[], dict[Parts, FieldInfo]]] = {
         *(f.name for f in ConsultationFinding._meta.concrete_fields if f.name in _FINDING),
     ),
 }
-_CONSULTATION = {f.name for f in Consultation._meta.concrete_fields} - {
-    "id", "assessment", "order", "created_at", "updated_at", "updated_by", "lock_version"
-}  # fmt: skip
-_FINDING = {f.name for f in ConsultationFinding._meta.concrete_fields} - {
-    "id", "order", "created_at", "updated_at", "updated_by", "lock_version"
-}  # fmt: skip
 _ASSESSMENT_FIELDS = (
     "title",
     "slug",

@@ -363,7 +363,7 @@ class Rows:
         created = {}
         for index, data in enumerate(document.get("consultations", [])):
             values = {
-                name: Consultation._meta.get_field(name).to_python(value)
+                name: _python(Consultation, name, value)
                 for name, value in data.items()
                 if name != "id"
             }
@@ -399,7 +399,7 @@ class Rows:
                 else:
                     self._unknown((*path, "library_items"), urn)
             values = {
-                name: ConsultationFinding._meta.get_field(name).to_python(value)
+                name: _python(ConsultationFinding, name, value)
                 for name, value in data.items()
                 if name not in ("consultation", "library_items", *rows)
             }
@@ -426,3 +426,10 @@ class Rows:
             )
             self.save(figure, ("figures", index))
         return {}
+
+
+def _python(model: type[models.Model], name: str, value: Any) -> Any:
+    """A document's value as the model's field holds it (a date from its text)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field.to_python(value)

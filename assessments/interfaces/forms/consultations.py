@@ -193,7 +193,8 @@ class ConsultationPageForm(ConsultationForm):
             self.requirement_rows.append((self[met], self[note]))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         checklist = {}
         for key, _label in REQUIREMENTS:
             met = {"yes": True, "no": False}.get(data.get(f"met_{key}") or "")
@@ -244,10 +245,10 @@ class ConsultationFindingForm(VersionedForm):
     def __init__(self, *args: Any, assessment: Assessment | None = None, **kwargs: Any):
         super().__init__(*args, assessment=assessment, **kwargs)
         a = self.assessment
-        self.fields["contribution"].queryset = Contribution.objects.filter(assessment=a)
-        self.fields["goal"].queryset = Goal.objects.filter(assessment=a)
-        self.fields["risk"].queryset = Risk.objects.filter(assessment=a)
-        self.fields["measure"].queryset = Measure.objects.filter(risk__assessment=a)
+        self.fields["contribution"].queryset = Contribution.objects.filter(assessment=a)  # type: ignore[attr-defined]
+        self.fields["goal"].queryset = Goal.objects.filter(assessment=a)  # type: ignore[attr-defined]
+        self.fields["risk"].queryset = Risk.objects.filter(assessment=a)  # type: ignore[attr-defined]
+        self.fields["measure"].queryset = Measure.objects.filter(risk__assessment=a)  # type: ignore[attr-defined]
 
     def clean_library_items(self) -> list[str]:
         urns = self.cleaned_data.get("library_items") or []

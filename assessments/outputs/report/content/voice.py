@@ -144,7 +144,7 @@ def section(walk: Walk) -> VoiceSection | None:
             limitations=c.limitations,
         )
         walk.toc.append(TocEntry(2, block.anchor, f"{block.number} {c.title}"))
-        for m, f in enumerate(c.finding_rows, start=1):
+        for m, f in enumerate(getattr(c, "finding_rows", []), start=1):
             block.findings.append(
                 FindingBlock(
                     number=f"{block.number}.{m}",
