@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from assessments.domain import completeness, editing, readability
 from assessments.domain.constants import Role
@@ -21,6 +22,14 @@ from assessments.domain.workspace import Workspace
 from tests import builders, factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are checked in English (the pages' client asks for English too)."""
+    with translation.override("en"):
+        yield
+
 
 CONSENT = {
     "assent": "Mondeling, na uitleg in gewone taal.",
@@ -226,6 +235,9 @@ def test_findings_on_the_page_link_risks_and_refuse_unknown_library_items(team):
     assert client.post(new, data).status_code == 302
     finding = ConsultationFinding.objects.get()
     assert finding.risk == risk and finding.library_items == ["urn:kia:ivrk:art-31"]
+    page = client.get(reverse("assessments:consultations", args=[assessment.slug]))
+    assert "Ze kunnen moeilijk stoppen." in page.content.decode()
+    assert "R1 Eindeloos scrollen" in page.content.decode()
     other = factories.risk(factories.assessment())
     data["risk"] = str(other.pk)
     edit = reverse("assessments:finding_edit", args=[assessment.slug, panel.pk, finding.pk])
@@ -267,7 +279,7 @@ def test_the_reading_level_rises_as_the_summary_gets_simpler(team):
     assert hard_level.measure == "Flesch-Douma"
     assert easy_level.score > readability.CHILD_TARGET > hard_level.score
     body = client.post(url, {"child_summary": easy}).content.decode()
-    assert f"Flesch-Douma: {round(easy_level.score)}" in body
+    assert f"Flesch-Douma: {easy_level.percent}" in body
     assert "suits children" in body
     body = client.post(url, {"child_summary": hard}).content.decode()
     assert "aim for 80 or more" in body

@@ -167,11 +167,23 @@ _ITEM_FIELDS: dict[str, Callable[[], dict[Parts, FieldInfo]]] = {
             Consultation,
             *(f.name for f in Consultation._meta.concrete_fields if f.name in _CONSULTATION),
         ),
+        **{
+            below: _of(Consultation, "questions")
+            for below in (
+                ("questions", 0),
+                ("questions", 0, "text"),
+                ("questions", 0, "informs"),
+                ("questions", 0, "informs", 0),
+            )
+        },
     },
-    "consultation_findings": lambda: _same_names(
-        ConsultationFinding,
-        *(f.name for f in ConsultationFinding._meta.concrete_fields if f.name in _FINDING),
-    ),
+    "consultation_findings": lambda: {
+        **_same_names(
+            ConsultationFinding,
+            *(f.name for f in ConsultationFinding._meta.concrete_fields if f.name in _FINDING),
+        ),
+        ("library_items", 0): _of(ConsultationFinding, "library_items"),
+    },
 }
 _ASSESSMENT_FIELDS = (
     "title",

@@ -261,6 +261,21 @@ class ConsultationFinding(Tracked):
             if row is not None
         ]
 
+    @property
+    def linked_labels(self) -> list[str]:
+        """The rows it informs, as people name them: "2.10 creativiteit", the goal's title,
+        "R3 Pesten" (a risk numbered by the workspace), the measure's title."""
+        labels = []
+        if self.contribution is not None:
+            labels.append(f"{self.contribution.question} {self.contribution.summary}".strip())
+        if self.goal is not None:
+            labels.append(self.goal.title)
+        if self.risk is not None:
+            labels.append(f"{getattr(self.risk, 'label', '')} {self.risk.topic}".strip())
+        if self.measure is not None:
+            labels.append(self.measure.title)
+        return labels
+
     def clean(self) -> None:
         """A finding's rows belong to its consultation's assessment."""
         assessment_id = self.consultation.assessment_id if self.consultation_id else None

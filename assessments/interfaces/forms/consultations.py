@@ -24,6 +24,7 @@ from assessments.domain.models import (
     Measure,
     Risk,
 )
+from assessments.domain.models.assessment import CHILD_SUMMARY_MAX_CHARS
 from assessments.domain.models.consultations import REQUIREMENTS
 from assessments.interfaces.forms.base import DATE, VersionedForm
 
@@ -265,6 +266,11 @@ class ConsultationFindingForm(VersionedForm):
 
 class ChildVoiceForm(VersionedForm):
     """On the assessment: why no children were consulted, and the summary for children."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The browser's counter shows the summary's own limit (two pages), not the general one.
+        self.fields["child_summary"].widget.attrs["maxlength"] = str(CHILD_SUMMARY_MAX_CHARS)
 
     class Meta:
         model = Assessment
