@@ -47,6 +47,10 @@ def test_the_report_prints_the_summary_after_the_cover_and_the_consultations():
     assert "Schadelijke content" in section  # the risk the finding informs
     assert "Wat we met hun antwoorden deden." in section  # the feedback
     assert "Anoniem, zonder gegevens" in section  # the survey asked no consent, and why
+    # The finding is cited where the report prints the risk it informs.
+    risk = html[html.index('id="risk-r1"') : html.index('id="children-voice"')]
+    assert '<a href="#finding-c1-1">C1.1</a>' in risk[: risk.index("</section>")]
+    assert 'id="finding-c1-1"' in section
 
 
 def test_the_summary_is_a_tagged_pdf_of_one_page():

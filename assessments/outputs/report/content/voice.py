@@ -19,6 +19,7 @@ from assessments.outputs.report.content.walk import Walk
 @dataclass
 class FindingBlock:
     number: str  # "C1.2": the second finding of the first consultation
+    anchor: str
     text: str
     informs: list[str]  # "R2 Schadelijke content", "2.10 creativiteit", "goal: …"
     rights: list[str]  # library items by URN
@@ -116,6 +117,20 @@ def _facts(c: Any) -> list[Row]:
     return [Row(str(label), value) for label, value in rows if value]
 
 
+def numbered_findings(walk: Walk) -> list[tuple[str, str, Any]]:
+    """Every finding with its number ("C1.2") and anchor, in print order."""
+    return [
+        (f"C{n}.{m}", f"finding-c{n}-{m}", finding)
+        for n, c in enumerate(walk.ws.consultations, start=1)
+        for m, finding in enumerate(getattr(c, "finding_rows", []), start=1)
+    ]
+
+
+def findings_of_risk(walk: Walk, risk: Any) -> list[tuple[str, str]]:
+    """The findings that inform ``risk``, cited where the report prints it."""
+    return [(n, a) for n, a, f in numbered_findings(walk) if f.risk_id == risk.pk]
+
+
 def section(walk: Walk) -> VoiceSection | None:
     """The consultations of children (or why there were none); None when neither."""
     consultations = walk.ws.consultations
@@ -148,6 +163,7 @@ def section(walk: Walk) -> VoiceSection | None:
             block.findings.append(
                 FindingBlock(
                     number=f"{block.number}.{m}",
+                    anchor=f"finding-c{n}-{m}",
                     text=f.text,
                     informs=_informs(f),
                     rights=list(f.library_items),
