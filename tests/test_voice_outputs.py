@@ -41,6 +41,10 @@ def test_the_report_prints_the_summary_after_the_cover_and_the_consultations():
     contents, voice = html.index('id="toc-title"'), html.index('id="children-voice"')
     assert cover < summary < contents < voice
     assert "<strong>Dit</strong> vonden we." in html
+    page = html[summary : html.index('id="toc-title"')]
+    assert "You asked us to follow this up" in page or "Jullie vroegen ons" in page
+    assert "Ze zien vaak enge video" in page and "Risico hoger ingeschat." in page
+    assert "Ze willen een betere meldknop." not in page  # not asked to be followed up
     section = html[voice:]
     assert "Kinderpanel" in section and "Ze zien vaak enge video" in section
     assert "Risico hoger ingeschat." in section  # what changed
@@ -57,7 +61,8 @@ def test_the_summary_is_a_tagged_pdf_of_one_page():
     assessment = builders.rich_assessment()
     pdf = PdfReader(io.BytesIO(render_summary_pdf(assessment)))
     assert len(pdf.pages) == 1
-    assert "We keken naar de app." in pdf.pages[0].extract_text()
+    text = pdf.pages[0].extract_text()
+    assert "We keken naar de app." in text and "Ze zien vaak enge video" in text
     assert "/StructTreeRoot" in pdf.trailer["/Root"]  # tagged, like the report
 
 

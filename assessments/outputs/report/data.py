@@ -97,6 +97,7 @@ class Report:
     # chapters.
     child_summary: SafeString = EMPTY_HTML
     voice: voice.VoiceSection | None = None
+    followed_up: list[tuple[str, str]] = field(default_factory=list)  # asked by children
 
     @property
     def placed_heatmaps(self) -> list[HeatMapBlock]:
@@ -176,4 +177,5 @@ def assemble(walk: Walk) -> Report:
         figures=figures,
         child_summary=child_summary,
         voice=voice_section,
+        followed_up=voice.followed_up(walk.ws) if child_summary else [],
     )

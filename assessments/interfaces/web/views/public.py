@@ -94,10 +94,10 @@ def public_child_summary_pdf(
     from assessments.outputs.report.summary_pdf import render_summary_pdf  # noqa: PLC0415 -- slow: WeasyPrint
 
     live, version, _newest = _published_version(organisation, slug, number)
-    shown = versions.workspace(version).assessment
-    if not shown.child_summary.strip():
+    ws = versions.workspace(version)
+    if not ws.assessment.child_summary.strip():
         raise Http404("No summary for children.")
-    response = HttpResponse(render_summary_pdf(shown), content_type="application/pdf")
+    response = HttpResponse(render_summary_pdf(ws.assessment, ws), content_type="application/pdf")
     name = f"{live.slug}-v{version.number}-summary-for-children.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response

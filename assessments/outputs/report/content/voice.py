@@ -48,6 +48,11 @@ class VoiceSection:
     no_consultation_reason: SafeString
 
 
+def followed_up(ws: Any) -> list[tuple[str, str]]:
+    """What children asked to be followed up, and what changed: (finding, change)."""
+    return [(f.text, f.change) for f in ws.findings if f.follow_up]
+
+
 def child_summary(walk: Walk) -> SafeString:
     """The summary for children (its own page after the cover), first in the contents."""
     text = walk.a.child_summary
