@@ -10,7 +10,7 @@ import io
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from assessments.domain import editing, versions
@@ -218,3 +218,28 @@ def test_the_api_reads_and_writes_consultations_with_if_match(team):
     )
     assert refused.status_code == 400
     assert ConsultationFinding.objects.filter(consultation_id=pk).count() == 1
+
+
+def test_the_side_by_side_comparison_shows_whom_each_consulted_and_what_changed():
+    from assessments.outputs.comparison import side_by_side
+
+    org = factories.organisation(slug="vergelijk")
+    first = builders.rich_assessment(org, slug="met-kinderen", status="draft")
+    builders.rich_assessment(org, slug="zonder", status="draft")
+    Consultation.objects.filter(assessment__slug="zonder").delete()
+    Assessment.objects.filter(slug="zonder").update(
+        no_consultation_reason="Geen tijd.", child_summary=""
+    )
+    user = factories.member(org, Role.VIEWER)
+    columns = side_by_side.resolve(
+        user, side_by_side.parse(["vergelijk/met-kinderen", "vergelijk/zonder"])
+    )
+    with translation.override("en"):
+        voice = {row.label: row.cells for row in side_by_side.build(columns).voice}
+    consulted = voice["Consultations of children"]
+    assert consulted[0][0].startswith("Kinderpanel, panel, 12 children")
+    assert consulted[1] == ["None: Geen tijd."]
+    said = voice["What the children said, and what changed"]
+    assert any("→ Risico hoger ingeschat." in line for line in said[0]) and said[1] == []
+    assert voice["Summary for children"] == [["We keken naar de app. Dit vonden we."], []]
+    assert first.child_summary.startswith("We keken")

@@ -28,7 +28,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from assessments.domain import instrument, permissions, versions
+from assessments.domain import instrument, permissions, readability, versions
 from assessments.domain.constants import (
     GoalKind,
     PrescanOutcome,
@@ -572,6 +572,11 @@ def _change(categories: list[CategoryRow]) -> Change:
     return change
 
 
+def _plain(markdown: str) -> str:
+    """Markdown as one line of words (headings, lists and marks left out)."""
+    return " ".join(readability.plain(markdown).replace("\n- ", "\n").split())
+
+
 def _voice(spaces: list[Workspace]) -> list[ListRow]:
     """Whom each assessment consulted, what the children said and what changed."""
 
@@ -606,7 +611,10 @@ def _voice(spaces: list[Workspace]) -> list[ListRow]:
         ),
         ListRow(
             _("Summary for children"),
-            [[ws.assessment.child_summary] if ws.assessment.child_summary else [] for ws in spaces],
+            [
+                [_plain(ws.assessment.child_summary)] if ws.assessment.child_summary else []
+                for ws in spaces
+            ],
         ),
     ]
 
