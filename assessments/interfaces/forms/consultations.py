@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from assessments.domain.models import (
@@ -184,8 +185,13 @@ class ConsultationPageForm(ConsultationForm):
             entry = given.get(key, {})
             met, note = f"met_{key}", f"note_{key}"
             self.fields[met] = forms.ChoiceField(
-                label=label, choices=self.MET, required=False,
+                label=capfirst(label), choices=self.MET, required=False,
                 initial={True: "yes", False: "no"}.get(entry.get("met"), ""),
+                help_text=_(
+                    "The nine basic requirements for the participation of children of the UN "
+                    "Committee on the Rights of the Child (General Comment No. 12, 2009, para. "
+                    "134): was each one met, and how?"
+                ) if key == REQUIREMENTS[0][0] else "",
             )  # fmt: skip
             self.fields[note] = forms.CharField(
                 label=_("Note on “%(requirement)s”") % {"requirement": label},
