@@ -57,13 +57,19 @@ def test_the_report_prints_the_summary_after_the_cover_and_the_consultations():
     assert 'id="finding-c1-1"' in section
 
 
-def test_the_summary_is_a_tagged_pdf_of_one_page():
+def test_the_summary_is_a_tagged_pdf_of_one_page(tmp_path):
     assessment = builders.rich_assessment()
-    pdf = PdfReader(io.BytesIO(render_summary_pdf(assessment)))
+    content = render_summary_pdf(assessment)
+    pdf = PdfReader(io.BytesIO(content))
     assert len(pdf.pages) == 1
     text = pdf.pages[0].extract_text()
     assert "We keken naar de app." in text and "Ze zien vaak enge video" in text
     assert "/StructTreeRoot" in pdf.trailer["/Root"]  # tagged, like the report
+    pdfua = pytest.importorskip("pdfua")
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(content)
+    found = pdfua.validate(str(path)).findings
+    assert [f.rule_id for f in found if f.severity >= pdfua.Severity.ERROR] == []
 
 
 def test_the_longest_summary_fits_two_pages():
