@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 # `make run` is for a developer's own machine: DEBUG on unless the caller says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: install run test lint typecheck coverage format migrate demo bench messages clean twoprocess loadtest probes axe
+.PHONY: install run test lint typecheck coverage format migrate demo bench messages clean twoprocess loadtest probes axe apilint
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -81,15 +81,29 @@ $(AXE):
 	else echo "npm not found: the axe-core accessibility test will be skipped"; fi
 axe: $(AXE)
 
+# The OpenAPI document against the NL GOV API Design Rules: Spectral from npm (pinned, into
+# the git-ignored var/spectral) with Logius's ruleset kept in tools/adr/ (its README says
+# which version). Errors fail; warnings kept are listed in docs/api.md. The contact address
+# is the deployment's DEFAULT_FROM_EMAIL; here a placeholder, as kia@localhost is no address.
+SPECTRAL := var/spectral/node_modules/.bin/spectral
+$(SPECTRAL):
+	@if command -v npm >/dev/null; then npm install --prefix var/spectral --no-save --no-audit --no-fund --silent @stoplight/spectral-cli@6.16.3; \
+	else echo "npm not found: the API rules are checked by tests/test_api_rules.py only"; fi
+apilint: install $(SPECTRAL)
+	@mkdir -p var
+	DEBUG=true DEFAULT_FROM_EMAIL=kia@example.org $(BIN)/python manage.py export_openapi_schema \
+		--api assessments.interfaces.api.main.api --indent 1 --output var/openapi.json
+	@if [ -x $(SPECTRAL) ]; then $(SPECTRAL) lint --fail-severity error -r tools/adr/spectral.yml var/openapi.json; fi
+
 # Types of assessments/ (mypy with django-stubs; settings in pyproject.toml).
 typecheck: install
 	$(BIN)/mypy
 
-test: lint typecheck axe
+test: lint typecheck axe apilint
 	$(BIN)/pytest
 
 # The suite with the coverage floor that CI enforces (SQLite run).
-coverage: lint typecheck axe
+coverage: lint typecheck axe apilint
 	$(BIN)/pytest --cov=assessments --cov-report=term:skip-covered --cov-fail-under=90
 
 messages: install
@@ -97,4 +111,4 @@ messages: install
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .coverage *.egg-info node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .coverage *.egg-info node_modules var/spectral

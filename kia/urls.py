@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from assessments.infra.throttle import ThrottledPasswordResetView
 from assessments.interfaces.api.main import api, index, not_found
@@ -11,6 +13,12 @@ from kia import health
 urlpatterns = [
     path("health/", health.health, name="health"),
     path("ready/", health.ready, name="ready"),
+    # Browsers ask for /favicon.ico on every page, the report's too: the icon in static.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("favicon.ico"), permanent=True),
+        name="favicon",
+    ),
     path("admin/", admin.site.urls),
     # The language switch also keeps the choice for the person's e-mail.
     path("i18n/setlang/", set_language, name="set_language"),

@@ -155,6 +155,17 @@ def _voice(assessment: Assessment, risk) -> dict:
     return {"consultation": consultation, "finding": finding}
 
 
+def _library_links(assessment: Assessment, objects: dict) -> None:
+    """The risk linked to a typical risk (chips, suggested measures on chapter 4) and the
+    measure to an article; the coverage page then has rows to name."""
+    from assessments.domain.models import LibraryItem, LibraryLink
+
+    typical = LibraryItem.objects.get(urn="urn:kia:risks:content-1")
+    LibraryLink.objects.create(assessment=assessment, item=typical, risk=objects["risk"])
+    article = LibraryItem.objects.get(urn="urn:kia:ivrk:art-19")
+    LibraryLink.objects.create(assessment=assessment, item=article, measure=objects["measure"])
+
+
 def build() -> World:
     from tests.test_web_permissions import _figure
 
@@ -165,8 +176,17 @@ def build() -> World:
 
     draft = factories.assessment(org, title="KIA op Huiswerkmaatje", service_name="Huiswerkmaatje")
     objects = _content(draft)
+    # A table with an empty corner (it scrolls in its own box on a phone), a citation of a
+    # source that does not exist (the red alert on the sources page), and the service's own
+    # text, with headings, on the reply's page.
+    Answer.objects.filter(assessment=draft, question="2.3.1").update(
+        text=MARKDOWN
+        + " Zie [^onbekend].\n\n| | Nu | Straks |\n|---|---|---|\n| Kans | hoog | laag |\n"
+    )
+    ServiceResponse.objects.filter(pk=objects["response"].pk).update(submitted_by_service=True)
     objects["figure"] = _figure(draft)
     objects.update(_voice(draft, objects["risk"]))
+    _library_links(draft, objects)
     versions.record(draft, actor=editing.SYSTEM, reason=VersionReason.MANUAL, name="Voor de review")
     Answer.objects.filter(assessment=draft, question="2.1").update(text="Een andere tekst.")
     about = comments.target(draft, "question", "2.1")
@@ -396,6 +416,12 @@ PAGES: list[Page] = [
         A + "finding_edit",
         lambda w: w.a("finding_edit", w.objects["consultation"].pk, w.objects["finding"].pk),
     ),
+    Page(A + "links", lambda w: w.a("links", "risk", w.objects["risk"].pk) + "?q=spel", phone=True),
+    Page(A + "risk_catalogue", lambda w: w.a("risk_catalogue") + "?category=content", phone=True),
+    Page(A + "coverage", lambda w: w.a("coverage"), phone=True),
+    Page(A + "coverage", lambda w: w.a("coverage") + "?view=dsa", phone=True, label="dsa"),
+    Page(A + "library_updates", lambda w: w.a("library_updates")),
+    Page(A + "org_catalogue", lambda w: w.org_url("org_catalogue"), phone=True),
     Page(A + "figures", lambda w: w.a("figures"), phone=True),
     Page(A + "figure_new", lambda w: w.a("figure_new")),
     Page(A + "figure_edit", lambda w: w.a("figure_edit", w.objects["figure"].pk)),
@@ -480,8 +506,17 @@ EXEMPT: dict[str, str] = {
     "oidc_authenticate": "a redirect to the identity provider",
     "oidc_callback": "a redirect back from the identity provider",
     "assessments:group_roles": _POST,
+    "assessments:link_add": _POST,
+    "assessments:link_remove": _POST,
+    "assessments:risk_from_catalogue": _POST + " (to the risk's form, checked)",
+    "assessments:measure_from_catalogue": _POST,
+    "assessments:library_take_update": _POST,
+    "assessments:coverage_exclude": _POST,
+    "assessments:coverage_unexclude": _POST,
+    "assessments:org_catalogue_export": _DOWNLOAD,
     "health": "JSON for the load balancer",
     "ready": "JSON for the load balancer",
+    "favicon": "the site's icon: an image",
     "set_language": _POST,
     "logout": _POST,
     "assessments:switch_organisation": _POST,
@@ -509,7 +544,10 @@ EXEMPT: dict[str, str] = {
     "assessments:risk_register_xlsx": _DOWNLOAD,
     "assessments:report_file": _DOWNLOAD,
     "assessments:report_pdf": _DOWNLOAD + " (else a redirect to the report page)",
-    "assessments:report_docx": _DOWNLOAD,
+    "assessments:report_docx": _DOWNLOAD + " (else the wait page, report/file_wait.html)",
+    "assessments:report_odt": _DOWNLOAD + " (else the wait page, report/file_wait.html)",
+    "assessments:public_report_docx": _DOWNLOAD + " (else the wait page, report/file_wait.html)",
+    "assessments:public_report_odt": _DOWNLOAD + " (else the wait page, report/file_wait.html)",
     "assessments:version_pdf": _DOWNLOAD + " (else a redirect to the version page)",
     "assessments:public_json": _DOWNLOAD,
     "assessments:public_version_json": _DOWNLOAD,

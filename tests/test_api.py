@@ -222,7 +222,14 @@ def test_pagination_and_filters(team):
     assert page["total"] == 4 and page["page"] == 2 and len(page["items"]) == 2
     assert page["_links"]["prev"] and page["_links"]["next"] is None
     assert client.get(f"{API}/assessments?service=Dienst 1").json()["total"] == 1
-    assert client.get(f"{API}/assessments?page=9").status_code == 400
+    past = client.get(f"{API}/assessments?page=9&pageSize=2")  # past the last: empty
+    assert past.status_code == 200 and past.json()["items"] == []
+    assert "page=2" in past.json()["_links"]["prev"]["href"]
+    assert client.get(f"{API}/assessments?page=0").status_code == 400
+    assert client.get(f"{API}/assessments?pageSize=101").status_code == 400
+    bad = client.get(f"{API}/assessments?updatedSince=0.5")
+    assert bad.status_code == 400 and bad["Content-Type"] == "application/problem+json"
+    assert client.get(f"{API}/assessments?status=true").status_code == 400
     other = factories.member(factories.organisation(), Role.OWNER)
     assert bearer(other).get(f"{API}/assessments").json()["total"] == 0
 

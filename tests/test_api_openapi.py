@@ -33,6 +33,12 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return dict(pairs)
 
 
+def full_paths(document: dict[str, Any]) -> dict[str, Any]:
+    """The document's paths as a client calls them: its server's URL and the path."""
+    (server,) = document["servers"]
+    return {server["url"] + path: item for path, item in document["paths"].items()}
+
+
 @pytest.fixture
 def document(client) -> dict[str, Any]:
     response = client.get("/api/v1/openapi.json")
@@ -43,7 +49,8 @@ def document(client) -> dict[str, Any]:
 def test_the_document_is_valid_openapi(document):
     validate(document)
     assert document["openapi"].startswith("3.")
-    paths = document["paths"]
+    assert document["servers"] == [{"url": "/api/v1"}]  # /core/uri-version
+    paths = full_paths(document)
     assert "/api/v1/assessments/{organisation}/{slug}/transitions/{name}" in paths
     assert "/api/v1/public/assessments" in paths
     schemes = document["components"]["securitySchemes"]
@@ -58,7 +65,7 @@ def test_the_document_is_english_whatever_language_was_chosen(client, document):
 
 
 def _schema(document: dict, path: str, method: str, status: int, content: str) -> dict:
-    responses = document["paths"][path][method]["responses"]
+    responses = full_paths(document)[path][method]["responses"]
     answer = responses.get(str(status)) or responses["default"]
     schema = dict(answer["content"][content]["schema"])
     schema["components"] = document["components"]  # so "#/components/…" resolves
@@ -173,7 +180,7 @@ def test_fixed_choices_are_enums_taken_from_the_models(document):
     assert _enum(document, "RiskOut", "topic") is None  # free text stays free
     (status,) = [
         p
-        for p in document["paths"]["/api/v1/assessments"]["get"]["parameters"]
+        for p in full_paths(document)["/api/v1/assessments"]["get"]["parameters"]
         if p["name"] == "status"
     ]
     assert status["schema"]["anyOf"][0]["enum"] == Status.values
@@ -195,7 +202,7 @@ def test_every_operation_of_version_1_0_is_still_there_under_its_id(document):
     )
     now = {
         (path, method, operation["operationId"])
-        for path, methods in document["paths"].items()
+        for path, methods in full_paths(document).items()
         for method, operation in methods.items()
     }
     missing = [tuple(entry) for entry in published if tuple(entry) not in now]

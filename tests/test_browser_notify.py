@@ -74,7 +74,7 @@ def test_notifications_settings_and_the_action_plan(browser_page):
     bell = page.get_by_role("link", name="Meldingen")
     assert "2" in bell.inner_text()
     bell.click()
-    assert page.get_by_role("link", name="Eva de Vries vraagt je “Huiswerkapp” te reviewen.")
+    assert page.get_by_role("link", name="Eva de Vries vraagt u “Huiswerkapp” te reviewen.")
     assert page.get_by_text("kun jij de bron bij dit risico controleren?").is_visible()
     shot(page, "notifications-nl")
     page.get_by_role("button", name="Alles als gelezen markeren").click()
@@ -85,7 +85,7 @@ def test_notifications_settings_and_the_action_plan(browser_page):
     shot(page, "preferences-nl")
     page.get_by_label("Genoemd in een opmerking: uit").check()
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_text("Je meldingsinstellingen zijn opgeslagen.").is_visible()
+    assert page.get_by_text("Uw meldingsinstellingen zijn opgeslagen.").is_visible()
     assert notifications.preferences(owner)["mention"] == "off"
 
     page.goto(base + f"/organisation/{org.slug}/actions/")

@@ -29,6 +29,7 @@ HEADER_EN = [
     "Residual risk score",
     "Residual risk",
     "Overdue",
+    "Children's rights",
 ]
 
 
@@ -67,6 +68,7 @@ def test_csv_has_a_row_per_measure_and_one_per_risk_without_measures(assessment)
         "cannot be assessed",
         "Minder, niet weg.",
         "",
+        "art. 17, R-content-1",  # the linked rights: an article, a typical risk
     ]
     assert rows[1][6:9] == ["planned", "", "2025-06-01"]
     assert rows[1][13] == "overdue"  # planned, and 2025-06-01 has passed

@@ -88,7 +88,8 @@ EXCLUDED: dict[str, dict[str, str] | str] = {
     # Log-in, reset and reply attempts counted by the throttles: about accounts and
     # addresses, not any assessment.
     "ThrottleCount": ALL,
-    # A member's link to the identity provider (single sign-on): about accounts.
+    # Single sign-on: accounts' identities at the provider, group-to-role rules and the
+    # organisation's audit trail belong to the deployment, not to an assessment.
     "OidcIdentity": ALL,
     "GroupRole": ALL,
     "AuditEntry": ALL,

@@ -98,7 +98,7 @@ def test_mail_goes_after_commit_in_the_recipients_language_never_to_the_actor(te
     by_address = {m.to[0]: m for m in mailoutbox}
     assert set(by_address) == {owner.email, english.email}  # never the actor
     dutch, eng = by_address[owner.email], by_address[english.email]
-    assert "Eva de Vries heeft je genoemd in een opmerking bij" in dutch.body
+    assert "Eva de Vries heeft u genoemd in een opmerking bij" in dutch.body
     assert "Eva de Vries mentioned you in a comment on" in eng.body
     assert eng.subject == f"[KIA] Mentioned in a comment: {assessment.title}"
     notification = Notification.objects.get(recipient=english)
@@ -446,7 +446,7 @@ def test_every_kind_arrives_by_e_mail_in_the_recipients_language(team, mailoutbo
     assert sent.to == [owner.email] and assessment.title in sent.body
     assert "%(" not in sent.body + sent.subject
     assert "> Graag de bronnen aanvullen." in sent.body
-    footer = "Je ontvangt deze e-mail" if language == "nl" else "You receive this e-mail"
+    footer = "U ontvangt deze e-mail" if language == "nl" else "You receive this e-mail"
     assert footer in sent.body
     if kind == EventKind.MEASURE_DUE:
         assert ("10 maart 2026" if language == "nl" else "10 March 2026") in sent.body

@@ -94,24 +94,22 @@ pytestmark = pytest.mark.django_db
 # --- What is deliberately not printed -----------------------------------------------------------
 
 LEFT_OUT: dict[tuple[str, str], str] = {
-    # TEMPORARY, while the report's annex on children's rights is being written (issue 19):
-    # the links and exclusions are not printed yet.
+    # The links to the children's rights library and the items marked not relevant are
+    # printed in the annex "Kinderrechten" and the "Raakt:" lines, which
+    # tests/test_library_outputs.py checks on the report itself (this test's document has
+    # no library rows).
     **{
-        (model, field): "not printed until the children's rights annex lands"
+        (model, field): "printed in the children's rights annex (tests/test_library_outputs.py)"
         for model, fields in {
-            "LibraryLink": (
-                "item",
-                "goal",
-                "contribution",
-                "risk",
-                "measure",
-                "item_version",
-                "note",
-            ),
+            "LibraryLink": ("item", "goal", "contribution", "risk", "measure", "note"),
             "CoverageExclusion": ("item", "reason"),
         }.items()
         for field in fields
     },
+    ("LibraryLink", "item_version"): (
+        "which text of the item the team linked: bookkeeping for the notice of a newer "
+        "library version; the report prints the item's reference and title"
+    ),
     ("Assessment", "slug"): (
         "the short name in the app's links (/a/<slug>/); it means nothing on paper"
     ),
@@ -833,6 +831,9 @@ COOPERATION = {
 
 @case("Assessment", "service_cooperated", *FULL, "plain-en", "stopped-nl")
 def _service_cooperated(r: Printed) -> list[str]:
+    if r.kind == AssessmentKind.SELF:  # written by the service's own team: left out
+        assert 'class="cooperation"' not in r.html, "a self-assessment says whether it cooperated"
+        return []
     said = r.element('class="cooperation"')
     return [shows(r.gettext(COOPERATION[r.cooperated]), said, "under 'Cooperation'")]
 

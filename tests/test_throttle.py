@@ -226,3 +226,24 @@ def test_the_cleanup_command_says_how_many_it_deleted(clock):
     out = StringIO()
     call_command("forget_throttle_counts", stdout=out)
     assert out.getvalue().strip() == "deleted: 3"
+
+
+def test_an_attempt_that_waited_for_the_lock_does_not_wait_for_the_one_before_it(monkeypatch):
+    """Two attempts at once: the second reads the clock only once the first has written
+    its count, so it never sees that count's time "in the future" (PostgreSQL race test:
+    4 of 20 simultaneous wrong passwords were checked instead of 5)."""
+    times = iter([100.0, 100.5, 101.0, 101.5])
+    monkeypatch.setattr(throttle, "_now", lambda: next(times))
+    locked = throttle._locked_rows
+
+    def another_attempt_writes_while_we_wait(keys):
+        rows = locked(keys)
+        for row in rows.values():  # an attempt that held the lock before us, counted now
+            row.count, row.last = 1, throttle._now()
+            row.expires = row.last + throttle.DAY
+            row.save()
+        return rows
+
+    monkeypatch.setattr(throttle, "_locked_rows", another_attempt_writes_while_we_wait)
+    request = Client().get("/").wsgi_request
+    assert throttle.reserve_login(request, "marit") == 0  # counted, not told to wait

@@ -23,6 +23,7 @@ class Gap:
     chapter: int
     where: str  # question number, or risk label
     message: str
+    risk: int | None = None  # the risk (pk) it is about, so a link can land on its row
 
 
 @dataclass
@@ -66,13 +67,15 @@ def check(ws: Workspace) -> Completeness:
         outcome=a.prescan_outcome(),
     )
 
-    def need(chapter: int, where: str, ok: bool, message: str | None = None) -> None:
+    def need(
+        chapter: int, where: str, ok: bool, message: str | None = None, risk: int | None = None
+    ) -> None:
         progress = result.chapter(chapter)
         progress.total += 1
         if ok:
             progress.done += 1
         else:
-            result.gaps.append(Gap(chapter, where, message or _("Not answered yet.")))
+            result.gaps.append(Gap(chapter, where, message or _("Not answered yet."), risk))
 
     # Chapter 1: the pre-scan.
     need(1, "1.1", a.prescan_offers_service != "")
@@ -90,6 +93,9 @@ def check(ws: Workspace) -> Completeness:
     _check_risks(ws, need)
     _check_weighing(ws, need)
     _check_voice(ws, need)
+    # A citation in a risk's texts stands at "3.2 R2" (or "4.1 R2" in a measure).
+    risk_at = {f"{r.category_info.number} {r.label}": r.pk for r in ws.risks}
+    risk_at.update({f"4.1 {r.label}": r.pk for r in ws.risks})
     for citation in ws.unknown_citations:
         result.gaps.append(
             Gap(
@@ -97,6 +103,7 @@ def check(ws: Workspace) -> Completeness:
                 citation.where,
                 _("Cites [^%(key)s], but there is no source with that key.")
                 % {"key": citation.key},
+                risk_at.get(citation.where),
             )
         )
     return result
@@ -142,6 +149,7 @@ def _check_risks(ws: Workspace, need) -> None:
                         where,
                         _filled(reason),
                         _("Give the reason why the %(what)s cannot be assessed.") % {"what": label},
+                        risk.pk,
                     )
                 else:
                     need(
@@ -150,6 +158,7 @@ def _check_risks(ws: Workspace, need) -> None:
                         score != "",
                         _("Estimate the %(what)s of “%(topic)s”.")
                         % {"what": label, "topic": risk.topic},
+                        risk.pk,
                     )
     need(4, "4.1", bool(ws.risks) or _filled(ws.answer_text("4.1")))
     for risk in ws.risks:
@@ -160,12 +169,14 @@ def _check_risks(ws: Workspace, need) -> None:
                 risk.label,
                 bool(measures),
                 _("High risk “%(topic)s” has no measures.") % {"topic": risk.topic},
+                risk.pk,
             )
         need(
             4,
             risk.label,
             _filled(risk.residual_description) or risk.residual_score.value is not None,
             _("Describe the residual risk of “%(topic)s”.") % {"topic": risk.topic},
+            risk.pk,
         )
         for measure in measures:
             need(
@@ -173,6 +184,7 @@ def _check_risks(ws: Workspace, need) -> None:
                 risk.label,
                 _filled(measure.owner_name),
                 _("Measure “%(title)s” has no owner.") % {"title": measure.title},
+                risk.pk,
             )
 
 

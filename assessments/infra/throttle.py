@@ -139,9 +139,11 @@ def _locked_rows(keys: list[str]) -> dict[str, ThrottleCount]:
 def _reserve(counts: list[tuple[Rule, str]]) -> int:
     """Count one attempt under every rule of ``counts`` (rule, key), or, when one of them
     says to wait, none: the seconds to wait (0: the attempt is counted, go ahead)."""
-    now = _now()
     with transaction.atomic():
         rows = _locked_rows([key for _rule, key in counts])
+        # The time once the rows are ours: an attempt that read the clock before waiting
+        # for the lock would see the one before it "in the future" and wait for it.
+        now = _now()
         for row in rows.values():
             if row.expires <= now:  # forgotten: start again
                 row.count, row.last = 0, 0.0

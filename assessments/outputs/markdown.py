@@ -79,6 +79,8 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
     "th": {"scope"},
 }
+# What a one-line text (a source's citation) may hold: emphasis, code, links, a language.
+INLINE_TAGS = {"em", "strong", "s", "del", "code", "a", "span"}
 URL_SCHEMES = {"http", "https", "mailto"}
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}\Z")
 
@@ -249,6 +251,9 @@ def without_citations(text: str) -> str:
     return (text or "").replace("[^", "\\[^")
 
 
+_EMPTY_HEADER = re.compile(r"<th( [^>]*)?>\s*</th>")
+
+
 def _attribute_filter(tag: str, name: str, value: str) -> str | None:
     if name == "lang":
         return value if LANGUAGE_TAG.match(value) else None
@@ -280,4 +285,28 @@ def render(
     )
     for index, placed in enumerate(env["figures"]):
         clean = clean.replace(f"\ue000{env['nonce']}-{index}\ue001", placed, 1)
+    if "<th" in clean:  # an empty header cell (a table's corner) heads nothing: a plain cell
+        clean = _EMPTY_HEADER.sub(r"<td\1></td>", clean)
+    return mark_safe(clean)
+
+
+def render_inline(text: str) -> SafeString:
+    """A one-line text (a source's citation) → safe inline HTML: ``*Leesmonitor*`` prints in
+    italics, no block (paragraph, list, heading, table) is made, a ``[^key]`` stays as
+    written and an image is its alt text. Sanitised as ``render`` is."""
+    text = " ".join((text or "").split())
+    if not text:
+        return mark_safe("")
+    if len(text) > MAX_CHARS:
+        return mark_safe(escape(text))
+    html = _parser(cost_plan(text)).renderInline(without_citations(text), {})
+    clean = nh3.clean(
+        html,
+        tags=INLINE_TAGS,
+        attributes={"a": {"href", "title"}, "span": {"class", "lang"}},
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+        attribute_filter=_attribute_filter,
+    )
     return mark_safe(clean)

@@ -31,6 +31,10 @@ from assessments.outputs import markdown
 
 OPEN, CLOSE = "\ue002", "\ue003"  # private-use characters: no text can contain them here
 MARKER = re.compile(f"{OPEN}(\\d+){CLOSE}")
+HEADING = re.compile(r"<(/?)h([1-6])>")
+# Texts are rendered with headings from h3 (the renderer keeps no h1 or h2), which moves
+# exactly to any place whose own heading is h2 or lower (``Prepared.fill``).
+BASE_OFFSET = 2
 SHARED_FROM = 4_000
 SHARED_SECONDS = 7 * 24 * 3600
 RENDERER = hashlib.sha256(
@@ -43,18 +47,31 @@ RENDERER = hashlib.sha256(
 @dataclass(frozen=True)
 class Prepared:
     """A text's HTML with a marker for each citation (``("cite", key, False)``) and figure
-    (``("figure", key, block)``), in the order they appear."""
+    (``("figure", key, block)``), in the order they appear. Its headings start at h3
+    (``BASE_OFFSET``): the place it is shown moves them below its own heading (``fill``'s
+    ``heading_offset``), so the chapter page and the report share one rendering."""
 
     html: str
     calls: tuple[tuple[str, str, bool], ...]
 
-    def fill(self, cite: Callable[[str], str], figure: Callable[[str, bool], str]) -> str:
-        """The HTML with each marker replaced, calling ``cite`` and ``figure`` in order."""
+    def fill(
+        self,
+        cite: Callable[[str], str],
+        figure: Callable[[str, bool], str],
+        heading_offset: int = 3,
+    ) -> str:
+        """The HTML with its headings ``heading_offset`` levels down (at most h6, as
+        ``markdown.render`` places them) and each marker replaced, calling ``cite`` and
+        ``figure`` in order."""
+        html = self.html
+        shift = heading_offset - BASE_OFFSET
+        if shift and "<h" in html:
+            html = HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}>", html)
         if not self.calls:
-            return self.html
+            return html
         pieces = [cite(key) if kind == "cite" else figure(key, block)
                   for kind, key, block in self.calls]  # fmt: skip
-        return MARKER.sub(lambda found: pieces[int(found.group(1))], self.html)
+        return MARKER.sub(lambda found: pieces[int(found.group(1))], html)
 
 
 class RenderCache:
@@ -95,7 +112,7 @@ class RenderCache:
 LOCAL = RenderCache()
 
 
-def _render(text: str, heading_offset: int) -> Prepared:
+def _render(text: str) -> Prepared:
     calls: list[tuple[str, str, bool]] = []
 
     def mark(kind: str, key: str, block: bool) -> str:
@@ -106,22 +123,22 @@ def _render(text: str, heading_offset: int) -> Prepared:
         text,
         cite=lambda key: mark("cite", key, False),
         figure=lambda key, block: mark("figure", key, block),
-        heading_offset=heading_offset,
+        heading_offset=BASE_OFFSET,  # moved down where it is shown (``Prepared.fill``)
     )
     return Prepared(str(html), tuple(calls))
 
 
-def _shared(text: str, heading_offset: int) -> Prepared:
+def _shared(text: str) -> Prepared:
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    key = f"kia:md:{RENDERER}:{heading_offset}:{digest}"
+    key = f"kia:md:{RENDERER}:{digest}"
     try:
         found = cache.get(key)
     except CACHE_ERRORS as error:
         log_outage("the shared Markdown cache", error)
-        return _render(text, heading_offset)
+        return _render(text)
     if isinstance(found, Prepared):
         return found
-    prepared = _render(text, heading_offset)
+    prepared = _render(text)
     try:
         cache.set(key, prepared, SHARED_SECONDS)
     except CACHE_ERRORS as error:
@@ -130,10 +147,11 @@ def _shared(text: str, heading_offset: int) -> Prepared:
 
 
 def prepared(text: str, heading_offset: int = 3) -> Prepared | None:
-    """``text`` rendered with markers, from a cache when it was rendered before; None for
-    a text that holds the marker characters itself (render it directly)."""
-    if OPEN in text or CLOSE in text:
+    """``text`` rendered with markers, from a cache when it was rendered before, for a
+    place whose headings end at ``heading_offset``; None for a text that holds the marker
+    characters itself, or a place above h2 (render those directly)."""
+    if OPEN in text or CLOSE in text or heading_offset < BASE_OFFSET:
         return None
     if len(text) < SHARED_FROM:
-        return LOCAL.get((heading_offset, text), lambda: _render(text, heading_offset))
-    return LOCAL.get((heading_offset, text), lambda: _shared(text, heading_offset))
+        return LOCAL.get(("", text), lambda: _render(text))
+    return LOCAL.get(("", text), lambda: _shared(text))

@@ -1,9 +1,10 @@
 """The risk register (chapters 3 and 4 as one table) as CSV and XLSX.
 
 One row per measure; a risk without measures gets one row of its own. A planned or
-in-progress measure past its due date says "overdue" in the last column. Risks and measures
+in-progress measure past its due date says "overdue" in its column. Risks and measures
 are shown as ``risk_rows`` presents them (scores labelled by ``scoring.score()``); texts
-follow the assessment's language.
+follow the assessment's language. The last column names the library items (articles, Code
+principles, DSA sections …) the risk and the measure are linked to (``outputs.rights``).
 
 Written by ``outputs.spreadsheets`` (formula-safe CSV for Excel, and XLSX with the header
 row bold and frozen and the score cells in the matrix colours).
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_noop
 from assessments.domain import scoring
 from assessments.domain.models import Assessment
 from assessments.domain.workspace import Workspace
-from assessments.outputs import spreadsheets
+from assessments.outputs import rights, spreadsheets
 from assessments.outputs.risk_rows import MeasureRow, RiskRow, risk_row, scale_label
 
 # (header, column width in characters) in column order.
@@ -40,6 +41,7 @@ _COLUMNS = (
     (gettext_noop("Residual risk score"), 18),
     (gettext_noop("Residual risk"), 50),
     (gettext_noop("Overdue"), 10),
+    (gettext_noop("Children's rights"), 30),
 )
 GROSS_SCORE_COLUMN = 4  # 0-based positions, for colouring
 RESIDUAL_SCORE_COLUMN = 11
@@ -56,7 +58,18 @@ def _headers() -> list[str]:
     return [_(name) for name, _width in _COLUMNS]
 
 
-def _row(risk: RiskRow, measure: MeasureRow | None) -> RegisterRow:
+def _rights(names: dict[tuple[str, int], str], risk: RiskRow, measure: MeasureRow | None) -> str:
+    """The library items the risk and the measure are linked to, each once."""
+    parts = [names.get(("risk", risk.pk or 0), "")]
+    if measure is not None:
+        parts.append(names.get(("measure", measure.pk or 0), ""))
+    chips = [chip.strip() for part in parts for chip in part.split(",") if chip.strip()]
+    return ", ".join(dict.fromkeys(chips))
+
+
+def _row(
+    risk: RiskRow, measure: MeasureRow | None, names: dict[tuple[str, int], str]
+) -> RegisterRow:
     return RegisterRow(
         cells=(
             risk.category_title,
@@ -73,6 +86,7 @@ def _row(risk: RiskRow, measure: MeasureRow | None) -> RegisterRow:
             risk.residual.label,
             risk.residual_description,
             _("overdue") if measure and measure.overdue else "",
+            _rights(names, risk, measure),
         ),
         gross=risk.gross,
         residual=risk.residual,
@@ -82,8 +96,12 @@ def _row(risk: RiskRow, measure: MeasureRow | None) -> RegisterRow:
 def register_rows(assessment: Assessment) -> tuple[list[str], list[RegisterRow]]:
     """Header and rows of the register, in the assessment's language."""
     with translation.override(assessment.language):
-        risks = [risk_row(risk) for risk in Workspace(assessment).risks]
-        rows = [_row(risk, measure) for risk in risks for measure in (risk.measures or [None])]
+        ws = Workspace(assessment)
+        names = rights.by_row(ws.rows("link"))
+        risks = [risk_row(risk) for risk in ws.risks]
+        rows = [
+            _row(risk, measure, names) for risk in risks for measure in (risk.measures or [None])
+        ]
         return _headers(), rows
 
 

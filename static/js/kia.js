@@ -4,8 +4,8 @@
   // Risk forms: show the score (kans × impact) at once, and the "why not assessable" fields
   // only when "cannot be assessed" is chosen.
   var strings = (document.getElementById("kia-strings") || {}).dataset || {};
+  drafts();  // first: restored text is in the fields before the score form shows or hides them
   scoreForms();
-  drafts();
   presence();
   copyButtons();
   focusOnArrival();
@@ -56,6 +56,9 @@
   // and field, with the lock version it was typed against) until the server has that text.
   // Saving one answer reloads the page; the others come back from their drafts. A draft
   // typed against an older version keeps that version, so saving it shows the conflict.
+  // The key is the assessment's id and the form's address; the "Saved" message after a
+  // save names the form (data-saved-draft), and that form's drafts are dropped: a form for
+  // a new row (whose address stays the same) does not offer the saved text again.
   function drafts() {
     var PREFIX = "kia-draft:";
     var MAX_AGE = 30 * 24 * 3600 * 1000;
@@ -75,14 +78,20 @@
         if (old && Date.now() - (old.t || 0) > MAX_AGE) store.removeItem(k);
       }
     }
+    function drop(form) {
+      if (!store || !form) return;
+      var base = PREFIX + form + ":";
+      for (var i = store.length - 1; i >= 0; i--) {
+        var k = store.key(i);
+        if (k && k.indexOf(base) === 0) store.removeItem(k);
+      }
+    }
+    document.querySelectorAll("[data-saved-draft]").forEach(function (message) {
+      drop(message.getAttribute("data-saved-draft"));
+    });
     document.querySelectorAll("[data-discard-draft]").forEach(function (link) {
       link.addEventListener("click", function () {
-        var base = PREFIX + link.getAttribute("data-discard-draft") + ":";
-        if (!store) return;
-        for (var i = store.length - 1; i >= 0; i--) {
-          var k = store.key(i);
-          if (k && k.indexOf(base) === 0) store.removeItem(k);
-        }
+        drop(link.getAttribute("data-discard-draft"));
         submitting = true;
       });
     });
@@ -124,6 +133,10 @@
         field.addEventListener("input", keep);
       });
       form.addEventListener("submit", function () { submitting = true; });
+      // Whatever listens for typing (the character counter) counts the restored text too.
+      restored.forEach(function (field) {
+        field.dispatchEvent(new Event("input", { bubbles: true }));
+      });
       if (restored.length) {
         var note = document.createElement("div");
         note.className = "alert alert-info py-2 draft-notice";
@@ -140,6 +153,7 @@
             tracked.forEach(function (t) {
               if (t.field === field) { field.value = t.initial; }
             });
+            field.dispatchEvent(new Event("input", { bubbles: true }));
             if (store) store.removeItem(base + field.name);
           });
           if (lock) lock.value = loadedLock;

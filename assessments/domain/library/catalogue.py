@@ -81,6 +81,9 @@ def concerns(item: LibraryItem) -> list[LibraryItem]:
 def concerns_of(items_: Iterable[LibraryItem]) -> dict[int, list[LibraryItem]]:
     """``concerns`` of many items in one query, by item id."""
     by_item: dict[int, list[LibraryItem]] = {}
+    items_ = list(items_)
+    if not items_:
+        return by_item
     relations = ItemRelation.objects.filter(source__in=list(items_), type__in=ABOUT).select_related(
         "target__file"
     )

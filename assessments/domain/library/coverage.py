@@ -63,12 +63,17 @@ def _refs(ws: Workspace) -> dict[tuple[str, int], RowRef]:
             "contribution", question, contribution.summary or "", contribution
         )
     for risk in ws.risks:
-        refs["risk", risk.pk] = RowRef("risk", risk.label, risk.topic, risk)
+        refs["risk", risk.pk] = RowRef("risk", _label(risk), risk.topic, risk)
         for measure in risk.measures.all():
             refs["measure", measure.pk] = RowRef(
-                "measure", f"{risk.label} · {measure.title}", measure.title, measure
+                "measure", f"{_label(risk)} · {measure.title}", measure.title, measure
             )
     return refs
+
+
+def _label(risk: Any) -> str:
+    """A risk's R-number (``Workspace.risks`` numbers them)."""
+    return str(getattr(risk, "label", ""))
 
 
 def _linked_rows(ws: Workspace) -> dict[int, list[RowRef]]:
@@ -89,19 +94,24 @@ def of(ws: Workspace, *, frameworks: tuple[str, ...] = FRAMEWORKS) -> list[Frame
     addressing: dict[int, list[RowRef]] = defaultdict(list)
     for item_id, rows in direct.items():
         addressing[item_id].extend(rows)
-    linked_items = list(LibraryItem.objects.filter(pk__in=direct))
+    linked_items = list(LibraryItem.objects.filter(pk__in=direct)) if direct else []
     for source_id, targets in concerns_of(linked_items).items():
         via = next(i for i in linked_items if i.pk == source_id)
         for target in targets:
             addressing[target.pk].extend(
                 RowRef(r.kind, r.label, r.title, r.row, via=via) for r in direct[source_id]
             )
-    files = {f.ref: f for f in LibraryFile.objects.filter(ref__in=frameworks, organisation=None)}
-    kia_by_ref = {item.ref: item for item in files["kia"].items.all()} if "kia" in files else {}
+    shared = LibraryItem.objects.filter(file__ref__in=frameworks, file__organisation=None)
+    by_file: dict[str, list[LibraryItem]] = defaultdict(list)
+    files: dict[str, LibraryFile] = {}
+    for item in shared.select_related("file").order_by("order"):
+        by_file[item.file.ref].append(item)
+        files.setdefault(item.file.ref, item.file)
+    kia_by_ref = {item.ref: item for item in by_file.get("kia", [])}
     for risk in ws.risks:
         category = kia_by_ref.get(risk.category_info.number)
         if category is not None:
-            addressing[category.pk].append(RowRef("risk", risk.label, risk.topic, risk))
+            addressing[category.pk].append(RowRef("risk", _label(risk), risk.topic, risk))
     for question, contribution in ws.contributions.items():
         value = kia_by_ref.get(question)
         if value is not None and (contribution.text or contribution.summary):
@@ -115,7 +125,7 @@ def of(ws: Workspace, *, frameworks: tuple[str, ...] = FRAMEWORKS) -> list[Frame
         if file is None:
             continue
         coverage = FrameworkCoverage(file)
-        for item in file.items.all().order_by("order"):
+        for item in by_file[ref]:
             rows = _unique(addressing.get(item.pk, []))
             if rows:
                 coverage.addressed.append(Covered(item, rows))

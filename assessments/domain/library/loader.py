@@ -155,17 +155,17 @@ def changes(old: dict[str, Any] | None, new: dict[str, Any]) -> FileChanges:
     """What differs between two versions of one file (``old`` None: all added)."""
     before = {item["urn"]: item for item in (old or {}).get("items", [])}
     result = FileChanges(new["ref"], old["version"] if old else None, new["version"])
-    listed = set()
+    listed, withdrawn = set(), set(new.get("withdrawn", []))
     for item in new.get("items", []):
+        if item["urn"] in withdrawn:
+            continue  # still listed, but withdrawn: not (again) added
         listed.add(item["urn"])
         earlier = before.get(item["urn"])
         if earlier is None:
             result.added.append(item["urn"])
         elif (earlier["title"], earlier["text"]) != (item["title"], item["text"]):
             result.changed.append(item["urn"])
-    result.withdrawn = sorted(
-        (set(before) - listed) | (set(new.get("withdrawn", [])) & set(before))
-    )
+    result.withdrawn = sorted(set(before) - listed)
     return result
 
 
@@ -219,6 +219,8 @@ def load_documents(
                     % {"new": document["version"], "old": file.version},
                 )  # fmt: skip
             result = changes(stored(file) if file else None, document)
+            if organisation is not None:  # stored under the organisation's short name
+                result.ref = f"org-{organisation.slug}"
             if file is not None and file.version == document["version"]:
                 if result.added or result.changed or result.withdrawn:
                     raise LibraryError(
@@ -286,7 +288,9 @@ def _save_items(file: LibraryFile, document: dict[str, Any], items: dict[str, Li
             entry.get("category", ""),
             order,
         )
-        item.withdrawn_in = version if entry["urn"] in document.get("withdrawn", []) else None
+        withdrawn = entry["urn"] in document.get("withdrawn", [])
+        # An item withdrawn earlier keeps the version it was withdrawn in.
+        item.withdrawn_in = (item.withdrawn_in or version) if withdrawn else None
         if changed:
             item.changed_in = version
         item.save()
@@ -341,6 +345,6 @@ def _outdated(using: str) -> bool:
     )
     for path in data_files():
         head = _parsed(path, path.stat().st_mtime_ns)
-        if not isinstance(head, dict) or loaded.get(head.get("ref")) != head.get("version"):
+        if loaded.get(str(head.get("ref"))) != head.get("version"):
             return True
     return False

@@ -19,7 +19,7 @@ from assessments.domain.models.notifications import (
 )
 from assessments.domain.models.organisation import Invitation, Membership, Organisation
 from assessments.domain.models.replies import ReplyInvitation, ReplyStatus, ResponseAttachment
-from assessments.domain.models.report import ReportFile, ReportStatus
+from assessments.domain.models.report import ReportFile, ReportFormat, ReportStatus
 from assessments.domain.models.review import Comment, ReviewRound, SignOff, Verdict
 from assessments.domain.models.risks import Measure, Risk
 from assessments.domain.models.sources import ServiceResponse, Source
@@ -63,6 +63,7 @@ __all__ = [
     "ReplyInvitation",
     "ReplyStatus",
     "ReportFile",
+    "ReportFormat",
     "ReportStatus",
     "ResponseAttachment",
     "ReviewRound",

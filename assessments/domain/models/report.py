@@ -19,6 +19,14 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+class ReportFormat(models.TextChoices):
+    """The forms a report is made in: the PDF (WeasyPrint), Word and OpenDocument (pandoc)."""
+
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word (.docx)"
+    ODT = "odt", "OpenDocument (.odt)"
+
+
 # A running render reports every HEARTBEAT; one silent for STALE_RUNNING lost its worker.
 HEARTBEAT = timedelta(seconds=10)
 STALE_RUNNING = timedelta(seconds=60)
@@ -27,11 +35,11 @@ STALE_PENDING = timedelta(minutes=10)
 
 
 def _upload_to(instance: ReportFile, filename: str) -> str:
-    return f"reports/{instance.assessment_id}/{instance.content_hash[:24]}.pdf"
+    return f"reports/{instance.assessment_id}/{instance.content_hash[:24]}.{instance.format}"
 
 
 class ReportFile(models.Model):
-    """One PDF of an assessment, rendered in the background.
+    """One report file of an assessment (a PDF, or a Word or ODT file), made in the background.
 
     ``content_hash`` is the SHA-256 of everything the report shows (the assessment's rows,
     the report's templates and stylesheet, the language and the risk matrix), so an
@@ -44,6 +52,9 @@ class ReportFile(models.Model):
     )
     content_hash = models.CharField(_("content hash"), max_length=64)
     language = models.CharField(_("language"), max_length=2)
+    format = models.CharField(
+        _("format"), max_length=4, choices=ReportFormat.choices, default=ReportFormat.PDF
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.PENDING
     )
@@ -77,7 +88,8 @@ class ReportFile(models.Model):
         verbose_name_plural = _("PDF reports")
         constraints = [
             models.UniqueConstraint(
-                fields=["assessment", "content_hash"], name="reportfile_once_per_content"
+                fields=["assessment", "format", "content_hash"],
+                name="reportfile_once_per_format_and_content",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=ReportStatus.values), name="reportfile_status_valid"

@@ -36,7 +36,9 @@ def _type_of(schema: dict[str, Any]) -> str:
 def operations(document: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
     """The document's operations grouped by their first tag, in the document's order."""
     groups: dict[str, list[dict[str, Any]]] = {}
-    for path, item in document.get("paths", {}).items():
+    server = (document.get("servers") or [{"url": ""}])[0]["url"].rstrip("/")
+    for relative, item in document.get("paths", {}).items():
+        path = server + relative  # as a person types it: /api/v1/…
         for method in METHODS:
             operation = item.get(method)
             if operation is None:

@@ -53,10 +53,14 @@ def _invalid_reason(error: dict[str, Any]) -> str:
         return _("This field is unknown.")
     if kind.startswith(("int_", "integer")):
         return _("Enter a whole number.")
+    if kind == "string_pattern_mismatch":
+        return _("This value does not have the expected form.")
     if kind.startswith("string"):
         return _("Enter text.")
     if kind.startswith(("datetime", "date")):
         return _("Enter a valid date.")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return _("Out of range.")
     if kind == "json_invalid":
         return _("The body is not valid JSON.")
     return str(error.get("msg", _("This value is not valid.")))

@@ -16,6 +16,7 @@ import json
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -27,12 +28,20 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 
-from assessments.interfaces.api import errors, problems
+from assessments.interfaces.api import errors, locking, problems
 from assessments.interfaces.api.auth import AUTH, PerAddress
 from assessments.interfaces.api.bodies import StrictParser
 from assessments.interfaces.api.docs import Reference
 from assessments.interfaces.api.openapi import PROBLEM, exchange_schema
-from assessments.interfaces.api.routers import assessments, organisations, public, rows, versions
+from assessments.interfaces.api.routers import (
+    assessments,
+    library,
+    library_links,
+    organisations,
+    public,
+    rows,
+    versions,
+)
 from assessments.interfaces.api.schemas import ProblemOut
 
 VERSION = "1.0.0"
@@ -122,10 +131,21 @@ class KiaAPI(NinjaAPI):
         router = operation.view_func.__module__.rsplit(".", 1)[-1]
         return f"assessments_api_routers_{router}_{operation.view_func.__name__}"
 
-    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        """The document; its paths are relative to its one server, ``/api/v1`` (the NL GOV
+        rule /core/uri-version: the major version is in the server's URL)."""
+        root = self.get_root_path(path_params or {}) if path_prefix is None else path_prefix
         with translation.override("en"):  # one document, whatever the visitor's language
-            built = super().get_openapi_schema(*args, **kwargs)
+            built = super().get_openapi_schema(path_prefix="", path_params=path_params)
             schema = json.loads(json.dumps(built, cls=DjangoJSONEncoder))  # lazy texts, now
+        schema["servers"] = [{"url": root.rstrip("/") or "/"}]
+        schema["info"]["contact"] = {
+            "name": "KIA",
+            "email": settings.DEFAULT_FROM_EMAIL,
+            "url": settings.KIA_SITE_URL.rstrip("/") + "/",
+        }
         components = schema.setdefault("components", {})
         schemas = components.setdefault("schemas", {})
         schemas.update(exchange_schema())
@@ -150,10 +170,10 @@ class KiaAPI(NinjaAPI):
                             "name": "If-Match",
                             "in": "header",
                             "required": IF_MATCH[method],
-                            "description": "The row's ETag as read (412 if it changed since; "
-                            "428 if missing)."
+                            "description": "The row's ETag as read, or `*` (412 if it changed "
+                            "since; 428 if missing; 400 if it is not a list of entity tags)."
                             + (" Not needed for a first answer." if method == "put" else ""),
-                            "schema": {"type": "string"},
+                            "schema": {"type": "string", "pattern": locking.IF_MATCH_FORM},
                         }
                     )
                 # openapi_extra names statuses as strings, ninja as integers: one key each.
@@ -161,6 +181,11 @@ class KiaAPI(NinjaAPI):
                 for status, answer in operation.get("responses", {}).items():
                     responses[str(status)] = {**responses.get(str(status), {}), **answer}
                 operation["responses"] = responses
+                if method not in ("get", "delete") or operation.get("parameters"):
+                    # /core/error-handling/invalid-input: what a bad request gets.
+                    responses.setdefault(
+                        "400", {"description": "Invalid input (problem+json).", "content": PROBLEM}
+                    )
                 responses.setdefault(
                     "default", {"description": "An error (problem+json).", "content": PROBLEM}
                 )
@@ -196,6 +221,8 @@ api.add_router("/organisations", organisations.router)
 api.add_router("/assessments", assessments.router)
 api.add_router("/assessments", rows.router)
 api.add_router("/assessments", versions.router)
+api.add_router("/assessments", library_links.router)
+api.add_router("/library", library.router)
 api.add_router("/public", public.router, auth=None, throttle=[PerAddress()])
 
 urls = api.urls

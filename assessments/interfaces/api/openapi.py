@@ -9,6 +9,12 @@ from typing import Any
 from assessments.domain.exchange.schema import load_schema
 
 
+def component_name(definition: str) -> str:
+    """The component of one of the exchange format's ``$defs``, in UpperCamelCase as the
+    NL GOV API Design Rules ask (``residual_estimate`` is ``ExchangeResidualEstimate``)."""
+    return "Exchange" + "".join(part.capitalize() for part in definition.split("_"))
+
+
 def exchange_schema() -> dict[str, dict[str, Any]]:
     """The exchange format's JSON Schema as OpenAPI components (its ``$defs`` beside it)."""
     schema = copy.deepcopy(load_schema())
@@ -20,8 +26,8 @@ def exchange_schema() -> dict[str, dict[str, Any]]:
         if isinstance(node, dict):
             return {
                 k: (
-                    v.replace("#/$defs/", "#/components/schemas/Exchange_")
-                    if k == "$ref" and isinstance(v, str)
+                    "#/components/schemas/" + component_name(v.removeprefix("#/$defs/"))
+                    if k == "$ref" and isinstance(v, str) and v.startswith("#/$defs/")
                     else rewrite(v)
                 )
                 for k, v in node.items()
@@ -32,7 +38,9 @@ def exchange_schema() -> dict[str, dict[str, Any]]:
 
     components = {"ExchangeDocument": rewrite(schema)}
     for name, definition in definitions.items():
-        components[f"Exchange_{name}"] = rewrite(definition)
+        components[component_name(name)] = rewrite(definition)
+    # The format's dates are YYYY-MM-DD (its pattern): say so as the format too.
+    components["ExchangeDate"].setdefault("format", "date")
     return components
 
 

@@ -9,11 +9,23 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import Field
 
 from assessments.interfaces.api.problems import Problem
 
 DEFAULT_SIZE = 20
 MAX_SIZE = 100
+
+
+class PageQuery(Schema):
+    """``page`` and ``pageSize`` of a list's query, with their bounds in the OpenAPI
+    document (a value outside them is a 400 before the view runs)."""
+
+    page: int = Field(default=1, ge=1, description="The page, from 1.")
+    page_size: int = Field(
+        default=DEFAULT_SIZE, ge=1, le=MAX_SIZE, alias="pageSize", description="Items a page."
+    )
 
 
 def _link(request: HttpRequest, page: int, size: int) -> dict[str, str]:
@@ -27,7 +39,8 @@ def paginate(
     request: HttpRequest, rows: QuerySet[Any] | list[Any], page: int, size: int
 ) -> tuple[list[Any], dict[str, Any]]:
     """The rows of ``page`` and the page's metadata (``page``, ``pageSize``, ``total``,
-    ``_links``)."""
+    ``_links``). A page past the last is empty (the rows may have gone since the client
+    counted them), with ``prev`` pointing back."""
     if size < 1 or size > MAX_SIZE:
         raise Problem(
             400,
@@ -36,7 +49,7 @@ def paginate(
         )
     total = rows.count() if isinstance(rows, QuerySet) else len(rows)
     last = max(1, math.ceil(total / size))
-    if page < 1 or page > last:
+    if page < 1:  # (the query's bounds refuse it first; here for other callers)
         raise Problem(
             400,
             _("There is no page %(page)d; the last is %(last)d.") % {"page": page, "last": last},
@@ -49,7 +62,7 @@ def paginate(
         "last": _link(request, last, size),
     }
     if page > 1:
-        links["prev"] = _link(request, page - 1, size)
+        links["prev"] = _link(request, min(page - 1, last), size)
     if page < last:
         links["next"] = _link(request, page + 1, size)
     return shown, {"page": page, "pageSize": size, "total": total, "_links": links}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from assessments.domain.constants import Delivery, Language, Role
@@ -36,6 +36,17 @@ class OrganisationForm(forms.ModelForm):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EDITOR)
+
+
+class AccountForm(UserCreationForm):
+    """A new account from an invitation. The user name's help is our own message with
+    Django's text: Django's Dutch translation lists a comma where it means a full stop."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].help_text = _(
+            "Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."
+        )
 
 
 class RoleForm(forms.Form):

@@ -140,6 +140,7 @@ class ServiceReplyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit_text_length(self)
+        self.refused_files: dict[str, str] = {}
         self.fields["attachments"].help_text = _(
             "At most %(count)d PDF files of at most %(size)s each. Files with a password "
             "cannot be accepted."
@@ -155,11 +156,12 @@ class ServiceReplyForm(forms.Form):
                 _("At most %(count)d files can be attached.")
                 % {"count": settings.KIA_REPLY_MAX_FILES}
             )
-        problems = [
-            problem
+        problems = {
+            upload.name: problem
             for upload in files
             if (problem := pdfcheck.problem(upload, settings.KIA_REPLY_MAX_FILE_BYTES))
-        ]
+        }
+        self.refused_files = problems  # by name: the page says which files it dropped
         if problems:
-            raise forms.ValidationError(problems)
+            raise forms.ValidationError(list(problems.values()))
         return files

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from html import unescape
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -57,6 +59,32 @@ def _figure_html(figure, slug: str, number: int | None, block: bool) -> str:
     )
 
 
+_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+_HEADER_ROW = re.compile(r"<thead>.*?</thead>", re.S)
+_HEADER_CELL = re.compile(r"<th(?: [^>]*)?>(.*?)</th>", re.S)
+
+
+def _table_box(match: re.Match) -> str:
+    """A Markdown table on a page: in a box of its own that scrolls sideways on a narrow
+    screen (focusable, so the keyboard scrolls it too; named by its column headings, so
+    that two tables on a page have two names)."""
+    inner = match.group(1)
+    head = _HEADER_ROW.search(inner)
+    columns = [
+        unescape(strip_tags(c)).strip() for c in _HEADER_CELL.findall(head.group(0) if head else "")
+    ]
+    named = ", ".join(c for c in columns if c)
+    label = _("Table: %(columns)s") % {"columns": named[:120]} if named else _("Table")
+    return (
+        f'<div class="table-responsive answer-table" tabindex="0" role="region" '
+        f'aria-label="{escape(label)}"><table>{inner}</table></div>'
+    )
+
+
+def _web_tables(html: str) -> str:
+    return _TABLE.sub(_table_box, html) if "<table>" in html else html
+
+
 @register.simple_tag
 def markdown(text: str, ws=None, under: int = 3):
     """Render Markdown; with a workspace, citations link to the assessment's source list and
@@ -65,7 +93,7 @@ def markdown(text: str, ws=None, under: int = 3):
     renderer closes up the levels the text uses, so they never skip)."""
     offset = under
     if ws is None:
-        return render(text, heading_offset=offset)
+        return mark_safe(_web_tables(render(text, heading_offset=offset)))
     sources, sources_url, numbering, figures = _citations(ws)
     # The same text printed in several places (e.g. two residual risks described alike) has
     # other footnote numbers in each: the n-th time a page shows it, the PDF's n-th place.
@@ -100,8 +128,8 @@ def markdown(text: str, ws=None, under: int = 3):
     # which follow the whole assessment, are filled in per page.
     ready = prepared(text, offset)
     if ready is None:
-        return render(text, cite=cite, figure=figure, heading_offset=offset)
-    return mark_safe(ready.fill(cite, figure))
+        return mark_safe(_web_tables(render(text, cite=cite, figure=figure, heading_offset=offset)))
+    return mark_safe(_web_tables(ready.fill(cite, figure, offset)))
 
 
 @register.filter
@@ -164,6 +192,16 @@ def score_matrix(assessment) -> dict:
 def anchor(number: str) -> str:
     """The id of a question's block on its chapter page, e.g. "2.3.1" → "q-2-3-1"."""
     return "q-" + str(number).replace(".", "-")
+
+
+@register.filter
+def gap_anchor(gap) -> str:
+    """Where a gap of the overview (``completeness.Gap``) is on its chapter page: the row
+    of its risk, else its question (the pre-scan's note "1": the outcome)."""
+    if gap.risk is not None:
+        return f"risk-{gap.risk}"
+    number = gap.where.split()[0]
+    return "outcome" if number == "1" else anchor(number)
 
 
 @register.simple_tag

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.http import Http404
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -34,6 +35,7 @@ from assessments.domain.constants import (
     PrescanOutcome,
     ProportionalitySide,
 )
+from assessments.domain.library import coverage
 from assessments.domain.models import Assessment, Version
 from assessments.domain.scoring import RiskScore, ScoreState
 from assessments.domain.workspace import Workspace
@@ -363,6 +365,33 @@ class Highlight:
 
 
 @dataclass
+class RightsCell:
+    """One column's coverage of one framework (``domain.library.coverage``)."""
+
+    addressed: list[str]  # the references of the items it addresses
+    excluded: list[str]  # those marked not relevant
+    missing: int
+    only_here: list[str] = field(default_factory=list)  # addressed here and in no other column
+
+    @property
+    def total(self) -> int:
+        return len(self.addressed) + len(self.excluded) + self.missing
+
+
+@dataclass
+class RightsRow:
+    """One framework of the library across the columns."""
+
+    key: str  # the framework file's ref: ivrk, code, …
+    name: str
+    cells: list[RightsCell]
+
+    @property
+    def differs(self) -> bool:
+        return len({tuple(cell.addressed) for cell in self.cells}) > 1
+
+
+@dataclass
 class Comparison:
     columns: list[Column]
     overview: list[Row]
@@ -378,6 +407,7 @@ class Comparison:
     today: datetime.date = field(default_factory=datetime.date.today)
     # The children's own voice (issue 20): consultations, findings and what changed.
     voice: list[ListRow] = field(default_factory=list)
+    rights: list[RightsRow] = field(default_factory=list)
 
     @property
     def query(self) -> list[tuple[str, str]]:
@@ -619,6 +649,34 @@ def _voice(spaces: list[Workspace]) -> list[ListRow]:
     ]
 
 
+def _rights(spaces: list[Workspace]) -> list[RightsRow]:
+    """Per framework, what each column addresses, marks not relevant and leaves open."""
+    per_column = [coverage.of(ws) for ws in spaces]
+    rows: dict[str, RightsRow] = {}
+    for index, frameworks in enumerate(per_column):
+        for found in frameworks:
+            row = rows.setdefault(
+                found.file.ref,
+                RightsRow(
+                    found.file.ref,
+                    found.file.label,
+                    [RightsCell([], [], 0) for _space in spaces],
+                ),
+            )
+            row.cells[index] = RightsCell(
+                [c.item.ref for c in found.addressed],
+                [item.ref for item, _reason in found.excluded],
+                len(found.missing),
+            )
+    for row in rows.values():
+        for index, cell in enumerate(row.cells):
+            elsewhere = {
+                ref for other, c in enumerate(row.cells) if other != index for ref in c.addressed
+            }
+            cell.only_here = [ref for ref in cell.addressed if ref not in elsewhere]
+    return list(rows.values())
+
+
 def build(columns: list[Column], *, today: datetime.date | None = None) -> Comparison:
     today = today or datetime.date.today()
     spaces = [column.workspace for column in columns]
@@ -634,7 +692,7 @@ def build(columns: list[Column], *, today: datetime.date | None = None) -> Compa
         row(_("Assessor"), lambda a: a.assessor),
         row(_("Commissioned by"), lambda a: a.commissioner),
         Row(_("Status and version"), [c.version_label for c in columns]),
-        Row(_("Date"), [c.date.isoformat() for c in columns]),
+        Row(_("Date"), [formats.date_format(c.date, "DATE_FORMAT") for c in columns]),
     ]
     prescan = row(_("Outcome of the pre-scan"), _prescan_label)
     goals = [
@@ -691,6 +749,7 @@ def build(columns: list[Column], *, today: datetime.date | None = None) -> Compa
         shared_sources=_shared(sources),
         change=change,
         today=today,
+        rights=_rights(spaces),
     )
 
 

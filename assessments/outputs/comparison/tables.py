@@ -106,6 +106,23 @@ def table(comparison: Comparison) -> tuple[list[str], list[TableRow]]:
             TableRow(section, topic.topic, [_risk(line) for line in topic.lines])
             for topic in category.topics
         ]
+    for framework in comparison.rights:
+        rows.append(
+            TableRow(
+                _("Children's rights"),
+                framework.name,
+                [
+                    _("%(addressed)d of %(total)d addressed, %(excluded)d not relevant")
+                    % {
+                        "addressed": len(cell.addressed),
+                        "total": cell.total,
+                        "excluded": len(cell.excluded),
+                    }
+                    + (": " + ", ".join(cell.addressed) if cell.addressed else "")
+                    for cell in framework.cells
+                ],
+            )
+        )
     for side in comparison.proportionality:
         rows.append(TableRow("5.3", side.label, ["\n".join(c) or "—" for c in side.cells]))
     for voice in comparison.voice:

@@ -8,10 +8,12 @@ with the matrix of its own snapshot.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -101,6 +103,17 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _date(value: Any) -> str:
+    """A day as the pages print one (the snapshot keeps it as ISO text)."""
+    if not value:
+        return ""
+    try:
+        day = datetime.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return formats.date_format(day, "DATE_FORMAT")
+
+
 @dataclass
 class _Row:
     key: str
@@ -120,8 +133,8 @@ _FRONT: list[tuple[str, Label, Callable[[Any], str]]] = [
     ("service_provider", gettext_lazy("provider of the service"), _text),
     ("assessor", gettext_lazy("assessor"), _text),
     ("commissioner", gettext_lazy("commissioned by"), _text),
-    ("period_start", gettext_lazy("assessment period from"), _text),
-    ("period_end", gettext_lazy("assessment period until"), _text),
+    ("period_start", gettext_lazy("assessment period from"), _date),
+    ("period_end", gettext_lazy("assessment period until"), _date),
     ("service_cooperated", gettext_lazy("the service cooperated"), _text),
     ("cooperation_note", gettext_lazy("note on cooperation"), _text),
     ("language", gettext_lazy("language of the report"), _choice(Language)),
@@ -129,7 +142,7 @@ _FRONT: list[tuple[str, Label, Callable[[Any], str]]] = [
     ("reading_guide", gettext_lazy("reading guide"), _text),
     ("disclaimers", gettext_lazy("disclaimers"), _text),
     ("limitations", gettext_lazy("limitations of the assessment"), _text),
-    ("next_reassessment_on", gettext_lazy("next re-assessment"), _text),
+    ("next_reassessment_on", gettext_lazy("next re-assessment"), _date),
     ("no_consultation_reason", gettext_lazy("why no children were consulted"), _text),
     ("child_summary", gettext_lazy("summary for children"), _text),
 ]
@@ -184,13 +197,13 @@ _MEASURE: list[tuple[str, Label, Callable[[Any], str]]] = [
     ("status", gettext_lazy("status"), _choice(MeasureStatus)),
     ("status_reason", gettext_lazy("reason for dropping"), _text),
     ("owner", gettext_lazy("owner (beheerder)"), _text),
-    ("due_date", gettext_lazy("due date"), _text),
+    ("due_date", gettext_lazy("due date"), _date),
 ]
 _SOURCE: list[tuple[str, Label, Callable[[Any], str]]] = [
     ("key", gettext_lazy("key"), _text),
     ("citation", gettext_lazy("citation"), _text),
     ("url", gettext_lazy("web address"), _text),
-    ("accessed_on", gettext_lazy("consulted on"), _text),
+    ("accessed_on", gettext_lazy("consulted on"), _date),
     ("note", gettext_lazy("note"), _text),
 ]
 _FIGURE: list[tuple[str, Label, Callable[[Any], str]]] = [
@@ -204,11 +217,11 @@ _FIGURE: list[tuple[str, Label, Callable[[Any], str]]] = [
 ]
 _RESPONSE: list[tuple[str, Label, Callable[[Any], str]]] = [
     ("author", gettext_lazy("author"), _text),
-    ("received_on", gettext_lazy("received on"), _text),
+    ("received_on", gettext_lazy("received on"), _date),
     ("text", gettext_lazy("response"), _text),
     ("reply", gettext_lazy("reply"), _text),
     ("reply_author", gettext_lazy("reply by"), _text),
-    ("replied_on", gettext_lazy("replied on"), _text),
+    ("replied_on", gettext_lazy("replied on"), _date),
     ("version_number", gettext_lazy("about version"), _text),
 ]
 

@@ -1,4 +1,8 @@
-"""Reuse rendered PDFs: a content hash per draft, and one PDF per recorded version.
+"""Reuse rendered reports: a content hash per draft, and one file per recorded version.
+
+The same holds for each format (``ReportFormat``: the PDF, Word and ODT): a file is found
+by its assessment, its format and its key; Word and ODT are made by the same background
+task as the PDF, with the same limits (``docx.render_document``).
 
 * A draft's PDF is keyed by ``content_hash``: the SHA-256 of everything the report shows
   (the assessment's rows, one ``values_list`` query per table, no Markdown rendering, so it
@@ -35,13 +39,14 @@ from assessments.domain.models import (
     Measure,
     ProportionalityItem,
     ReportFile,
+    ReportFormat,
     ReportStatus,
     Risk,
     ServiceResponse,
     Source,
     Version,
 )
-from assessments.outputs.report import render
+from assessments.outputs.report import docx, render
 from assessments.outputs.report.child import RenderFailed
 from assessments.outputs.report.data import REPORT_FORMAT_VERSION
 
@@ -114,28 +119,28 @@ def version_hash(version: Version) -> str:
     return digest.hexdigest()
 
 
-def version_file(version: Version) -> ReportFile | None:
-    """The PDF (in any state) of a recorded version, or None if never requested."""
+def version_file(version: Version, format: str = ReportFormat.PDF) -> ReportFile | None:
+    """The file (in any state) of a recorded version, or None if never requested."""
     return ReportFile.objects.filter(
-        assessment_id=version.assessment_id, content_hash=version_hash(version)
+        assessment_id=version.assessment_id, format=format, content_hash=version_hash(version)
     ).first()
 
 
-def current_file(assessment: Assessment) -> ReportFile | None:
-    """The PDF (in any state) for the assessment as it stands, or None if never requested:
-    a final or published assessment's is the PDF of its version; a draft's, of its rows."""
+def current_file(assessment: Assessment, format: str = ReportFormat.PDF) -> ReportFile | None:
+    """The file (in any state) for the assessment as it stands, or None if never requested:
+    a final or published assessment's is the file of its version; a draft's, of its rows."""
     version = versions.published_version(assessment)
     if version is not None:
-        return version_file(version)
+        return version_file(version, format)
     return ReportFile.objects.filter(
-        assessment=assessment, content_hash=content_hash(assessment)
+        assessment=assessment, format=format, content_hash=content_hash(assessment)
     ).first()
 
 
-def latest_ready(assessment: Assessment) -> ReportFile | None:
-    """The newest PDF that is ready, whatever content it was made from."""
+def latest_ready(assessment: Assessment, format: str = ReportFormat.PDF) -> ReportFile | None:
+    """The newest file that is ready, whatever content it was made from."""
     return (
-        ReportFile.objects.filter(assessment=assessment, status=ReportStatus.READY)
+        ReportFile.objects.filter(assessment=assessment, format=format, status=ReportStatus.READY)
         .exclude(file="")
         .first()
     )
@@ -145,12 +150,20 @@ def _is_stale(report_file: ReportFile) -> bool:
     return report_file.is_stale
 
 
-def prepare(assessment: Assessment, version: Version | None) -> tuple[ReportFile, bool]:
-    """The ``ReportFile`` for the draft as it is now (``version`` None) or for ``version``,
-    and whether a render must be queued for it (none yet, or it failed or was lost).
-    ``assessments.outputs.report.tasks.request_render`` queues it; nothing here renders."""
-    found = version_file(version) if version else current_file(assessment)
-    if found is not None and found.status != ReportStatus.FAILED and not _is_stale(found):
+def prepare(
+    assessment: Assessment,
+    version: Version | None,
+    format: str = ReportFormat.PDF,
+    *,
+    retry_failed: bool = True,
+) -> tuple[ReportFile, bool]:
+    """The ``ReportFile`` in ``format`` for the draft as it is now (``version`` None) or for
+    ``version``, and whether a render must be queued for it (none yet, or it was lost, or it
+    failed and ``retry_failed``). ``assessments.outputs.report.tasks.request_render`` queues
+    it; nothing here renders."""
+    found = version_file(version, format) if version else current_file(assessment, format)
+    failed = found is not None and found.status == ReportStatus.FAILED
+    if found is not None and (not failed or not retry_failed) and not _is_stale(found):
         return found, False
     if found is None:
         key = version_hash(version) if version else content_hash(assessment)
@@ -159,13 +172,16 @@ def prepare(assessment: Assessment, version: Version | None) -> tuple[ReportFile
             with transaction.atomic():
                 found = ReportFile.objects.create(
                     assessment=assessment,
+                    format=format,
                     content_hash=key,
                     language=language,
                     version=version,
                     heartbeat_at=timezone.now(),
                 )
         except IntegrityError:  # another request queued the same content just now
-            return ReportFile.objects.get(assessment=assessment, content_hash=key), False
+            return ReportFile.objects.get(
+                assessment=assessment, format=format, content_hash=key
+            ), False
     else:  # failed or lost: try again
         ReportFile.objects.filter(pk=found.pk).update(
             status=ReportStatus.PENDING,
@@ -179,12 +195,14 @@ def prepare(assessment: Assessment, version: Version | None) -> tuple[ReportFile
 
 
 def generate(report_file_id: int) -> dict:
-    """Render and store one queued PDF (the background task's body).
+    """Render and store one queued file (the background task's body): a PDF, or a Word or
+    ODT file.
 
-    The layout runs in a child process with time and memory limits; while it runs, the
-    row's ``heartbeat_at`` is refreshed so that a render whose worker died shows as stale
-    (``ReportFile.is_stale``) and is queued again (``recovery.requeue_stale``). A failure
-    stores a plain reason; the details go to the log, never to the page.
+    The layout (WeasyPrint, or pandoc) runs in a child process with time and memory limits;
+    while it runs, the row's ``heartbeat_at`` is refreshed so that a render whose worker
+    died shows as stale (``ReportFile.is_stale``) and is queued again
+    (``recovery.requeue_stale``). A failure stores a plain reason; the details go to the
+    log, never to the page.
     """
 
     now = timezone.now()
@@ -206,24 +224,37 @@ def generate(report_file_id: int) -> dict:
         except DatabaseError as error:  # the render goes on; the next beat may get through
             logger.warning("Heartbeat of report file %s not stored: %s", report_file_id, error)
 
+    format = report_file.format
+
+    def made(shown: Assessment, workspace) -> tuple[bytes, int | None]:
+        if format == ReportFormat.PDF:
+            pdf = render.render_pdf_document(
+                shown, workspace=workspace, limited=True, heartbeat=heartbeat
+            )
+            return pdf.content, pdf.pages
+        content = docx.render_document(
+            shown, format, workspace=workspace, limited=True, heartbeat=heartbeat
+        )
+        return content, None
+
     try:
         if report_file.version is not None:  # a version: from its snapshot, never the rows
             workspace = versions.workspace(report_file.version)
-            rendered = render.render_pdf_document(
-                workspace.assessment, workspace=workspace, limited=True, heartbeat=heartbeat
-            )
+            content, pages = made(workspace.assessment, workspace)
         else:
             now_hash = content_hash(assessment)
             if now_hash != report_file.content_hash:
                 # Changed since it was requested: render it as it is now, under its new hash.
-                if ReportFile.objects.filter(assessment=assessment, content_hash=now_hash).exists():
+                if ReportFile.objects.filter(
+                    assessment=assessment, format=format, content_hash=now_hash
+                ).exists():
                     report_file.delete()
                     return {"report_file": report_file_id, "superseded": True}
                 report_file.content_hash = now_hash
-            rendered = render.render_pdf_document(assessment, limited=True, heartbeat=heartbeat)
-        report_file.file.save(f"{assessment.slug}.pdf", ContentFile(rendered.content), save=False)
-        report_file.page_count = rendered.pages
-        report_file.size = len(rendered.content)
+            content, pages = made(assessment, None)
+        report_file.file.save(f"{assessment.slug}.{format}", ContentFile(content), save=False)
+        report_file.page_count = pages
+        report_file.size = len(content)
         report_file.status = ReportStatus.READY
         report_file.error = ""
         report_file.finished_at = timezone.now()
@@ -235,14 +266,16 @@ def generate(report_file_id: int) -> dict:
             status=ReportStatus.FAILED, error=reason, finished_at=timezone.now()
         )
         return {"report_file": report_file_id, "failed": reason}
-    prune(assessment)
-    return {"report_file": report_file_id, "pages": rendered.pages, "size": report_file.size}
+    prune(assessment, format)
+    return {"report_file": report_file_id, "pages": pages, "size": report_file.size}
 
 
-def prune(assessment: Assessment) -> None:
-    """Delete all but the newest few finished PDFs of drafts; versions keep theirs."""
+def prune(assessment: Assessment, format: str = ReportFormat.PDF) -> None:
+    """Delete all but the newest few finished files of drafts (per format); versions keep
+    theirs."""
     finished = ReportFile.objects.filter(
         assessment=assessment,
+        format=format,
         status__in=[ReportStatus.READY, ReportStatus.FAILED],
         version__isnull=True,
     ).order_by("-created_at", "-pk")

@@ -9,7 +9,8 @@ citation a reader meets:
 * ``content.front``: the cover, the table of contents' first entries, the introduction;
 * ``content.chapters``: the chapters and their questions, with ``content.risks`` (risks and
   measures), ``content.heatmaps`` (the risk map) and ``content.weighing`` (chapter 5);
-* ``content.back``: the figures section, the appendix, the sources and the colophon.
+* ``content.back``: the figures section, the appendix, the sources and the colophon;
+* ``content.rights``: the annex on children's rights (between the appendix and the sources).
 
 What they fill in are the blocks of ``content.blocks``, gathered here in a ``Report``. A
 figure is printed where a reference stands alone in its paragraph, the others (referred to
@@ -33,12 +34,13 @@ from assessments.domain.constants import PrescanOutcome
 from assessments.domain.models import Assessment
 from assessments.domain.states import Status
 from assessments.domain.workspace import Workspace
-from assessments.outputs.report.content import back, chapters, front, risks, voice
+from assessments.outputs.report.content import back, chapters, front, rights, risks, voice
 from assessments.outputs.report.content.blocks import (
     Band,
     Chapter,
     HeatMapBlock,
     Response,
+    RightsFramework,
     RiskBlock,
     Row,
     SourceEntry,
@@ -49,9 +51,8 @@ from assessments.outputs.report.content.walk import Walk
 
 # Bump when the report's data or layout changes in a way the templates don't show, so
 # cached PDFs are made again (the templates and stylesheet are hashed anyway).
-REPORT_FORMAT_VERSION = (
-    "7"  # 3: colophon; 4: figures; 5: measure follow-up; 6: figure sources; 7: children's voice
-)
+REPORT_FORMAT_VERSION = "8"  # 3: colophon; 4: figures; 5: measure follow-up; 6: figure sources;
+# 7: the annex on children's rights; 8: the children's voice
 
 
 EMPTY_HTML = SafeString("")
@@ -92,6 +93,7 @@ class Report:
     colophon: list[Row] = field(default_factory=list)
     attestation: str = ""  # the text the signatory declared, when signed off
     figures: list[SafeString] = field(default_factory=list)  # not printed in the text
+    rights: list[RightsFramework] = field(default_factory=list)  # the annex ([]: nothing linked)
     stylesheet_url: str = ""
     # The children's own voice (issue 20): a page after the cover, a section after the
     # chapters.
@@ -128,7 +130,14 @@ def assemble(walk: Walk) -> Report:
     disclaimers = walk.md(a.disclaimers, heading_offset=2)
     limitations = walk.md(a.limitations, heading_offset=2)
     cooperation_note = walk.md(a.cooperation_note, heading_offset=2)
-    front.contents(walk, reading_guide, disclaimers, limitations)
+    cooperation = front.cooperation(walk)
+    front.contents(
+        walk,
+        reading_guide,
+        disclaimers,
+        limitations,
+        cooperation=bool(cooperation or cooperation_note),
+    )
     introduction = front.introduction(walk)
     stopped = a.prescan_outcome() == PrescanOutcome.STOP
     # A pre-scan that says no KIA is needed ends the report after chapter 1.
@@ -137,6 +146,7 @@ def assemble(walk: Walk) -> Report:
     voice_section = None if stopped else voice.section(walk)
     figures = back.figure_section(walk)
     responses = back.appendix(walk)
+    annex = rights.annex(walk)
     sources = back.source_list(walk)
     risk_blocks = [walk.risk_blocks[r.pk] for r in walk.risks if r.pk in walk.risk_blocks]
     signed_off = back.sign_off(walk)
@@ -159,7 +169,7 @@ def assemble(walk: Walk) -> Report:
         reading_guide=reading_guide,
         disclaimers=disclaimers,
         limitations=limitations,
-        cooperation=front.cooperation(walk),
+        cooperation=cooperation,
         cooperation_note=cooperation_note,
         chapters=chapter_blocks,
         prescan_outcome=str(a.prescan_outcome().label),
@@ -178,4 +188,5 @@ def assemble(walk: Walk) -> Report:
         child_summary=child_summary,
         voice=voice_section,
         followed_up=voice.followed_up(walk.ws) if child_summary else [],
+        rights=annex,
     )

@@ -3,14 +3,14 @@ history and lifecycle transitions."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Annotated
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from ninja import Query, Router, Status
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from assessments.domain import constants, lifecycle, states
 from assessments.domain.constants import Channel, Role
@@ -20,7 +20,7 @@ from assessments.domain.models import Assessment, Change, Membership
 from assessments.domain.workspace import Workspace
 from assessments.interfaces.api.auth import access, caller, writer
 from assessments.interfaces.api.openapi import DOCUMENT
-from assessments.interfaces.api.pagination import DEFAULT_SIZE, paginate
+from assessments.interfaces.api.pagination import PageQuery, paginate
 from assessments.interfaces.api.problems import Problem
 from assessments.interfaces.api.routers.links import assessment_summary
 from assessments.interfaces.api.schemas import (
@@ -29,6 +29,7 @@ from assessments.interfaces.api.schemas import (
     Choice,
     ImportedOut,
     RegisterRiskOut,
+    Timestamp,
     TransitionIn,
     TransitionOut,
     score_of,
@@ -39,14 +40,32 @@ from assessments.outputs.risk_rows import risk_row
 router = Router(tags=["assessments"])
 
 
-class AssessmentFilter(Schema):
+def _one_of(values):
+    """A filter's value must be one of ``values`` (as the document's enum says): an unknown
+    one is a 400, not an empty list."""
+
+    def check(value: str | None) -> str | None:
+        if value is not None and value not in [str(v) for v in values]:
+            raise PydanticCustomError("enum", "Input should be one of the listed values")
+        return value
+
+    return check
+
+
+class AssessmentFilter(PageQuery):
     organisation: str | None = Field(default=None, description="Organisation (short name).")
-    status: Annotated[str | None, Choice(states.Status)] = None
-    kind: Annotated[str | None, Choice(constants.AssessmentKind)] = None
+    status: Annotated[str | None, Choice(states.Status), AfterValidator(_one_of(states.Status))] = (
+        None
+    )
+    kind: Annotated[
+        str | None,
+        Choice(constants.AssessmentKind),
+        AfterValidator(_one_of(constants.AssessmentKind)),
+    ] = None
     service: str | None = Field(default=None, description="Part of the service's name.")
-    updated_since: datetime.datetime | None = Field(default=None, alias="updatedSince")
-    page: int = 1
-    page_size: int = Field(default=DEFAULT_SIZE, alias="pageSize")
+    updated_since: Timestamp | None = Field(
+        default=None, alias="updatedSince", description="Changed at or after (RFC 3339)."
+    )
 
 
 @router.get("", response=AssessmentPage, by_alias=True, summary="Assessments you may read")
@@ -148,11 +167,9 @@ def risk_register(request: HttpRequest, organisation: str, slug: str) -> list[di
     ]
 
 
-class ChangeFilter(Schema):
+class ChangeFilter(PageQuery):
     chapter: str | None = None
     entity: str | None = Field(default=None, description="Kind of row, e.g. risk.")
-    page: int = 1
-    page_size: int = Field(default=DEFAULT_SIZE, alias="pageSize")
 
 
 @router.get(

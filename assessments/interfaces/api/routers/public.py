@@ -4,13 +4,12 @@ the published version exactly as the ``/public/`` pages."""
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
-from pydantic import Field
+from ninja import Query, Router
 
 from assessments.domain import states
 from assessments.domain.models import Assessment
 from assessments.domain.permissions import get_published
-from assessments.interfaces.api.pagination import DEFAULT_SIZE, paginate
+from assessments.interfaces.api.pagination import PageQuery, paginate
 from assessments.interfaces.api.routers.links import assessment_summary, version_summary
 from assessments.interfaces.api.schemas import (
     AssessmentOut,
@@ -23,10 +22,8 @@ router = Router(tags=["public"])
 WHERE = "/assessments/{organisation}/{slug}"
 
 
-class PublicFilter(Schema):
+class PublicFilter(PageQuery):
     service: str | None = None
-    page: int = 1
-    page_size: int = Field(default=DEFAULT_SIZE, alias="pageSize")
 
 
 class PublicAssessmentOut(AssessmentOut):

@@ -7,10 +7,11 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from assessments.domain import versions
-from assessments.domain.models import ReportFile, Version
+from assessments.domain.models import ReportFile, ReportFormat, Version
 from assessments.domain.permissions import Access
 from assessments.interfaces.api.auth import access
 from assessments.interfaces.api.problems import Problem
@@ -23,12 +24,22 @@ from assessments.interfaces.api.schemas import (
 )
 from assessments.outputs.comparison import version_diff
 from assessments.outputs.report import cache, recovery, tasks
-from assessments.outputs.report.data import build_report
-from assessments.outputs.report.docx import CONTENT_TYPE, report_docx
+from assessments.outputs.report.docx import CONTENT_TYPE
 
 router = Router(tags=["versions"])
 WHERE = "/{organisation}/{slug}/versions"
 CURRENT = "current"
+
+
+# A version named by its number or as "current" (the content as it is now).
+REFERENCE = rf"^([0-9]{{1,9}}|{CURRENT})$"
+
+
+class VersionPair(Schema):
+    old: str = Field(pattern=REFERENCE, description="A version's number, or 'current'.")
+    new: str = Field(
+        default=CURRENT, pattern=REFERENCE, description="A version's number, or 'current'."
+    )
 
 
 def _version(found: Access, number: int) -> Version:
@@ -49,9 +60,10 @@ def version_list(request: HttpRequest, organisation: str, slug: str) -> list[dic
     summary="What changed between two versions (or a version and the current content)",
 )
 def version_compare(
-    request: HttpRequest, organisation: str, slug: str, old: str, new: str = CURRENT
+    request: HttpRequest, organisation: str, slug: str, refs: Query[VersionPair]
 ) -> dict:
     found = access(request, organisation, slug)
+    old, new = refs.old, refs.new
 
     def snapshot(which: str) -> versions.Snapshot:
         if which == CURRENT:
@@ -188,7 +200,9 @@ def version_pdf(
 
 @router.get(
     WHERE + "/{number}/report.docx",
-    summary="The version's report as a Word document (made on request)",
+    response={202: ReportOut},
+    by_alias=True,
+    summary="The version's report as a Word document; 202 while the worker makes it",
     openapi_extra={
         "responses": {
             "200": {
@@ -203,11 +217,24 @@ def version_pdf(
     },
     url_name="version_docx",
 )
-def version_docx(request: HttpRequest, organisation: str, slug: str, number: int) -> HttpResponse:
+def version_docx(
+    request: HttpRequest, response: HttpResponse, organisation: str, slug: str, number: int
+):
+    """Made by the worker like the PDF, within its time and memory limits (never pandoc in
+    the request); asked for again, it is served from the file kept for the version."""
     version = _version(access(request, organisation, slug), number)
-    ws = versions.workspace(version)
-    body = report_docx(build_report(ws.assessment, ws))
-    response = HttpResponse(body, content_type=CONTENT_TYPE)
-    name = f"{version.assessment.slug}-v{version.number}.docx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    found = cache.version_file(version, ReportFormat.DOCX)
+    if found is None or not found.is_ready or not recovery.ensure_stored(found):
+        found = tasks.request_version_render(version, ReportFormat.DOCX)
+    if found.is_ready:
+        return FileResponse(
+            found.file.open("rb"),
+            content_type=CONTENT_TYPE,
+            filename=f"{version.assessment.slug}-v{version.number}.docx",
+            as_attachment=True,
+        )
+    state = _report_state(request, version, found)
+    state["_links"] = {"self": {"href": request.path}}
+    response["Location"] = request.path
+    response["Retry-After"] = "5"
+    return Status(202, state)

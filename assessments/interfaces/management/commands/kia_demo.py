@@ -4,7 +4,9 @@ Idempotent: run it as often as you like. Each run gives the user ``demo`` a fres
 password (only its hash is stored) and prints it, and loads each ``assessments/demo/*.json``
 whose slug does not exist yet, through the importer. A missing demo file is reported and
 skipped; an invalid one is reported, the others are still loaded, and the command ends
-with a non-zero exit status.
+with a non-zero exit status. A demo that links to a library item the library lacks is
+invalid too (the importer would leave the link out); what the importer says it did not
+take over (its notices) is printed.
 
 A JSON file holds no images, so a demo's figures come beside it:
 ``figures/<slug>/figures.json`` lists each figure (key, file, caption, alt text, source)
@@ -26,9 +28,11 @@ from django.db import transaction
 
 from assessments.domain import editing, figures, lifecycle
 from assessments.domain.constants import Channel, Role
-from assessments.domain.exchange import InvalidAssessment, import_assessment
+from assessments.domain.exchange import InvalidAssessment
+from assessments.domain.exchange.errors import json_path
+from assessments.domain.exchange.importer import import_document
 from assessments.domain.exchange.locations import describe
-from assessments.domain.models import Assessment, Figure, Membership, Organisation
+from assessments.domain.models import Assessment, Figure, LibraryItem, Membership, Organisation
 from assessments.domain.rowkinds import next_order
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -51,6 +55,26 @@ def _field_in(raw: bytes, name: str) -> str | None:
 
 def _slug_in(raw: bytes) -> str | None:
     return _field_in(raw, "slug")
+
+
+def _unknown_library_items(raw: bytes) -> list[tuple[str, str]]:
+    """The links and exclusions of the document (their JSON path and URN) that name an item
+    the loaded library does not have."""
+    try:
+        document = json.loads(raw.decode("utf-8-sig"))
+        named = [
+            (json_path(key, index, "item"), row["item"])
+            for key in ("library_links", "exclusions")
+            for index, row in enumerate(document.get(key) or [])
+        ]
+    except (ValueError, AttributeError, TypeError, KeyError):
+        return []  # the importer reports what is wrong with the file
+    known = set(
+        LibraryItem.objects.filter(urn__in=[urn for _where, urn in named]).values_list(
+            "urn", flat=True
+        )
+    )
+    return [(where, urn) for where, urn in named if urn not in known]
 
 
 def _status_in(raw: bytes) -> str:
@@ -105,14 +129,23 @@ class Command(BaseCommand):
         if slug and organisation.assessments.filter(slug=slug).exists():
             self.stdout.write(f"{path.name}: '{slug}' exists already; left as it is.")
             return True
+        unknown = _unknown_library_items(raw)
+        if unknown:  # the importer would leave these links out; in a demo that is a bug
+            self.stderr.write(f"{path.name} links to items the library lacks; not loaded:")
+            for where, urn in unknown:
+                self.stderr.write(f"  {where}: {urn}")
+            return False
         try:
-            imported = import_assessment(raw, organisation=organisation, user=user, slug=slug)
+            result = import_document(raw, organisation=organisation, user=user, slug=slug)
         except InvalidAssessment as exc:
             self.stderr.write(f"{path.name} is not a valid assessment; not loaded:")
             for problem in describe(exc):
                 self.stderr.write(f"  {problem['location']}: {problem['message']}")
             return False
+        imported = result.assessment
         self.stdout.write(f"{path.name}: loaded as '{imported.slug}'.")
+        for notice in result.notices:
+            self.stdout.write(f"  {path.name}: {notice}")
         self._add_figures(imported, path.parent / "figures" / imported.slug, user=user)
         self._settle(imported, _status_in(raw), user=user)
         return True

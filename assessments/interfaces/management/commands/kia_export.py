@@ -1,4 +1,4 @@
-"""manage.py kia_export <id-or-slug> [--format json|pdf|docx] [--output FILE]"""
+"""manage.py kia_export <id-or-slug> [--format json|pdf|docx|odt] [--output FILE]"""
 
 from __future__ import annotations
 
@@ -36,14 +36,14 @@ def find_assessment(ref: str) -> Assessment:
 class Command(BaseCommand):
     help = (
         "Export one assessment as exchange-format JSON (FORMAT.md), or its report as PDF or "
-        "as an editable Word document (docx)."
+        "as an editable Word (docx) or OpenDocument (odt) file."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "assessment", help="<organisation>/<slug>, slug or id of the assessment"
         )
-        parser.add_argument("--format", choices=["json", "pdf", "docx"], default="json")
+        parser.add_argument("--format", choices=["json", "pdf", "docx", "odt"], default="json")
         parser.add_argument(
             "--output", "-o", default="-", help="file to write; '-' (default) is stdout (json)"
         )
@@ -52,13 +52,12 @@ class Command(BaseCommand):
         found = find_assessment(assessment)
         if format == "pdf":
             content = self._pdf(found, output)
-        elif format == "docx":
+        elif format in ("docx", "odt"):
             if output == "-":
                 raise CommandError(
-                    "A Word file is not written to the terminal: give --output FILE.docx."
+                    f"A {format} file is not written to the terminal: give --output FILE.{format}."
                 )
-
-            content = render_docx(found)
+            content = render_docx(found, format)
         else:
             content = to_json(export_assessment(found, exported_at=timezone.localtime()))
         if output == "-":

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +23,7 @@ from assessments.domain.permissions import role_in
 from assessments.infra import mail, throttle
 from assessments.infra.models import MailStatus
 from assessments.interfaces.forms.accounts import (
+    AccountForm,
     InvitationForm,
     OrganisationForm,
     RoleForm,
@@ -233,7 +233,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = Invitation.objects.filter(token=token).select_related("organisation").first()
     if invitation is None or not invitation.is_open:
         return _invalid_invitation(request)
-    form: UserCreationForm | None = None
+    form: AccountForm | None = None
     if request.user.is_authenticated:
         if not invitation.is_for(request.user.email):
             return render(
@@ -249,7 +249,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("You joined %(org)s.") % {"org": invitation.organisation})
             return redirect("assessments:home")
     else:
-        form = UserCreationForm(request.POST or None)
+        form = AccountForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             with transaction.atomic():
                 user = form.save(commit=False)

@@ -18,8 +18,8 @@ from assessments.domain.constants import Role
 from assessments.domain.editing import EditConflict, EditRefused
 from assessments.domain.models import ReportFile, Source
 from assessments.domain.permissions import Access, get_assessment
+from assessments.domain.workspace import Workspace
 from assessments.infra import presence
-from assessments.outputs.markdown import render as render_markdown
 from assessments.outputs.textdiff import word_diff
 
 
@@ -70,6 +70,30 @@ def pdf_response(report_file: ReportFile, *, public: bool = False) -> FileRespon
         report_file.file.open("rb"),
         content_type="application/pdf",
         filename=f"{report_file.assessment.slug}.pdf",
+        as_attachment=True,
+    )
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-cache"
+    return response
+
+
+# The content types of the report's files, by ``ReportFile.format``.
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+}
+
+
+def file_response(report_file: ReportFile, *, public: bool = False) -> FileResponse:
+    """A stored report file (PDF, Word or ODT) as a download; a public one may be cached
+    for five minutes."""
+    name = report_file.assessment.slug
+    if report_file.version_id is not None and report_file.version is not None:
+        name = f"{name}-v{report_file.version.number}"
+    response = FileResponse(
+        report_file.file.open("rb"),
+        content_type=CONTENT_TYPES[report_file.format],
+        filename=f"{name}.{report_file.format}",
         as_attachment=True,
     )
     response["Cache-Control"] = "public, max-age=300" if public else "private, no-cache"
@@ -147,6 +171,13 @@ def row_gone(
     return render(request, "assessments/gone.html", context, status=410)
 
 
+def draft_key(access: Access, request: HttpRequest) -> str:
+    """The name under which the browser keeps unsaved text of the form at this address
+    (kia.js): the assessment's id and the form's path, so that a draft never lands in a
+    form of another assessment with the same slug (slugs are unique per organisation)."""
+    return f"{access.assessment.pk}:{request.path}"
+
+
 def edit_row(
     request: HttpRequest,
     access: Access,
@@ -178,9 +209,9 @@ def edit_row(
         if write is None and not access.can_edit:  # locked since the form was opened
             refused, status = editing.refusal(access.assessment), 403
         elif form.is_valid() and "preview" in request.POST:
-            previews = {
-                n: render_markdown(form.cleaned_data.get(n) or "") for n in form.markdown_fields
-            }
+            # The texts, rendered by the page as a saved text is (``markdown`` with the
+            # workspace): citations link to the sources and an unknown key is marked.
+            previews = {n: form.cleaned_data.get(n) or "" for n in form.markdown_fields}
         elif form.is_valid():
             expected = form.cleaned_data.get("lock_version")
             try:
@@ -214,7 +245,12 @@ def edit_row(
                 data["lock_version"] = exc.current.lock_version
                 form = form_class(data, instance=exc.current, assessment=access.assessment)
             else:
-                messages.success(request, saved_message or _("Saved."))
+                # The message names the form whose text the server now has: the page it
+                # lands on drops that form's drafts from the browser (kia.js), so a form for
+                # a new row opens empty next time instead of offering this text again.
+                messages.success(
+                    request, saved_message or _("Saved."), extra_tags=draft_key(access, request)
+                )
                 return redirect(back_url)
         else:
             status = 400
@@ -231,6 +267,8 @@ def edit_row(
         "conflict": conflict,
         "refused": refused,
         "previews": previews,
+        "preview_ws": Workspace(access.assessment) if previews else None,
+        "draft_key": draft_key(access, request),
         "presence_notice": presence.notice(editors),
         "citable": (
             Source.objects.filter(assessment=access.assessment).values_list("key", "citation")

@@ -34,6 +34,7 @@ from assessments.interfaces.forms.replies import (
     ServiceReplyForm,
 )
 from assessments.interfaces.web.views.common import assessment_view, pdf_response
+from assessments.interfaces.web.views.waiting import WAIT_QUERY, wait_state
 from assessments.outputs.markdown import render as render_markdown
 from assessments.outputs.markdown import without_citations
 from assessments.outputs.report import cache, recovery, tasks
@@ -209,26 +210,43 @@ def reply(request: HttpRequest, invitation: ReplyInvitation, token: str) -> Http
     """The invitation: what to read, and the response form."""
     form = ServiceReplyForm(request.POST or None, request.FILES or None)
     preview = ""
-    if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            preview = render_markdown(without_citations(form.cleaned_data["text"]))
-        else:
-            uploads = [
-                replies.Upload(name=f.name or "bijlage.pdf", content=f.read())
-                for f in form.cleaned_data["attachments"]
-            ]
-            try:
-                response = replies.submit(invitation, text=form.cleaned_data["text"], files=uploads)
-            except replies.InvitationClosed:
-                return closed(request)
-            receipts = request.session.get(RECEIPT_SESSION_KEY, [])
-            request.session[RECEIPT_SESSION_KEY] = [*receipts, response.pk][-10:]
-            return redirect("assessments:reply_received", token=token)
+    chosen: list[str] = []
+    # "Preview" with JavaScript asks for the preview alone (htmx): the chosen files stay in
+    # the browser's field. Without it the page comes back, and a browser never puts files
+    # back into a field: the page names them so they can be chosen again.
+    inline = request.headers.get("HX-Request") == "true"
+    valid = request.method == "POST" and form.is_valid()
+    if request.method == "POST":
+        chosen = [f.name for f in request.FILES.getlist("attachments") if f.name]
+        text = form.cleaned_data.get("text") if hasattr(form, "cleaned_data") else None
+        if text and ("preview" in request.POST or not valid):
+            # Also when an attachment is refused: the text is fine, show what it looks like.
+            preview = render_markdown(without_citations(text))
+    if valid and "preview" not in request.POST:
+        uploads = [
+            replies.Upload(name=f.name or "bijlage.pdf", content=f.read())
+            for f in form.cleaned_data["attachments"]
+        ]
+        try:
+            response = replies.submit(invitation, text=form.cleaned_data["text"], files=uploads)
+        except replies.InvitationClosed:
+            return closed(request)
+        receipts = request.session.get(RECEIPT_SESSION_KEY, [])
+        request.session[RECEIPT_SESSION_KEY] = [*receipts, response.pk][-10:]
+        return redirect("assessments:reply_received", token=token)
     return render(
         request,
         "assessments/reply.html",
-        _context(invitation, token, form=form, preview=preview),
-        status=400 if form.errors else 200,
+        _context(
+            invitation,
+            token,
+            form=form,
+            preview=preview,
+            inline=inline,
+            refused=list(form.refused_files.values()),
+            kept=[name for name in chosen if name not in form.refused_files],
+        ),
+        status=400 if form.errors and not inline else 200,  # htmx swaps 2xx answers only
     )
 
 
@@ -251,15 +269,19 @@ def reply_pdf(request: HttpRequest, invitation: ReplyInvitation, token: str) -> 
         found.refresh_from_db()
     if found is None or not found.is_ready:
         found = tasks.request_version_render(version)
-    if found.is_ready:
+    waiting = request.GET.get("wait") == "1"  # the wait page asks (see views/waiting.py)
+    if found.is_ready and not waiting:
         return pdf_response(found)
+    url = reverse("assessments:reply_pdf", args=[token])
+    wait = wait_state(found, status_url=f"{url}?{WAIT_QUERY}", download_url=url)
     response = render(
         request,
         "assessments/reply_preparing.html",
-        _context(invitation, token, retry_seconds=15),
-        status=503,
+        _context(invitation, token, retry_seconds=15, wait=wait),
+        status=200 if found.is_ready else 503,
     )
-    response["Retry-After"] = "15"
+    if not found.is_ready:
+        response["Retry-After"] = "15"
     return response
 
 

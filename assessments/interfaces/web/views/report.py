@@ -19,14 +19,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.domain import states, versions
-from assessments.domain.models import Assessment, ReportFile, ReportStatus
+from assessments.domain.models import Assessment, ReportFile, ReportFormat, ReportStatus
 from assessments.domain.permissions import Access
-from assessments.interfaces.web.views.common import assessment_view, pdf_response
+from assessments.interfaces.web.views.common import assessment_view, file_response, pdf_response
+from assessments.interfaces.web.views.waiting import (
+    POLL_SECONDS,
+    WAIT_QUERY,
+    not_stored,
+    wait_state,
+)
 from assessments.outputs.report import cache, recovery, tasks
-from assessments.outputs.report.docx import CONTENT_TYPE, render_docx
 from assessments.outputs.report.render import render_html
 
-POLL_SECONDS = 3
 logger = logging.getLogger(__name__)
 
 
@@ -132,13 +136,75 @@ def report_html(request: HttpRequest, access: Access) -> HttpResponse:
     return HttpResponse(render_html(shown, for_pdf=False, workspace=ws))
 
 
+def _editable_file(
+    request: HttpRequest, assessment: Assessment, format: str, *, public: bool
+) -> HttpResponse:
+    """The Word or ODT file of ``assessment`` as it stands (a final or published one: of its
+    version), made by the worker and kept; while it is being made, a page that asks again
+    by itself. A failed one is made again only when the reader asks (``?retry=1``)."""
+    retry = request.GET.get("retry") == "1"
+    current = cache.current_file(assessment, format)
+    if current is not None and current.is_ready and not recovery.ensure_stored(current):
+        current.refresh_from_db()  # queued again ("immediate": made again already)
+    if current is None or not current.is_ready:
+        try:
+            current = tasks.request_render(assessment, format, retry_failed=retry)
+        except OperationalError as error:  # e.g. SQLite "database is locked" under load
+            logger.warning("Queueing the %s of %s failed: %s", format, assessment.slug, error)
+    if current is not None and current.is_ready:
+        return file_response(current, public=public)
+    failed = current is not None and current.status == ReportStatus.FAILED
+    response = render(
+        request,
+        "assessments/report/file_wait.html",
+        {
+            "assessment": assessment,
+            "format": format,
+            "label": _("Word") if format == ReportFormat.DOCX else _("OpenDocument"),
+            "failed": failed,
+            "public": public,
+            "retry_seconds": POLL_SECONDS,
+            "retry_url": f"{request.path}?retry=1",
+        },
+        status=503 if public or failed else 202,
+    )
+    if not failed:
+        response["Retry-After"] = str(POLL_SECONDS)
+    return response
+
+
 @assessment_view()
 @require_GET
 def report_docx(request: HttpRequest, access: Access) -> HttpResponse:
-    """The report as an editable Word document, made on request (pandoc takes seconds)."""
-    response = HttpResponse(render_docx(access.assessment), content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{access.assessment.slug}.docx"'
-    return response
+    """The report as an editable Word document (made by the worker, see ``_editable_file``)."""
+    return _editable_file(request, access.assessment, ReportFormat.DOCX, public=False)
+
+
+@assessment_view()
+@require_GET
+def report_odt(request: HttpRequest, access: Access) -> HttpResponse:
+    """The report as an OpenDocument text (made by the worker, see ``_editable_file``)."""
+    return _editable_file(request, access.assessment, ReportFormat.ODT, public=False)
+
+
+def _published(organisation: str, slug: str) -> Assessment:
+    return get_object_or_404(
+        states.published(Assessment.objects.select_related("organisation")),
+        organisation__slug=organisation,
+        slug=slug,
+    )
+
+
+@require_GET
+def public_report_docx(request: HttpRequest, organisation: str, slug: str) -> HttpResponse:
+    """The published version's Word file, for anyone; 404 for anything not published."""
+    return _editable_file(request, _published(organisation, slug), ReportFormat.DOCX, public=True)
+
+
+@require_GET
+def public_report_odt(request: HttpRequest, organisation: str, slug: str) -> HttpResponse:
+    """The published version's ODT file, for anyone; 404 for anything not published."""
+    return _editable_file(request, _published(organisation, slug), ReportFormat.ODT, public=True)
 
 
 @require_GET
@@ -155,16 +221,20 @@ def public_report_pdf(request: HttpRequest, organisation: str, slug: str) -> Htt
         current.refresh_from_db()  # queued again ("immediate": made again already)
     if current is None or not current.is_ready:
         current = tasks.request_render(assessment)  # ready at once only with "immediate"
-    if current.is_ready:
+    waiting = request.GET.get("wait") == "1"  # the wait page asks (see views/waiting.py)
+    if current.is_ready and not waiting:
         return pdf_response(current, public=True)
+    url = reverse("assessments:public_report_pdf", args=[organisation, slug])
+    wait = wait_state(current, status_url=f"{url}?{WAIT_QUERY}", download_url=url)
     response = render(
         request,
         "assessments/public_preparing.html",
-        {"assessment": assessment, "retry_seconds": 30},
-        status=503,
+        {"assessment": assessment, "retry_seconds": 30, "wait": wait},
+        status=200 if current.is_ready else 503,
     )
-    response["Retry-After"] = "30"
-    return response
+    if not current.is_ready:
+        response["Retry-After"] = "30"
+    return not_stored(response)
 
 
 urlpatterns = [
@@ -175,6 +245,17 @@ urlpatterns = [
     path("a/<slug:slug>/report.pdf", report_pdf, name="report_pdf"),
     path("a/<slug:slug>/report.html", report_html, name="report_html"),
     path("a/<slug:slug>/report.docx", report_docx, name="report_docx"),
+    path("a/<slug:slug>/report.odt", report_odt, name="report_odt"),
+    path(
+        "public/<slug:organisation>/<slug:slug>/report.docx",
+        public_report_docx,
+        name="public_report_docx",
+    ),
+    path(
+        "public/<slug:organisation>/<slug:slug>/report.odt",
+        public_report_odt,
+        name="public_report_odt",
+    ),
     path(
         "public/<slug:organisation>/<slug:slug>/report.pdf",
         public_report_pdf,

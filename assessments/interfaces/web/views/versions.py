@@ -16,6 +16,7 @@ from assessments.domain.constants import Role, VersionReason
 from assessments.domain.models import ReportFile, ReportStatus, Version
 from assessments.domain.permissions import Access
 from assessments.interfaces.web.views.common import assessment_view, pdf_response
+from assessments.interfaces.web.views.waiting import wait_state
 from assessments.outputs.comparison import version_diff
 from assessments.outputs.report import cache, tasks
 from assessments.outputs.report.render import render_html
@@ -94,6 +95,13 @@ def version_detail(request: HttpRequest, access: Access, number: int) -> HttpRes
             "assessment": access.assessment,
             "version": version,
             "pdf": pdf,
+            "wait": wait_state(
+                pdf,
+                status_url=request.path,
+                download_url=reverse(
+                    "assessments:version_pdf", args=[access.assessment.slug, version.number]
+                ),
+            ),
             "can_restore": access.can_edit,
             "counts": {
                 "risks": len(version.document.get("risks", [])),
@@ -121,11 +129,11 @@ def version_pdf(request: HttpRequest, access: Access, number: int) -> HttpRespon
     if found is not None and found.is_ready:
         return pdf_response(found)
     if request.method == "POST":
-        tasks.request_version_render(version)
-        messages.info(request, _("The PDF of this version is being made; reload in a moment."))
+        tasks.request_version_render(version)  # the page's box says so and updates itself
     elif found is not None and found.status == ReportStatus.FAILED:
         messages.error(request, _("Making the PDF failed. Try again."))
-    return redirect("assessments:version_detail", slug=access.assessment.slug, number=number)
+    detail = reverse("assessments:version_detail", args=[access.assessment.slug, number])
+    return redirect(detail + "#pdf-wait")
 
 
 def _snapshot(access: Access, which: str) -> versions.Snapshot:

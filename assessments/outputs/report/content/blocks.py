@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments.domain import scoring
+from assessments.outputs import markdown
 
 EMPTY = mark_safe("")
 
@@ -79,6 +80,7 @@ class RiskBlock:
     raised_in_anchor: str = ""  # where the report prints that question
     # Findings of consultations of children that inform it: ("C1.2", its anchor).
     findings: list[tuple[str, str]] = field(default_factory=list)
+    rights: str = ""  # the library items it is linked to: "art. 16, art. 17, Code P9"
 
 
 @dataclass
@@ -105,6 +107,7 @@ class MeasureLine:
     owner: str  # "" when nobody owns it: the report says so
     overdue: bool  # planned or in progress, and its due date has passed
     status_reason: str = ""  # why it was dropped
+    rights: str = ""  # the library items it is linked to: "art. 16, Code P3"
 
 
 @dataclass
@@ -264,3 +267,39 @@ class SourceEntry:
     accessed_on: str
     note: str
     footnotes: str  # "3, 17, 40"
+
+    @property
+    def citation_html(self) -> SafeString:
+        """The citation with its inline Markdown (``*Leesmonitor*``) rendered, safely."""
+        return markdown.render_inline(self.citation)
+
+
+# --- The annex "Children's rights" (``content.rights``) ----------------------------------------
+
+
+@dataclass
+class RightsPlace:
+    """A part of the assessment that addresses a library item: "R3", "2.10", a goal."""
+
+    label: str
+    anchor: str = ""  # where the report prints it
+    note: str = ""  # the team's note on the link
+
+
+@dataclass
+class RightsLine:
+    ref: str  # "art. 16"
+    title: str
+    places: list[RightsPlace] = field(default_factory=list)
+    reason: str = ""  # why the team marked it not relevant
+    withdrawn: bool = False  # withdrawn from the library since it was linked
+
+
+@dataclass
+class RightsFramework:
+    anchor: str
+    name: str
+    summary: str  # "12 of 42 addressed, 2 not relevant"
+    addressed: list[RightsLine]
+    excluded: list[RightsLine]
+    missing: list[str]  # the references of the items not addressed

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from assessments.domain.models import Figure, Source
 from assessments.outputs import markdown
+from assessments.outputs.prepared import prepared
 from assessments.outputs.report import fetcher as fetchers
 from assessments.outputs.report.content.formats import long_date
 
@@ -49,9 +50,13 @@ class Citations:
 
     def render(self, text: str, heading_offset: int) -> SafeString:
         start = len(self._calls)
-        html = markdown.render(
-            text, cite=self.cite, figure=self.figure, heading_offset=heading_offset
-        )
+        ready = prepared(text, heading_offset)  # rendered once per text, also for the pages
+        if ready is not None:
+            html = SafeString(ready.fill(self.cite, self.figure, heading_offset))
+        else:
+            html = markdown.render(
+                text, cite=self.cite, figure=self.figure, heading_offset=heading_offset
+            )
         if len(self._calls) > start:
             self.by_text[text].append(tuple(self._calls[start:]))
         return html
@@ -81,7 +86,8 @@ class Citations:
         )
 
     def text(self, source: Source) -> str:
-        """The footnote's text: the citation, its URL and when it was accessed (HTML)."""
+        """The footnote's text: the citation (its inline Markdown rendered), its URL and when
+        it was accessed (HTML)."""
         if not source.key:  # a figure's own source text
             return self._text(source)
         if source.key not in self._texts:
@@ -90,7 +96,7 @@ class Citations:
 
     @staticmethod
     def _text(source: Source) -> str:
-        parts = [escape(source.citation.strip())]
+        parts = [str(markdown.render_inline(source.citation))]
         if source.url:
             url = escape(source.url)
             parts.append(f'<a class="url" href="{url}">{url}</a>')

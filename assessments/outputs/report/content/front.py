@@ -58,16 +58,17 @@ def version_line(walk: Walk) -> str:
     }
 
 
-def contents(walk: Walk, *texts: SafeString) -> None:
+def contents(walk: Walk, *texts: SafeString, cooperation: bool = True) -> None:
     """The entries of the reading guide, disclaimers and limitations (those written) and of
-    the cooperation in the table of contents."""
+    the cooperation (when the report has it) in the table of contents."""
     labels = [_("Reading guide"), _("Disclaimers"), _("Limitations")]
     for anchor, label, text in zip(
         ("reading-guide", "disclaimers", "limitations"), labels, texts, strict=True
     ):
         if text:
             walk.toc.append(TocEntry(1, anchor, label))
-    walk.toc.append(TocEntry(1, "cooperation", _("Cooperation of the service")))
+    if cooperation:
+        walk.toc.append(TocEntry(1, "cooperation", _("Cooperation of the service")))
 
 
 def introduction(walk: Walk) -> list[str]:
@@ -79,6 +80,10 @@ def introduction(walk: Walk) -> list[str]:
 
 
 def cooperation(walk: Walk) -> str:
+    """Whether the service cooperated; "" for a self-assessment, written by the service's
+    own team, where the question does not arise (as on the assessment's pages)."""
+    if not walk.a.is_external:
+        return ""
     if walk.a.service_cooperated is None:
         return _("Unknown whether the service cooperated.")
     if walk.a.service_cooperated:

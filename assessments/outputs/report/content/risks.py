@@ -42,6 +42,7 @@ def category(walk: Walk, q: instrument.Question) -> CategoryBlock:
             category_number=row.category_number,
             category_name=row.category_name,
             risk_pk=risk.pk,
+            rights=walk.rights.get(("risk", risk.pk), ""),
         )
         block.description = walk.md4(risk.description)
         origin = instrument.QUESTION_BY_NUMBER.get(risk.raised_in)
@@ -83,6 +84,7 @@ def measure_groups(walk: Walk) -> list[MeasureGroup]:
                 m.owner,
                 overdue=m.overdue,
                 status_reason=m.status_reason,
+                rights=walk.rights.get(("measure", m.pk or 0), ""),
             )
             for m in row.measures
         ]

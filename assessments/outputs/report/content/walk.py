@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString
 from assessments.domain import instrument
 from assessments.domain.models import Assessment
 from assessments.domain.workspace import Workspace
+from assessments.outputs import rights
 from assessments.outputs.report.content.blocks import EMPTY, HeatMapBlock, RiskBlock, TocEntry
 from assessments.outputs.report.content.citations import Citations
 from assessments.outputs.report.content.formats import plain
@@ -38,6 +39,9 @@ class Walk:
         self.sources = ws.sources
         self.responses = ws.responses
         self.citations = Citations(self.sources, ws.figures)
+        # The library items each row is linked to, and the links themselves (the annex).
+        self.links = ws.rows("link")
+        self.rights = rights.by_row(self.links)
         # What the parts leave for later ones (and for the ``Report``).
         self.risk_blocks: dict[int, RiskBlock] = {}
         self.toc: list[TocEntry] = []

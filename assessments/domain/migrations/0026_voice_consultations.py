@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0024_sso_identities'),
+        ('assessments', '0025_report_formats'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
