@@ -92,7 +92,7 @@ def check(ws: Workspace) -> Completeness:
     _check_chapter_2(ws, need)
     _check_risks(ws, need)
     _check_weighing(ws, need)
-    _check_voice(ws, need)
+    _check_voice(ws, result.gaps)
     # A citation in a risk's texts stands at "3.2 R2" (or "4.1 R2" in a measure).
     risk_at = {f"{r.category_info.number} {r.label}": r.pk for r in ws.risks}
     risk_at.update({f"4.1 {r.label}": r.pk for r in ws.risks})
@@ -209,25 +209,27 @@ def _check_weighing(ws: Workspace, need) -> None:
         )
 
 
-def _check_voice(ws: Workspace, need) -> None:
+def _check_voice(ws: Workspace, gaps: list[Gap]) -> None:
     """Children were consulted (with consent recorded in full, or why none was asked), or
-    the team says why not (issue 20). Counted with chapter 2, the service's users."""
+    the team says why not (issue 20). The gaps stand on their own page, not a chapter's."""
     where = _("Children's voice")
-    need(
-        2,
-        where,
-        bool(ws.consultations) or _filled(ws.assessment.no_consultation_reason),
-        _("Record a consultation of children, or why no children were consulted."),
-    )
-    for consultation in ws.consultations:
-        need(
-            2,
-            f"{where}: {consultation.title}",
-            consultation.consent_recorded,
-            _(
-                "Consultation “%(title)s” has no complete consent information: record how "
-                "assent and parental consent were obtained and how the right to withdraw was "
-                "explained, or why no consent was asked."
+    if not ws.consultations and not _filled(ws.assessment.no_consultation_reason):
+        gaps.append(
+            Gap(
+                0, where, _("Record a consultation of children, or why no children were consulted.")
             )
-            % {"title": consultation.title},
         )
+    for consultation in ws.consultations:
+        if not consultation.consent_recorded:
+            gaps.append(
+                Gap(
+                    0,
+                    f"{where}: {consultation.title}",
+                    _(
+                        "Consultation “%(title)s” has no complete consent information: record "
+                        "how assent and parental consent were obtained and how the right to "
+                        "withdraw was explained, or why no consent was asked."
+                    )
+                    % {"title": consultation.title},
+                )
+            )

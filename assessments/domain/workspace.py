@@ -157,6 +157,8 @@ class Workspace:
         """The consultations of children in their order, each with its findings
         (``consultation.finding_rows``), whose risks are the numbered ones (R1, R2 …)."""
         consultations = sorted(self.rows("consultation"), key=lambda c: (c.order, c.pk or 0))
+        if not consultations:
+            return []  # no findings to load either
         risks = {risk.pk: risk for risk in self.risks}
         by_consultation: dict[Any, list] = defaultdict(list)
         for finding in sorted(self.rows("finding"), key=lambda f: (f.order, f.pk or 0)):
