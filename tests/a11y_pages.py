@@ -137,6 +137,24 @@ def _content(assessment: Assessment) -> dict:
     }
 
 
+def _voice(assessment: Assessment, risk) -> dict:
+    """A consultation of children with a finding, and a summary for children (issue 20)."""
+    from assessments.domain.models import Consultation, ConsultationFinding
+
+    Assessment.objects.filter(pk=assessment.pk).update(
+        child_summary="We keken naar Huiswerkmaatje. Kinderen vertelden ons wat ze fijn vinden "
+        "en wat niet. Dat hebben we opgeschreven."
+    )
+    consultation = Consultation.objects.create(
+        assessment=assessment, title="Klas 7B", method="focus_group", children_count=24,
+        questions=[{"text": "Wat vind je van de chat?", "informs": ["3.3"]}],
+    )  # fmt: skip
+    finding = ConsultationFinding.objects.create(
+        consultation=consultation, text="Pesten in de chat komt voor.", risk=risk
+    )
+    return {"consultation": consultation, "finding": finding}
+
+
 def _library_links(assessment: Assessment, objects: dict) -> None:
     """The risk linked to a typical risk (chips, suggested measures on chapter 4) and the
     measure to an article; the coverage page then has rows to name."""
@@ -167,6 +185,7 @@ def build() -> World:
     )
     ServiceResponse.objects.filter(pk=objects["response"].pk).update(submitted_by_service=True)
     objects["figure"] = _figure(draft)
+    objects.update(_voice(draft, objects["risk"]))
     _library_links(draft, objects)
     versions.record(draft, actor=editing.SYSTEM, reason=VersionReason.MANUAL, name="Voor de review")
     Answer.objects.filter(assessment=draft, question="2.1").update(text="Een andere tekst.")
@@ -388,6 +407,15 @@ PAGES: list[Page] = [
     Page(A + "response_new", lambda w: w.a("response_new")),
     Page(A + "response_edit", lambda w: w.a("response_edit", w.objects["response"].pk)),
     Page(A + "delete", lambda w: w.a("delete", "risk", w.objects["risk"].pk)),
+    Page(A + "consultations", lambda w: w.a("consultations"), phone=True),
+    Page(A + "voice_edit", lambda w: w.a("voice_edit")),
+    Page(A + "consultation_new", lambda w: w.a("consultation_new")),
+    Page(A + "consultation_edit", lambda w: w.a("consultation_edit", w.objects["consultation"].pk)),
+    Page(A + "finding_new", lambda w: w.a("finding_new", w.objects["consultation"].pk)),
+    Page(
+        A + "finding_edit",
+        lambda w: w.a("finding_edit", w.objects["consultation"].pk, w.objects["finding"].pk),
+    ),
     Page(A + "links", lambda w: w.a("links", "risk", w.objects["risk"].pk) + "?q=spel", phone=True),
     Page(A + "risk_catalogue", lambda w: w.a("risk_catalogue") + "?category=content", phone=True),
     Page(A + "coverage", lambda w: w.a("coverage"), phone=True),
@@ -530,6 +558,9 @@ EXEMPT: dict[str, str] = {
     "assessments:reply_attachment": _DOWNLOAD,
     "assessments:action_plan_csv": _DOWNLOAD,
     "assessments:action_plan_xlsx": _DOWNLOAD,
+    "assessments:child_summary_pdf": _DOWNLOAD,
+    "assessments:public_child_summary_pdf": _DOWNLOAD,
+    "assessments:reading_level": "POST only: the reading-level fragment of the summary's page",
 }
 # The REST API answers JSON (its docs page is checked above); the admin is Django's own.
 EXEMPT_NAMESPACES = {"api": "the REST API: JSON", "admin": "Django's admin, not the app's code"}

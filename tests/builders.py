@@ -278,6 +278,8 @@ def rich_assessment(org: Organisation | None = None, **fields: Any) -> Assessmen
         "prescan_accessible_to_minors": "no",
         "prescan_can_exclude_minors": "no",
         "prescan_note": "Leeftijdsgrens 13, niet gecontroleerd.",
+        "no_consultation_reason": "",
+        "child_summary": "We keken naar de app. **Dit** vonden we.",
         **fields,
     }
     with building(org, **fields) as b:
@@ -418,6 +420,55 @@ def rich_assessment(org: Organisation | None = None, **fields: Any) -> Assessmen
             reply_author="Onderzoeksbureau",
         )
         b.add("response", author="Ouders", text="Een tweede reactie.")
+        # The children's own voice: a consultation with findings linked to each kind of row.
+        panel = b.add(
+            "consultation",
+            title="Kinderpanel",
+            held_from=datetime.date(2024, 10, 1),
+            held_until=datetime.date(2024, 10, 8),
+            method="panel",
+            method_note="Twee online sessies.",
+            facilitator="Onderzoeksbureau",
+            facilitator_expertise="Ervaren met kinderpanels.",
+            children_count=12,
+            age_bands="10-12, 13-15",
+            recruitment="Via scholen.",
+            groups="Leerlingen van groep 8 en klas 2.",
+            vulnerable_groups="Twee kinderen met een beperking.",
+            uses_service="some",
+            assent="Mondeling gevraagd.",
+            parental_consent="Schriftelijk via de school.",
+            withdrawal="Uitgelegd aan het begin.",
+            safeguarding="Een vertrouwenspersoon was erbij.",
+            data_handling="Geanonimiseerd; na een jaar gewist.",
+            questions=[{"text": "Wat zie je in je feed?", "informs": ["3.1"]}],
+            feedback_on=datetime.date(2024, 12, 1),
+            feedback_form="Een brief aan de klas",
+            feedback="Wat we met hun antwoorden deden.",
+            requirements={"transparent": {"met": True, "note": "Doel uitgelegd."}},
+            limitations="Klein panel.",
+        )
+        b.add(
+            "finding",
+            panel,
+            text="Ze zien vaak enge video's.",
+            risk=content,
+            goal=main,
+            contribution=creativity,
+            measure=default,
+            library_items=["urn:kia:ivrk:art-12"],
+            weight="Zwaar.",
+            change="Risico hoger ingeschat.",
+            evidence="evidential",
+            follow_up=True,
+        )
+        b.add("finding", panel, text="Ze willen een betere meldknop.", risk=privacy)
+        b.add(
+            "consultation",
+            title="Enquête",
+            method="survey",
+            no_consent_reason="Anoniem, zonder gegevens die een kind herkenbaar maken.",
+        )
     return b.assessment
 
 
@@ -538,6 +589,7 @@ def berenschot_size(
         org,
         slug=slug,
         title="Benchmark-KIA op een videoplatform",
+        no_consultation_reason="Alleen openbare bronnen; geen kinderen geraadpleegd.",
         **EXTERNAL,
         service_name="Videoplatform",
         service_provider="Platform B.V.",

@@ -95,7 +95,8 @@ def test_import_keeps_the_documents_order_and_any_ids():
     renames = {"goal-1": "main", "risk-1": "R:1", "risk-4": "privacy.profiling"}
     for row in document["goals"] + document["risks"]:
         row["id"] = renames.get(row["id"], row["id"])
-    for row in document["measures"] + document["proportionality"] + document["library_links"]:
+    linking = ("measures", "proportionality", "library_links", "consultation_findings")
+    for row in (row for key in linking for row in document[key]):
         for key in ("goal", "risk"):
             if row.get(key) in renames:
                 row[key] = renames[row[key]]

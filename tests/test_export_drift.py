@@ -102,6 +102,8 @@ EXCLUDED: dict[str, dict[str, str] | str] = {
     "ProportionalityItem": {"order": "position in 'proportionality' within the side"},
     # The image's bytes are not in the JSON (FORMAT.md); its storage name is ("image").
     "Figure": {"order": "position in 'figures'"},
+    "Consultation": {"order": "position in 'consultations'"},
+    "ConsultationFinding": {"order": "position in 'consultation_findings' within its consultation"},
 }
 
 
@@ -133,6 +135,10 @@ def _other_values(field: models.Field, row: models.Model, assessment: Assessment
         return [(current or 0) + 1]
     if isinstance(field, models.FileField):  # a figure's image: another stored file
         return [current.name.replace("a" * 64, "c" * 64)]
+    if isinstance(field, models.JSONField):  # a consultation's questions, checklist, URNs
+        if isinstance(current, dict):
+            return [{**current, "voluntary": {"met": False, "note": "z"}}]
+        return [[*(current or []), "urn:kia:ivrk:art-13"]]
     if isinstance(field, models.CharField | models.TextField):
         text = current or ""
         return [text[: (field.max_length or 1000) - 1] + "z"]

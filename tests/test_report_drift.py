@@ -66,6 +66,8 @@ from assessments.domain.editing import recorded_fields
 from assessments.domain.models import (
     Answer,
     Assessment,
+    Consultation,
+    ConsultationFinding,
     Contribution,
     Figure,
     Goal,
@@ -76,6 +78,7 @@ from assessments.domain.models import (
     ServiceResponse,
     Source,
 )
+from assessments.domain.models.consultations import Evidence, Method, UsesService
 from assessments.domain.rowkinds import CONTENT_MODELS
 from assessments.domain.scoring import Score
 from assessments.domain.states import Status
@@ -256,6 +259,7 @@ def build_full(org, who: People, language: str) -> tuple[Assessment, dict[str, s
         prescan_can_exclude_minors=YesNo.NO,  # with 1.2 "no": a KIA is needed
         prescan_note=mk("assessment", "prescan_note"),
         next_reassessment_on=NEXT_REASSESSMENT,
+        child_summary=mk("assessment", "child_summary"),
     )
     data: dict[str, str] = {}
     with transaction.atomic():
@@ -432,6 +436,7 @@ def build_full(org, who: People, language: str) -> tuple[Assessment, dict[str, s
                 order=1,
             )
         )
+        _consultations(batch, a, goals["main"], contributions["2.10"], risks["b"])
         batch.finish()
     # The service's own response, through an invitation to a recorded version.
     version = versions.record(a, actor=actor, reason=VersionReason.MANUAL)
@@ -462,6 +467,66 @@ def build_full(org, who: People, language: str) -> tuple[Assessment, dict[str, s
     return a, data
 
 
+HELD_FROM, HELD_UNTIL, FEEDBACK_ON = (datetime.date(2026, 3, d) for d in (4, 11, 27))
+CHILDREN = 37
+
+
+def _consultations(batch, a: Assessment, goal, contribution, risk) -> None:
+    """A consultation of children with every field, a finding linked to every kind of row,
+    and a second one whose consent was not asked (issue 20)."""
+    text = {
+        name: mk("consultation", name)
+        for name in (
+            "title", "method_note", "facilitator", "facilitator_expertise", "age_bands",
+            "recruitment", "groups", "vulnerable_groups", "assent", "parental_consent",
+            "withdrawal", "safeguarding", "data_handling", "feedback_form", "feedback",
+            "limitations",
+        )
+    }  # fmt: skip
+    consultation = Consultation(
+        assessment=a,
+        held_from=HELD_FROM,
+        held_until=HELD_UNTIL,
+        method=Method.FOCUS_GROUP,
+        children_count=CHILDREN,
+        uses_service=UsesService.SOME,
+        questions=[{"text": mk("consultation", "questions"), "informs": ["3.4"]}],
+        feedback_on=FEEDBACK_ON,
+        requirements={"inclusive": {"met": True, "note": mk("consultation", "requirements")}},
+        order=0,
+        **text,
+    )
+    batch.create(
+        Consultation(
+            assessment=a,
+            title="Survey",
+            method=Method.SURVEY,
+            no_consent_reason=mk("consultation", "no_consent_reason"),
+            order=1,
+        )
+    )
+    batch.create(consultation)  # created after the survey, printed before it (``order``)
+    batch.create(
+        ConsultationFinding(
+            consultation=consultation,
+            order=1,
+            text=mk("consultationfinding", "text"),
+            contribution=contribution,
+            goal=goal,
+            risk=risk,
+            measure=Measure.objects.filter(risk__assessment=a).order_by("pk").first(),
+            library_items=["urn:kia:ivrk:art-12"],
+            weight=mk("consultationfinding", "weight"),
+            change=mk("consultationfinding", "change"),
+            evidence=Evidence.EVIDENTIAL,
+            follow_up=True,
+        )
+    )
+    batch.create(
+        ConsultationFinding(consultation=consultation, order=0, text="Second finding, first")
+    )
+
+
 def build_plain(org, who: People) -> Assessment:
     """A self-assessment in English: no instrument texts, the service did not cooperate, an
     empty 5.3 table, and the cases the full assessment cannot show at once."""
@@ -480,6 +545,7 @@ def build_plain(org, who: People) -> Assessment:
         report_instrument_texts=False,
         prescan_offers_service=YesNo.YES,
         prescan_accessible_to_minors=YesNo.YES,
+        no_consultation_reason=mk("assessment", "no_consultation_reason"),
     )
     with transaction.atomic():
         batch = editing.Batch(actor, a)
@@ -1453,6 +1519,142 @@ def _figure_order(r: Printed) -> list[str]:
     first, second = (f'alt="{mk("figure", "alt_text", row)}"' for row in ("b", "a"))
     in_order(section, first, second, "in the figures section")
     return []
+
+
+# The children's own voice (issue 20): the summary for children after the cover, the
+# consultations and their findings in a section after the chapters.
+
+
+def _voice(r: Printed) -> str:
+    return r.element('class="voice"')
+
+
+@case("Assessment", "child_summary", *FULL)
+def _child_summary(r: Printed) -> list[str]:
+    summary = r.element('class="child-summary"')
+    value = shows(mk("assessment", "child_summary"), summary, "on the summary's page")
+    in_order(r.html, 'id="report-title"', 'id="child-summary"', "after the cover")
+    in_order(r.html, 'id="child-summary"', 'id="toc-title"', "before the contents")
+    return [value]
+
+
+@case("Assessment", "no_consultation_reason", "plain-en")
+def _no_consultation_reason(r: Printed) -> list[str]:
+    return [shows(mk("assessment", "no_consultation_reason"), _voice(r), "in the voice section")]
+
+
+def _consultation_text(name: str) -> Callable[[Printed], list[str]]:
+    def check(r: Printed) -> list[str]:
+        return [shows(mk("consultation", name), _voice(r), "in the children's voice")]
+
+    return check
+
+
+for _name in (
+    "title", "method_note", "facilitator", "facilitator_expertise", "age_bands", "recruitment",
+    "groups", "vulnerable_groups", "assent", "parental_consent", "withdrawal",
+    "no_consent_reason", "safeguarding", "data_handling", "feedback_form", "feedback",
+    "limitations", "questions", "requirements",
+):  # fmt: skip
+    case("Consultation", _name, *FULL)(_consultation_text(_name))
+
+
+@case("Consultation", "held_from", *FULL)
+def _held_from(r: Printed) -> list[str]:
+    return [shows(r.date(HELD_FROM), _voice(r), "as the consultation's start")]
+
+
+@case("Consultation", "held_until", *FULL)
+def _held_until(r: Printed) -> list[str]:
+    return [shows(r.date(HELD_UNTIL), _voice(r), "as the consultation's end")]
+
+
+@case("Consultation", "feedback_on", *FULL)
+def _feedback_on(r: Printed) -> list[str]:
+    return [shows(r.date(FEEDBACK_ON), _voice(r), "as the date of the feedback")]
+
+
+@case("Consultation", "method", *FULL)
+def _method(r: Printed) -> list[str]:
+    return [shows(r.label(Method.FOCUS_GROUP.label), _voice(r), "as the method")]
+
+
+@case("Consultation", "uses_service", *FULL)
+def _uses_service(r: Printed) -> list[str]:
+    return [shows(r.label(UsesService.SOME.label), _voice(r), "as who uses the service")]
+
+
+@case("Consultation", "children_count", *FULL)
+def _children_count(r: Printed) -> list[str]:
+    return [shows(str(CHILDREN), _voice(r), "as the number of children")]
+
+
+@case("Consultation", "order", *FULL)
+def _consultation_order(r: Printed) -> list[str]:
+    in_order(_voice(r), mk("consultation", "title"), "Survey", "in the consultations' order")
+    return []
+
+
+@case("ConsultationFinding", "order", *FULL)
+def _finding_order(r: Printed) -> list[str]:
+    findings = _voice(r)
+    in_order(findings, "Second finding, first", mk("consultationfinding", "text"), "in order")
+    return []
+
+
+@case("ConsultationFinding", "consultation", *FULL)
+def _finding_consultation(r: Printed) -> list[str]:
+    section = r.element('aria-labelledby="consultation-1"', _voice(r))
+    shows(mk("consultation", "title"), section, "as the finding's consultation")
+    return [shows(mk("consultationfinding", "text"), section, "under its consultation")]
+
+
+def _finding(r: Printed) -> str:
+    return containing(
+        elements(_voice(r), 'class="finding"'), mk("consultationfinding", "text"), "finding"
+    )
+
+
+for _name in ("text", "weight", "change"):
+    case("ConsultationFinding", _name, *FULL)(
+        lambda r, n=_name: [shows(mk("consultationfinding", n), _finding(r), "in the finding")]
+    )
+
+
+@case("ConsultationFinding", "contribution", *FULL)
+def _finding_contribution(r: Printed) -> list[str]:
+    return [shows(r.printed(contribution_summary("2.10")), _finding(r), "as what it informs")]
+
+
+@case("ConsultationFinding", "goal", *FULL)
+def _finding_goal(r: Printed) -> list[str]:
+    return [shows(mk("goal", "title", "main"), _finding(r), "as the goal it informs")]
+
+
+@case("ConsultationFinding", "risk", *FULL)
+def _finding_risk(r: Printed) -> list[str]:
+    return [shows(mk("risk", "topic", "b"), _finding(r), "as the risk it informs")]
+
+
+@case("ConsultationFinding", "measure", *FULL)
+def _finding_measure(r: Printed) -> list[str]:
+    return [shows(mk("measure", "title", "a"), _finding(r), "as the measure it informs")]
+
+
+@case("ConsultationFinding", "library_items", *FULL)
+def _finding_library(r: Printed) -> list[str]:
+    return [shows("urn:kia:ivrk:art-12", _finding(r), "as the right it concerns")]
+
+
+@case("ConsultationFinding", "evidence", *FULL)
+def _finding_evidence(r: Printed) -> list[str]:
+    return [shows(r.label(Evidence.EVIDENTIAL.label), _finding(r), "as its evidence status")]
+
+
+@case("ConsultationFinding", "follow_up", *FULL)
+def _finding_follow_up(r: Printed) -> list[str]:
+    asked = r.gettext("the children asked for follow-up")
+    return [shows(asked, _finding(r), "as asked to be followed up")]
 
 
 # --- Rendering, once for the module -------------------------------------------------------------

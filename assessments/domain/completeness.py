@@ -2,7 +2,8 @@
 
 The gaps that block finalising: unanswered questions, a high risk without measures, a
 measure without owner, "cannot be assessed" without a reason, and a citation of a source
-that does not exist. When the pre-scan says no KIA is needed, only chapter 1 counts.
+that does not exist, no consultation of children and no reason why, and a consultation
+without its consent information. When the pre-scan says no KIA is needed, only chapter 1 counts.
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ def check(ws: Workspace) -> Completeness:
     _check_chapter_2(ws, need)
     _check_risks(ws, need)
     _check_weighing(ws, need)
+    _check_voice(ws, result.gaps)
     # A citation in a risk's texts stands at "3.2 R2" (or "4.1 R2" in a measure).
     risk_at = {f"{r.category_info.number} {r.label}": r.pk for r in ws.risks}
     risk_at.update({f"4.1 {r.label}": r.pk for r in ws.risks})
@@ -205,3 +207,29 @@ def _check_weighing(ws: Workspace, need) -> None:
             ws.assessment.next_reassessment_on is not None,
             _("Set the date of the next re-assessment."),
         )
+
+
+def _check_voice(ws: Workspace, gaps: list[Gap]) -> None:
+    """Children were consulted (with consent recorded in full, or why none was asked), or
+    the team says why not (issue 20). The gaps stand on their own page, not a chapter's."""
+    where = _("Children's voice")
+    if not ws.consultations and not _filled(ws.assessment.no_consultation_reason):
+        gaps.append(
+            Gap(
+                0, where, _("Record a consultation of children, or why no children were consulted.")
+            )
+        )
+    for consultation in ws.consultations:
+        if not consultation.consent_recorded:
+            gaps.append(
+                Gap(
+                    0,
+                    f"{where}: {consultation.title}",
+                    _(
+                        "Consultation “%(title)s” has no complete consent information: record "
+                        "how assent and parental consent were obtained and how the right to "
+                        "withdraw was explained, or why no consent was asked."
+                    )
+                    % {"title": consultation.title},
+                )
+            )

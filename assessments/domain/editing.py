@@ -168,8 +168,8 @@ def label_of(obj: models.Model) -> str:
 
 
 def chapter_of(obj: models.Model, field_name: str) -> str:
-    """The chapter a field belongs to: "1"–"5", "front", "sources", "figures", "appendix"
-    or "status"."""
+    """The chapter a field belongs to: "1"–"5", "front", "sources", "figures", "appendix",
+    "consultations" or "status"."""
     if isinstance(obj, Assessment):
         if field_name in ("status", "finalised_at", "published_at"):
             return "status"
@@ -177,6 +177,8 @@ def chapter_of(obj: models.Model, field_name: str) -> str:
             return "1"
         if field_name == "next_reassessment_on":
             return "5"
+        if field_name in ("no_consultation_reason", "child_summary"):
+            return "consultations"
         return "front"
     return kind_of(obj).chapter_of(obj, field_name)
 

@@ -34,6 +34,8 @@ from assessments.domain.constants import GoalKind, ProportionalitySide
 from assessments.domain.models import (
     Answer,
     Assessment,
+    Consultation,
+    ConsultationFinding,
     Contribution,
     CoverageExclusion,
     Figure,
@@ -64,7 +66,7 @@ class RowKind(Generic[Row]):
     model: type[Row]
     label: Promise  # "goal", in the user's language
     document_key: str  # its part of the exchange document and of ``Version.row_ids``
-    chapter: str  # where it is shown: "1"-"5", "sources", "figures" or "appendix"
+    chapter: str  # where it is shown: "1"-"5", "sources", "figures", "appendix", "consultations"
     name_of: Callable[[Any], str]  # its name in the history
     identity: Identity = Identity.ROW
     parent: str = "assessment"  # the foreign key to what it belongs to
@@ -298,6 +300,28 @@ KINDS: tuple[RowKind[Any], ...] = (
         chapter="3",
         name_of=lambda exclusion: exclusion.item.label[:300],
         siblings_by=None,
+    ),
+    # The children's own voice (issue 20): consultations, and their findings after the
+    # rows the findings point at.
+    RowKind(
+        key="consultation",
+        model=Consultation,
+        label=_("consultation of children"),
+        document_key="consultations",
+        chapter="consultations",
+        name_of=lambda consultation: consultation.title,
+        commentable=False,
+        api_name="consultations",
+    ),
+    RowKind(
+        key="finding",
+        model=ConsultationFinding,
+        label=_("finding of a consultation"),
+        document_key="consultation_findings",
+        chapter="consultations",
+        name_of=lambda finding: finding.text[:120],
+        parent="consultation",
+        api_name="consultation-findings",
     ),
 )
 

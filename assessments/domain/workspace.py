@@ -22,6 +22,7 @@ from assessments.domain.constants import GoalKind
 from assessments.domain.models import (
     Answer,
     Assessment,
+    Consultation,
     Contribution,
     Figure,
     Goal,
@@ -151,6 +152,27 @@ class Workspace:
     def figures(self) -> list[Figure]:
         return self.rows("figure")
 
+    @cached_property
+    def consultations(self) -> list[Consultation]:
+        """The consultations of children in their order, each with its findings
+        (``consultation.finding_rows``), whose risks are the numbered ones (R1, R2 …)."""
+        consultations = sorted(self.rows("consultation"), key=lambda c: (c.order, c.pk or 0))
+        if not consultations:
+            return []  # no findings to load either
+        risks = {risk.pk: risk for risk in self.risks}
+        by_consultation: dict[Any, list] = defaultdict(list)
+        for finding in sorted(self.rows("finding"), key=lambda f: (f.order, f.pk or 0)):
+            if finding.risk_id in risks:
+                finding.risk = risks[finding.risk_id]
+            by_consultation[finding.consultation_id].append(finding)
+        for consultation in consultations:
+            consultation.finding_rows = by_consultation.get(consultation.pk, [])
+        return consultations
+
+    @cached_property
+    def findings(self) -> list:
+        return [f for c in self.consultations for f in c.finding_rows]
+
     # --- Citations ----------------------------------------------------------------------------
 
     def texts(self):
@@ -223,6 +245,8 @@ def _loading(key: str, rows: QuerySet[Any]) -> QuerySet[Any]:
         return rows.select_related("goal", "contribution", "risk")
     if key == "figure":
         return rows.select_related("source")
+    if key == "finding":
+        return rows.select_related("contribution", "goal", "risk", "measure")
     return rows
 
 

@@ -37,6 +37,7 @@ def semantic_problems(data: dict[str, Any]) -> list[Problem]:
         *_prescan_problems(data),
         *_source_problems(data),
         *_link_problems(data),
+        *_finding_problems(data),
     ]
 
 
@@ -62,6 +63,24 @@ def _link_problems(data: dict[str, Any]) -> Iterator[Problem]:
                 json_path("library_links", index, named[0]),
                 text(gettext_noop("No row has the id '%(id)s'."), id=link[named[0]]),
             )
+
+
+def _finding_problems(data: dict[str, Any]) -> Iterator[Problem]:
+    """A finding stands under a consultation the document has, and names rows it has."""
+    known = {
+        "consultation": {c.get("id") for c in data.get("consultations", [])},
+        "goal": {goal["id"] for goal in data["goals"]},
+        "risk": {risk["id"] for risk in data["risks"]},
+        "measure": {m.get("id") or f"measure-{n}" for n, m in enumerate(data["measures"], 1)},
+    }
+    for index, finding in enumerate(data.get("consultation_findings", [])):
+        for name, ids in known.items():
+            value = finding.get(name)
+            if value is not None and value not in ids:
+                yield (
+                    json_path("consultation_findings", index, name),
+                    text(gettext_noop("No row has the id '%(id)s'."), id=value),
+                )
 
 
 def row_limit_problems(data: dict[str, Any]) -> list[Problem]:

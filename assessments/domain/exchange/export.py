@@ -20,6 +20,8 @@ from assessments.domain.editing import recorded_fields
 from assessments.domain.exchange.schema import FORMAT, VERSION
 from assessments.domain.models import (
     Assessment,
+    Consultation,
+    ConsultationFinding,
     CoverageExclusion,
     Figure,
     Goal,
@@ -116,6 +118,7 @@ def _in_document_order(assessment: Assessment) -> dict[str, list[Any]]:
     risk's place, the 5.3 rows by column, sources by key, the rest in their own order."""
     risks = ordered_risks(assessment)
     measures = measures_by_risk(assessment)
+    consultations = list(assessment.consultations.order_by("order", "pk"))
     return {
         "answer": sorted(assessment.answers.all(), key=lambda a: _ANSWER_ORDER.get(a.question, 99)),
         "goal": ordered_goals(assessment),
@@ -134,6 +137,12 @@ def _in_document_order(assessment: Assessment) -> dict[str, list[Any]]:
         "figure": list(assessment.figures.select_related("source").order_by("order", "pk")),
         "link": list(assessment.library_links.select_related("item").order_by("pk")),
         "exclusion": list(assessment.exclusions.select_related("item").order_by("pk")),
+        "consultation": consultations,
+        "finding": list(
+            ConsultationFinding.objects.filter(consultation__assessment=assessment)
+            .select_related("contribution")
+            .order_by("consultation__order", "consultation__pk", "order", "pk")
+        ),
     }
 
 
@@ -144,7 +153,7 @@ class Ids:
     def __init__(self, rows: dict[str, list[Any]]):
         self.ids: dict[tuple[str, int], str] = {
             (key, row.pk): f"{key}-{n}"
-            for key in ("goal", "risk", "measure")
+            for key in ("goal", "risk", "measure", "consultation")
             for n, row in enumerate(rows[key], start=1)
         }
 
@@ -229,6 +238,8 @@ def _assessment(assessment: Assessment) -> dict[str, Any]:
         "limitations": assessment.limitations,
         "next_reassessment_on": _date(assessment.next_reassessment_on),
         "report_instrument_texts": assessment.report_instrument_texts,
+        "no_consultation_reason": assessment.no_consultation_reason,
+        "child_summary": assessment.child_summary,
     }
 
 
@@ -279,6 +290,22 @@ def _exclusion(exclusion: CoverageExclusion, ids: Ids) -> dict[str, Any]:
     return {"item": exclusion.item.urn, "reason": exclusion.reason}
 
 
+def _consultation(consultation: Consultation, ids: Ids) -> dict[str, Any]:
+    return {"id": ids.of("consultation", consultation.pk), **_fields(consultation, ids)}
+
+
+def _finding(finding: ConsultationFinding, ids: Ids) -> dict[str, Any]:
+    """A finding names its consultation by id and its rows as other rows do."""
+    return {
+        "consultation": ids.of("consultation", finding.consultation_id),
+        **_fields(finding, ids),
+        "contribution": finding.contribution.question if finding.contribution_id else None,
+        "goal": ids.of("goal", finding.goal_id),
+        "risk": ids.of("risk", finding.risk_id),
+        "measure": ids.of("measure", finding.measure_id),
+    }
+
+
 PARTS: dict[str, Callable[[Any, Ids], Any]] = {
     "answer": lambda answer, ids: answer.text,
     "goal": _goal,
@@ -289,6 +316,8 @@ PARTS: dict[str, Callable[[Any, Ids], Any]] = {
     "figure": _figure,
     "link": _link,
     "exclusion": _exclusion,
+    "consultation": _consultation,
+    "finding": _finding,
 }
 
 

@@ -33,6 +33,8 @@ from assessments.domain.exchange.errors import (
 )
 from assessments.domain.models import (
     Assessment,
+    Consultation,
+    ConsultationFinding,
     Contribution,
     CoverageExclusion,
     Figure,
@@ -104,6 +106,14 @@ def _risk_fields() -> dict[Parts, FieldInfo]:
     return fields
 
 
+_CONSULTATION: set[str] = {f.name for f in Consultation._meta.concrete_fields} - {
+    "id", "assessment", "order", "created_at", "updated_at", "updated_by", "lock_version"
+}  # fmt: skip
+_FINDING: set[str] = {f.name for f in ConsultationFinding._meta.concrete_fields} - {
+    "id", "order", "created_at", "updated_at", "updated_by", "lock_version"
+}  # fmt: skip
+
+
 # Fields below one item of each list, by their path below the item.
 _ITEM_FIELDS: dict[str, Callable[[], dict[Parts, FieldInfo]]] = {
     "goals": lambda: {
@@ -151,6 +161,29 @@ _ITEM_FIELDS: dict[str, Callable[[], dict[Parts, FieldInfo]]] = {
         LibraryLink, "item", "item_version", "goal", "contribution", "risk", "measure", "note"
     ),
     "exclusions": lambda: _same_names(CoverageExclusion, "item", "reason"),
+    "consultations": lambda: {
+        ("id",): _ID,
+        **_same_names(
+            Consultation,
+            *(f.name for f in Consultation._meta.concrete_fields if f.name in _CONSULTATION),
+        ),
+        **{
+            below: _of(Consultation, "questions")
+            for below in (
+                ("questions", 0),
+                ("questions", 0, "text"),
+                ("questions", 0, "informs"),
+                ("questions", 0, "informs", 0),
+            )
+        },
+    },
+    "consultation_findings": lambda: {
+        **_same_names(
+            ConsultationFinding,
+            *(f.name for f in ConsultationFinding._meta.concrete_fields if f.name in _FINDING),
+        ),
+        ("library_items", 0): _of(ConsultationFinding, "library_items"),
+    },
 }
 _ASSESSMENT_FIELDS = (
     "title",
@@ -171,6 +204,8 @@ _ASSESSMENT_FIELDS = (
     "limitations",
     "next_reassessment_on",
     "report_instrument_texts",
+    "no_consultation_reason",
+    "child_summary",
 )
 # The document's parts, in the order of FORMAT.md (which is the order problems are listed in).
 _PARTS: dict[str, Label] = {
@@ -191,6 +226,8 @@ _PARTS: dict[str, Label] = {
     "library_links": gettext_lazy("Links to the children's rights library"),
     "exclusions": gettext_lazy("Library items marked not relevant"),
     "library": gettext_lazy("Versions of the library"),
+    "consultations": gettext_lazy("Consultations of children"),
+    "consultation_findings": gettext_lazy("Findings of consultations"),
 }
 _PART_RANK = {name: rank for rank, name in enumerate(_PARTS)}
 _QUESTION_RANK = {q.number: rank for rank, q in enumerate(instrument.QUESTIONS)}
@@ -340,6 +377,10 @@ def _item(part: str, index: int, numbering: Numbering) -> tuple[Label, tuple[int
         return _("Link %(number)d to the library") % {"number": number}, (number,)
     if part == "exclusions":
         return _("Item %(number)d marked not relevant") % {"number": number}, (number,)
+    if part == "consultations":
+        return _("Consultation %(number)d") % {"number": number}, (number,)
+    if part == "consultation_findings":
+        return _("Finding %(number)d") % {"number": number}, (number,)
     return _("Response %(number)d") % {"number": number}, (number,)
 
 

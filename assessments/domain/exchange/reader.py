@@ -26,6 +26,8 @@ from assessments.domain.exchange.locations import RISK_FIELDS
 from assessments.domain.models import (
     Answer,
     Assessment,
+    Consultation,
+    ConsultationFinding,
     Contribution,
     CoverageExclusion,
     Figure,
@@ -171,6 +173,9 @@ class Rows:
             next_reassessment_on=_date(data["next_reassessment_on"]),
             # Optional (documents made before the report option existed print the texts).
             report_instrument_texts=data.get("report_instrument_texts", True),
+            # Optional (documents made before the children's voice had them).
+            no_consultation_reason=data.get("no_consultation_reason", ""),
+            child_summary=data.get("child_summary", ""),
             **{field: prescan[key] for field, key in _PRESCAN_FIELDS.items()},
         )
         paths = {field: ("prescan", key) for field, key in _PRESCAN_FIELDS.items()}
@@ -354,6 +359,61 @@ class Rows:
             self.save(exclusion, path)
         return {}
 
+    def _consultations(self, assessment: Assessment, document: Document, made: Made) -> Refs:
+        created = {}
+        for index, data in enumerate(document.get("consultations", [])):
+            values = {
+                name: _python(Consultation, name, value)
+                for name, value in data.items()
+                if name != "id"
+            }
+            consultation = Consultation(assessment=assessment, order=index, **values)
+            if self.save(consultation, ("consultations", index)):
+                created[data["id"]] = consultation
+        return created
+
+    def _consultation_findings(
+        self, assessment: Assessment, document: Document, made: Made
+    ) -> Refs:
+        """Findings under their consultation, linked to rows by id (a contribution by its
+        question); library items this deployment lacks are left out with a notice."""
+        rows = {"goal": made["goal"], "contribution": made["contribution"],
+                "risk": made["risk"], "measure": made["measure"]}  # fmt: skip
+        urns = {
+            u for f in document.get("consultation_findings", []) for u in f.get("library_items", [])
+        }
+        known = set(LibraryItem.objects.filter(urn__in=urns).values_list("urn", flat=True))
+        order: dict[str, int] = {}
+        for index, data in enumerate(document.get("consultation_findings", [])):
+            path = ("consultation_findings", index)
+            consultation = made["consultation"].get(data["consultation"])
+            if consultation is None:
+                continue  # the consultation failed validation and is reported
+            targets = {name: rows[name].get(data[name]) for name in rows if data.get(name)}
+            if None in targets.values():
+                continue  # the row itself failed validation and is reported
+            items = []
+            for urn in data.get("library_items", []):
+                if urn in known:
+                    items.append(urn)
+                else:
+                    self._unknown((*path, "library_items"), urn)
+            values = {
+                name: _python(ConsultationFinding, name, value)
+                for name, value in data.items()
+                if name not in ("consultation", "library_items", *rows)
+            }
+            order[data["consultation"]] = order.get(data["consultation"], -1) + 1
+            finding = ConsultationFinding(
+                consultation=consultation,
+                order=order[data["consultation"]],
+                library_items=items,
+                **targets,
+                **values,
+            )
+            self.save(finding, path)
+        return {}
+
     def _figures(self, assessment: Assessment, document: Document, made: Made) -> Refs:
         """Figures, for a version read back in memory (its images are in the storage)."""
         sources = made["source"]
@@ -366,3 +426,10 @@ class Rows:
             )
             self.save(figure, ("figures", index))
         return {}
+
+
+def _python(model: type[models.Model], name: str, value: Any) -> Any:
+    """A document's value as the model's field holds it (a date from its text)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field.to_python(value)

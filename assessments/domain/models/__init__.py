@@ -1,5 +1,6 @@
 from assessments.domain.models.answers import Answer, Contribution, Goal
 from assessments.domain.models.assessment import Assessment
+from assessments.domain.models.consultations import Consultation, ConsultationFinding
 from assessments.domain.models.figures import Figure
 from assessments.domain.models.history import Change
 from assessments.domain.models.library import (
@@ -36,6 +37,8 @@ __all__ = [
     "AuditEntry",
     "Change",
     "Comment",
+    "Consultation",
+    "ConsultationFinding",
     "Contribution",
     "CoverageExclusion",
     "Figure",

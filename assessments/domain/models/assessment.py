@@ -3,6 +3,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -13,6 +14,22 @@ from assessments.domain.constants import AssessmentKind, Language, PrescanOutcom
 from assessments.domain.models.base import Tracked
 from assessments.domain.models.organisation import Organisation
 from assessments.domain.states import INITIAL, Status
+
+# The summary for children is at most two printed pages of its own (``outputs/report``
+# sets it in large type: about 2,000 characters a page).
+CHILD_SUMMARY_MAX_CHARS = 4000
+
+
+def validate_child_summary(value: str) -> None:
+    if len(value) > CHILD_SUMMARY_MAX_CHARS:
+        raise ValidationError(
+            _(
+                "The summary for children is %(length)d characters long; at most %(limit)d "
+                "(two pages) fit. Shorten it."
+            ),
+            params={"length": len(value), "limit": CHILD_SUMMARY_MAX_CHARS},
+            code="max_length",
+        )
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -117,6 +134,16 @@ class Assessment(Tracked):
         "1.3", max_length=3, choices=YesNo.choices, blank=True
     )
     prescan_note = models.TextField(_("notes on the pre-scan"), blank=True)
+
+    # The children's own voice (issue 20): why no children were consulted, if none were
+    # (``Consultation`` rows otherwise), and a summary written for the service's young users.
+    no_consultation_reason = models.TextField(_("why no children were consulted"), blank=True)
+    child_summary = models.TextField(
+        _("summary for children"),
+        blank=True,
+        validators=[validate_child_summary],
+        help_text=_("In plain language, for the service's young users."),
+    )
 
     # Chapter 5: when the KIA is to be carried out again (see 5.6).
     next_reassessment_on = models.DateField(_("next re-assessment"), null=True, blank=True)

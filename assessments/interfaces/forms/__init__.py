@@ -9,6 +9,10 @@ forms and takes its fields from them.
 
 from django.forms import ModelForm
 
+from assessments.interfaces.forms.consultations import (
+    ConsultationFindingForm,
+    ConsultationForm,
+)
 from assessments.interfaces.forms.content import (
     AnswerForm,
     ContributionForm,
@@ -32,6 +36,8 @@ ROW_FORMS: dict[str, tuple[type[ModelForm], ...]] = {
     "response": (ServiceResponseForm,),
     "link": (LibraryLinkForm,),
     "exclusion": (CoverageExclusionForm,),
+    "consultation": (ConsultationForm,),
+    "finding": (ConsultationFindingForm,),
 }
 
 

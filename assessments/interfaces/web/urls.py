@@ -23,6 +23,7 @@ from assessments.interfaces.web.views import (
     side_by_side,
     sso,
     versions,
+    voice,
 )
 
 app_name = "assessments"
@@ -34,6 +35,7 @@ urlpatterns = [
     *assessment.urlpatterns,
     *chapters.urlpatterns,
     *rows.urlpatterns,
+    *voice.urlpatterns,
     *figures.urlpatterns,
     *exchange.urlpatterns,
     *report.urlpatterns,

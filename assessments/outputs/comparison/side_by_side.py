@@ -29,7 +29,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from assessments.domain import instrument, permissions, versions
+from assessments.domain import instrument, permissions, readability, versions
 from assessments.domain.constants import (
     GoalKind,
     PrescanOutcome,
@@ -405,6 +405,8 @@ class Comparison:
     shared_sources: list[SharedSource]
     change: Change | None = None
     today: datetime.date = field(default_factory=datetime.date.today)
+    # The children's own voice (issue 20): consultations, findings and what changed.
+    voice: list[ListRow] = field(default_factory=list)
     rights: list[RightsRow] = field(default_factory=list)
 
     @property
@@ -600,6 +602,53 @@ def _change(categories: list[CategoryRow]) -> Change:
     return change
 
 
+def _plain(markdown: str) -> str:
+    """Markdown as one line of words (headings, lists and marks left out)."""
+    return " ".join(readability.plain(markdown).replace("\n- ", "\n").split())
+
+
+def _voice(spaces: list[Workspace]) -> list[ListRow]:
+    """Whom each assessment consulted, what the children said and what changed."""
+
+    def consultation(c) -> str:
+        count = (
+            ngettext("%(n)d child", "%(n)d children", c.children_count) % {"n": c.children_count}
+            if c.children_count is not None
+            else ""
+        )
+        return ", ".join(filter(None, (c.title, str(c.get_method_display()), count)))
+
+    def finding(f) -> str:
+        shown = f"{f.text} ({f.get_evidence_display()})"
+        return f"{shown} → {f.change}" if f.change else shown
+
+    return [
+        ListRow(
+            _("Consultations of children"),
+            [
+                [consultation(c) for c in ws.consultations]
+                or (
+                    [_("None: %(reason)s") % {"reason": ws.assessment.no_consultation_reason}]
+                    if ws.assessment.no_consultation_reason
+                    else []
+                )
+                for ws in spaces
+            ],
+        ),
+        ListRow(
+            _("What the children said, and what changed"),
+            [[finding(f) for f in ws.findings] for ws in spaces],
+        ),
+        ListRow(
+            _("Summary for children"),
+            [
+                [_plain(ws.assessment.child_summary)] if ws.assessment.child_summary else []
+                for ws in spaces
+            ],
+        ),
+    ]
+
+
 def _rights(spaces: list[Workspace]) -> list[RightsRow]:
     """Per framework, what each column addresses, marks not relevant and leaves open."""
     per_column = [coverage.of(ws) for ws in spaces]
@@ -696,6 +745,7 @@ def build(columns: list[Column], *, today: datetime.date | None = None) -> Compa
         heatmaps=maps,
         proportionality=proportionality,
         sources=sources,
+        voice=_voice(spaces),
         shared_sources=_shared(sources),
         change=change,
         today=today,

@@ -125,6 +125,12 @@ def table(comparison: Comparison) -> tuple[list[str], list[TableRow]]:
         )
     for side in comparison.proportionality:
         rows.append(TableRow("5.3", side.label, ["\n".join(c) or "—" for c in side.cells]))
+    for voice in comparison.voice:
+        rows.append(
+            TableRow(
+                _("The children's voice"), voice.label, ["\n".join(c) or "—" for c in voice.cells]
+            )
+        )
     rows.append(
         TableRow(
             _("Sources"),

@@ -28,6 +28,8 @@ from assessments.domain.constants import (
     ProportionalitySide,
     YesNo,
 )
+from assessments.domain.models import Consultation
+from assessments.domain.models.consultations import Evidence, Method, UsesService
 from assessments.domain.scoring import Score
 from assessments.domain.states import Status
 from assessments.domain.versions import Snapshot
@@ -141,6 +143,47 @@ _FRONT: list[tuple[str, Label, Callable[[Any], str]]] = [
     ("disclaimers", gettext_lazy("disclaimers"), _text),
     ("limitations", gettext_lazy("limitations of the assessment"), _text),
     ("next_reassessment_on", gettext_lazy("next re-assessment"), _date),
+    ("no_consultation_reason", gettext_lazy("why no children were consulted"), _text),
+    ("child_summary", gettext_lazy("summary for children"), _text),
+]
+
+
+# The children's own voice (issue 20): a consultation's fields as the comparison shows them.
+def _questions(questions: Any) -> str:
+    return "\n".join(
+        q.get("text", "") + (f" [{', '.join(q['informs'])}]" if q.get("informs") else "")
+        for q in questions or []
+    )
+
+
+def _requirements(requirements: Any) -> str:
+    marks = {True: "✓", False: "✗", None: "–"}
+    return "\n".join(
+        f"{key}: {marks.get(entry.get('met'), '–')} {entry.get('note', '')}".strip()
+        for key, entry in (requirements or {}).items()
+    )
+
+
+_NOT_COMPARED = {"id", "assessment", "order", "created_at", "updated_at", "updated_by",
+                 "lock_version", "questions", "requirements"}  # fmt: skip
+_CHOICES = {"method": _choice(Method), "uses_service": _choice(UsesService)}
+_CONSULTATION: list[tuple[str, Label, Callable[[Any], str]]] = [
+    *((f.name, f.verbose_name, _CHOICES.get(f.name, _text))
+      for f in Consultation._meta.concrete_fields if f.name not in _NOT_COMPARED),
+    ("questions", gettext_lazy("questions asked"), _questions),
+    ("requirements", gettext_lazy("requirements of General Comment No. 12"), _requirements),
+]  # fmt: skip
+_FINDING: list[tuple[str, Label, Callable[[Any], str]]] = [
+    ("text", gettext_lazy("what the children said"), _text),
+    ("contribution", gettext_lazy("wellbeing value"), _text),
+    ("goal", gettext_lazy("goal"), _text),
+    ("risk", gettext_lazy("risk"), _text),
+    ("measure", gettext_lazy("measure"), _text),
+    ("library_items", gettext_lazy("children's rights"), lambda urns: ", ".join(urns or [])),
+    ("weight", gettext_lazy("weight given"), _text),
+    ("change", gettext_lazy("what changed because of it"), _text),
+    ("evidence", gettext_lazy("evidence status"), _choice(Evidence)),
+    ("follow_up", gettext_lazy("the children asked for follow-up"), _text),
 ]
 _GOAL: list[tuple[str, Label, Callable[[Any], str]]] = [
     ("kind", gettext_lazy("kind"), _choice(GoalKind)),
@@ -337,6 +380,24 @@ def sections_of(snap: Snapshot) -> dict[str, list[_Row]]:
             _ids(snap, "figures", len(doc.get("figures", []))), doc.get("figures", []), strict=True
         )
     ]
+    consultations = doc.get("consultations", [])
+    consultation_ids = _ids(snap, "consultations", len(consultations))
+    title_by_doc_id = {c.get("id"): c.get("title", "") for c in consultations}
+    voice = [
+        _Row(rid, consultation["title"], _fields(consultation, _CONSULTATION))
+        for rid, consultation in zip(consultation_ids, consultations, strict=True)
+    ]
+    findings = doc.get("consultation_findings", [])
+    voice += [
+        _Row(
+            f"finding-{rid}",
+            f"{title_by_doc_id.get(finding['consultation'], '')}: {finding['text'][:80]}",
+            _fields(finding, _FINDING),
+        )
+        for rid, finding in zip(
+            _ids(snap, "consultation_findings", len(findings)), findings, strict=True
+        )
+    ]
     return {
         "front": [front, pre],
         "answers": answers,
@@ -348,6 +409,7 @@ def sections_of(snap: Snapshot) -> dict[str, list[_Row]]:
         "sources": sources,
         "responses": responses,
         "figures": figures,
+        "consultations": voice,
     }
 
 
@@ -370,6 +432,7 @@ SECTION_TITLES: dict[str, Label] = {
     "sources": gettext_lazy("Sources"),
     "responses": gettext_lazy("Responses of the service"),
     "figures": gettext_lazy("Figures"),
+    "consultations": gettext_lazy("The children's voice"),
 }
 
 

@@ -34,7 +34,7 @@ from assessments.domain.constants import PrescanOutcome
 from assessments.domain.models import Assessment
 from assessments.domain.states import Status
 from assessments.domain.workspace import Workspace
-from assessments.outputs.report.content import back, chapters, front, rights, risks
+from assessments.outputs.report.content import back, chapters, front, rights, risks, voice
 from assessments.outputs.report.content.blocks import (
     Band,
     Chapter,
@@ -51,8 +51,11 @@ from assessments.outputs.report.content.walk import Walk
 
 # Bump when the report's data or layout changes in a way the templates don't show, so
 # cached PDFs are made again (the templates and stylesheet are hashed anyway).
-REPORT_FORMAT_VERSION = "7"  # 3: colophon; 4: figures; 5: measure follow-up; 6: figure sources;
-# 7: the annex on children's rights
+REPORT_FORMAT_VERSION = "8"  # 3: colophon; 4: figures; 5: measure follow-up; 6: figure sources;
+# 7: the annex on children's rights; 8: the children's voice
+
+
+EMPTY_HTML = SafeString("")
 
 
 @dataclass
@@ -92,6 +95,11 @@ class Report:
     figures: list[SafeString] = field(default_factory=list)  # not printed in the text
     rights: list[RightsFramework] = field(default_factory=list)  # the annex ([]: nothing linked)
     stylesheet_url: str = ""
+    # The children's own voice (issue 20): a page after the cover, a section after the
+    # chapters.
+    child_summary: SafeString = EMPTY_HTML
+    voice: voice.VoiceSection | None = None
+    followed_up: list[tuple[str, str]] = field(default_factory=list)  # asked by children
 
     @property
     def placed_heatmaps(self) -> list[HeatMapBlock]:
@@ -116,6 +124,7 @@ def build_report(assessment: Assessment, workspace: Workspace | None = None) -> 
 def assemble(walk: Walk) -> Report:
     """The report's parts, built in print order."""
     a = walk.a
+    child_summary = voice.child_summary(walk)  # its own page, right after the cover
     # Headings in these texts go right below their own heading (h1, h2).
     reading_guide = walk.md(a.reading_guide, heading_offset=1)
     disclaimers = walk.md(a.disclaimers, heading_offset=2)
@@ -134,6 +143,7 @@ def assemble(walk: Walk) -> Report:
     # A pre-scan that says no KIA is needed ends the report after chapter 1.
     shown = instrument.CHAPTERS[:1] if stopped else instrument.CHAPTERS
     chapter_blocks = [chapters.chapter(walk, chapter) for chapter in shown]
+    voice_section = None if stopped else voice.section(walk)
     figures = back.figure_section(walk)
     responses = back.appendix(walk)
     annex = rights.annex(walk)
@@ -175,5 +185,8 @@ def assemble(walk: Walk) -> Report:
         colophon=back.colophon(walk, signed_off, version_line),
         attestation=signed_off.attestation if signed_off else "",
         figures=figures,
+        child_summary=child_summary,
+        voice=voice_section,
+        followed_up=voice.followed_up(walk.ws) if child_summary else [],
         rights=annex,
     )

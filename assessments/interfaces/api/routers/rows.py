@@ -19,7 +19,7 @@ from ninja import Router, Status
 
 from assessments.domain import editing
 from assessments.domain.constants import Role
-from assessments.domain.models import Assessment, Measure, Risk
+from assessments.domain.models import Assessment, Consultation, ConsultationFinding, Measure, Risk
 from assessments.domain.rowkinds import BY_KEY, KINDS, Identity, RowKind
 from assessments.interfaces.api import schemas, writing
 from assessments.interfaces.api.auth import access
@@ -287,3 +287,45 @@ def measure_create(
     risk = _risk(found.assessment, pk)
     collection = request.path.split("/risks/")[0] + "/measures"
     return _create(request, response, BY_KEY["measure"], risk, found.assessment, collection, body)
+
+
+# --- Findings under their consultation (issue 20) ----------------------------------------------
+
+FindingOut, FindingIn = schemas.ROWS["finding"].out, schemas.ROWS["finding"].into
+
+
+def _consultation(assessment: Assessment, pk: int) -> Consultation:
+    found = Consultation.objects.filter(assessment=assessment, pk=pk).first()
+    if found is None:
+        raise Http404("No such consultation.")
+    return found
+
+
+@router.get(
+    WHERE + "/consultations/{pk}/findings",
+    response=list[FindingOut],  # type: ignore[valid-type]
+    summary="The findings of one consultation of children",
+)
+def consultation_findings(request: HttpRequest, organisation: str, slug: str, pk: int) -> Any:
+    assessment = access(request, organisation, slug).assessment
+    return ConsultationFinding.objects.filter(consultation=_consultation(assessment, pk))
+
+
+@router.post(
+    WHERE + "/consultations/{pk}/findings",
+    response={201: FindingOut},
+    summary="Add a finding to a consultation of children",
+)
+def finding_create(
+    request: HttpRequest,
+    response: HttpResponse,
+    organisation: str,
+    slug: str,
+    pk: int,
+    body: FindingIn,  # type: ignore[valid-type]
+) -> Any:
+    found = access(request, organisation, slug, Role.EDITOR, write=True)
+    consultation = _consultation(found.assessment, pk)
+    collection = request.path.split("/consultations/")[0] + "/consultation-findings"
+    kind = BY_KEY["finding"]
+    return _create(request, response, kind, consultation, found.assessment, collection, body)

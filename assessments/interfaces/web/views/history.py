@@ -44,6 +44,7 @@ CHAPTERS = {
     "sources": gettext_lazy("Sources"),
     "figures": gettext_lazy("Figures"),
     "appendix": gettext_lazy("Appendix"),
+    "consultations": gettext_lazy("Children's voice"),
     "status": gettext_lazy("Status"),
 }
 ENTITIES = {

@@ -8,7 +8,7 @@ one keeps its own page, report and JSON.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.views.decorators.http import require_GET
@@ -86,7 +86,29 @@ def public_json(request: HttpRequest, organisation: str, slug: str) -> HttpRespo
     return response
 
 
+@require_GET
+def public_child_summary_pdf(
+    request: HttpRequest, organisation: str, slug: str, number: int
+) -> HttpResponse:
+    """The summary for children of a published version, as a PDF of its own."""
+    from assessments.outputs.report.summary_pdf import render_summary_pdf  # noqa: PLC0415 -- slow: WeasyPrint
+
+    live, version, _newest = _published_version(organisation, slug, number)
+    ws = versions.workspace(version)
+    if not ws.assessment.child_summary.strip():
+        raise Http404("No summary for children.")
+    response = HttpResponse(render_summary_pdf(ws.assessment, ws), content_type="application/pdf")
+    name = f"{live.slug}-v{version.number}-summary-for-children.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
 urlpatterns = [
+    path(
+        "public/<slug:organisation>/<slug:slug>/v<int:number>/summary-for-children.pdf",
+        public_child_summary_pdf,
+        name="public_child_summary_pdf",
+    ),
     path("public/<slug:organisation>/<slug:slug>/", public_detail, name="public_detail"),
     path(
         "public/<slug:organisation>/<slug:slug>/report.html",

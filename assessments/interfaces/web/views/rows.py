@@ -434,7 +434,8 @@ def appendix_add(request: HttpRequest, access: Access, pk: int | None = None) ->
 
 # The pages of the parts that are not chapters (``RowKind.chapter``).
 PAGES = {"sources": "assessments:sources", "figures": "assessments:figures",
-         "appendix": "assessments:appendix"}  # fmt: skip
+         "appendix": "assessments:appendix",
+         "consultations": "assessments:consultations"}  # fmt: skip
 
 
 def back_url(access: Access, kind: RowKind, row: models.Model) -> str:

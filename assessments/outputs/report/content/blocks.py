@@ -78,6 +78,8 @@ class RiskBlock:
     raised_in: str = ""  # "2.8" when the risk came up at a wellbeing question
     raised_in_values: str = ""  # that question's values, e.g. "zelfverwezenlijking"
     raised_in_anchor: str = ""  # where the report prints that question
+    # Findings of consultations of children that inform it: ("C1.2", its anchor).
+    findings: list[tuple[str, str]] = field(default_factory=list)
     rights: str = ""  # the library items it is linked to: "art. 16, art. 17, Code P9"
 
 

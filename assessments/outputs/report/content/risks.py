@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from assessments.domain import instrument, scoring
 from assessments.domain.scoring import Score
+from assessments.outputs.report.content import voice
 from assessments.outputs.report.content.blocks import (
     Band,
     CategoryBlock,
@@ -49,6 +50,7 @@ def category(walk: Walk, q: instrument.Question) -> CategoryBlock:
             block.raised_in = origin.number
             block.raised_in_anchor = f"q-{origin.number.replace('.', '-')}"
             block.raised_in_values = ", ".join(v.name.get(walk.language) for v in origin.values)
+        block.findings = voice.findings_of_risk(walk, risk)
         walk.risk_blocks[risk.pk] = block
         blocks.append(block)
     for risk, block in zip(risks, blocks, strict=True):
