@@ -412,3 +412,17 @@ def test_the_public_api_is_throttled_per_client_address(settings):
     )
     assert here.get(f"{url}/org/slug").status_code == 429  # every public path counts
     assert elsewhere.get(url).status_code == 200  # another address has its own count
+
+
+@pytest.mark.parametrize(
+    "path", ["/assessments", "/public/assessments", "/library/items", "/library/mappings"]
+)
+def test_a_page_past_any_list_is_empty_and_beyond_the_bound_a_problem(team, path):
+    """Schemathesis: a page of 30 digits was a 500 (the database's offset overflowed)."""
+    _assessment, editor, _owner = team
+    client = bearer(editor)
+    last = client.get(f"{API}{path}?page={2**31 - 1}")
+    assert last.status_code == 200 and last.json()["items"] == []
+    beyond = client.get(f"{API}{path}?page={10**20}")
+    assert beyond.status_code == 400
+    assert beyond["Content-Type"] == "application/problem+json"

@@ -63,6 +63,8 @@ schema = schemathesis.openapi.from_wsgi(
 
 
 @schema.parametrize()
-@settings(suppress_health_check=list(HealthCheck), deadline=None)
+# Derandomised: the same examples every run, so CI is never red by chance (a failure found
+# by exploring is fixed and stays found).
+@settings(suppress_health_check=list(HealthCheck), deadline=None, derandomize=True)
 def test_the_api_does_what_its_document_says(case, token):
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"})

@@ -72,3 +72,22 @@ def test_every_operation_has_an_id_and_a_summary(document):  # /core/doc-openapi
     for path, item in document["paths"].items():
         for method, operation in item.items():
             assert operation.get("operationId") and operation.get("summary"), (method, path)
+
+
+def test_every_integer_states_the_body_parsers_limit(document):
+    """A number of more than 30 digits is a 400 wherever it stands (``exchange.parsing``):
+    the document says so, or Schemathesis's valid bodies are refused."""
+    found = []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            if node.get("type") == "integer" or "integer" in (node.get("type") or []):
+                found.append((path, node.get("maximum")))
+            for key, value in node.items():
+                walk(value, f"{path}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{path}/{index}")
+
+    walk(document, "")
+    assert found and all(maximum is not None and maximum < 10**30 for _p, maximum in found)

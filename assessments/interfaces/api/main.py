@@ -28,6 +28,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 
+from assessments.domain.exchange.parsing import MAX_DIGITS
 from assessments.interfaces.api import errors, locking, problems
 from assessments.interfaces.api.auth import AUTH, PerAddress
 from assessments.interfaces.api.bodies import StrictParser
@@ -115,6 +116,9 @@ def problems_only(view):
 IF_MATCH = {"patch": True, "delete": True, "put": False}
 
 
+LARGEST = 10**MAX_DIGITS - 1  # the largest number a body may hold (``exchange.parsing``)
+
+
 class KiaAPI(NinjaAPI):
     @property
     def urls(self) -> tuple[list[Any], str, str]:
@@ -193,7 +197,23 @@ class KiaAPI(NinjaAPI):
                     response.setdefault("headers", {})["API-Version"] = {
                         "$ref": "#/components/headers/API-Version"
                     }
+        _bounded_integers(schema)
         return schema
+
+
+def _bounded_integers(node: Any) -> None:
+    """Every integer the document describes is within the body parser's limit (a number of
+    more than ``MAX_DIGITS`` digits is a 400 wherever it stands), stated where nothing
+    narrower is."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer" or "integer" in (node.get("type") or []):
+            node.setdefault("maximum", LARGEST)
+            node.setdefault("minimum", -LARGEST)
+        for value in node.values():
+            _bounded_integers(value)
+    elif isinstance(node, list):
+        for value in node:
+            _bounded_integers(value)
 
 
 api = KiaAPI(

@@ -22,7 +22,7 @@ class PageQuery(Schema):
     """``page`` and ``pageSize`` of a list's query, with their bounds in the OpenAPI
     document (a value outside them is a 400 before the view runs)."""
 
-    page: int = Field(default=1, ge=1, description="The page, from 1.")
+    page: int = Field(default=1, ge=1, le=2**31 - 1, description="The page, from 1.")
     page_size: int = Field(
         default=DEFAULT_SIZE, ge=1, le=MAX_SIZE, alias="pageSize", description="Items a page."
     )
