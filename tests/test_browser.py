@@ -130,7 +130,11 @@ def _complete_the_rest(assessment: Assessment) -> None:
     Goal.objects.create(assessment=assessment, kind="main", title="Zelfstandig huiswerk maken")
     for number in ("2.8", "2.9", "2.10", "2.11", "2.12", "2.13", "2.14"):
         Contribution.objects.create(assessment=assessment, question=number, text="Bijdrage.")
-    Assessment.objects.filter(pk=assessment.pk).update(next_reassessment_on="2027-09-01")
+    Assessment.objects.filter(pk=assessment.pk).update(
+        next_reassessment_on="2027-09-01",
+        # No children were consulted for this test's service, and the team says why.
+        no_consultation_reason="Kinderen worden in de volgende ronde geraadpleegd.",
+    )
     assert Measure.objects.filter(risk__assessment=assessment).exists()
     assert Risk.objects.filter(assessment=assessment).count() == 1
 
