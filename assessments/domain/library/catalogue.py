@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F as models_F
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from assessments.domain import editing
 from assessments.domain.models import (
@@ -152,10 +151,6 @@ def link(batch: editing.Batch, row: Any, item: LibraryItem, note: str = "") -> L
     return new
 
 
-def unlink(batch: editing.Batch, link_: LibraryLink, *, expected: int | None = None) -> None:
-    batch.delete(link_, expected=expected)
-
-
 @dataclass(frozen=True)
 class Update:
     """A linked item whose text changed, or that was withdrawn, since the team linked it."""
@@ -176,9 +171,7 @@ def updates(assessment: Assessment) -> list[Update]:
         assessment.library_links.select_related(
             "item__file", "goal", "contribution", "risk", "measure"
         )
-        .filter(
-            Q(item__changed_in__gt=models_F("item_version")) | Q(item__withdrawn_in__isnull=False)
-        )
+        .filter(Q(item__changed_in__gt=F("item_version")) | Q(item__withdrawn_in__isnull=False))
         .order_by("item__file__order", "item__order", "pk")
     )
     result = []

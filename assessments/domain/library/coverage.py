@@ -94,9 +94,9 @@ def of(ws: Workspace, *, frameworks: tuple[str, ...] = FRAMEWORKS) -> list[Frame
     addressing: dict[int, list[RowRef]] = defaultdict(list)
     for item_id, rows in direct.items():
         addressing[item_id].extend(rows)
-    linked_items = list(LibraryItem.objects.filter(pk__in=direct)) if direct else []
-    for source_id, targets in concerns_of(linked_items).items():
-        via = next(i for i in linked_items if i.pk == source_id)
+    linked_items = LibraryItem.objects.in_bulk(list(direct)) if direct else {}
+    for source_id, targets in concerns_of(linked_items.values()).items():
+        via = linked_items[source_id]
         for target in targets:
             addressing[target.pk].extend(
                 RowRef(r.kind, r.label, r.title, r.row, via=via) for r in direct[source_id]

@@ -5,7 +5,7 @@ A link is added under its row (``POST …/risks/{pk}/links`` with the item's URN
 ``If-Match`` with the row's ETag, when sent, must still match), read in the assessment's
 list or one by one (with its ETag), its note changed (``PATCH``) and removed (``DELETE``)
 with ``If-Match`` like every row. Reads need a member, writes an editor of a draft; every
-write goes through ``domain.editing`` (``catalogue.link``/``unlink``), so it is in the
+write goes through ``domain.editing`` (``catalogue.link``, ``editing.delete``), so it is in the
 history. (No ``from __future__ import annotations``: ninja reads the body types.)
 """
 

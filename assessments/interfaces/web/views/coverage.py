@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -186,10 +185,7 @@ def exclude(request: HttpRequest, access: Access) -> HttpResponse:
         return redirect(back)
     exclusion = BY_KEY["exclusion"].new(access.assessment, item=item, reason=reason)
     try:
-        with transaction.atomic():
-            batch = editing.Batch(editing.Actor(request.user), access.assessment)
-            batch.create(exclusion)
-            batch.finish()
+        editing.create(exclusion, actor=editing.Actor(request.user), assessment=access.assessment)
     except EditRefused as exc:
         messages.error(request, exc.message)
         return redirect(back)
@@ -208,10 +204,12 @@ def unexclude(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     )
     back = _page(access, request, f"item-{exclusion.item_id}")
     try:
-        with transaction.atomic():
-            batch = editing.Batch(editing.Actor(request.user), access.assessment)
-            batch.delete(exclusion, expected=None)
-            batch.finish()
+        editing.delete(
+            exclusion,
+            actor=editing.Actor(request.user),
+            expected=None,
+            assessment=access.assessment,
+        )
     except EditRefused as exc:
         messages.error(request, exc.message)
         return redirect(back)

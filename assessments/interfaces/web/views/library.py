@@ -218,10 +218,7 @@ def link_remove(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     )
     back = _back(request, reverse("assessments:detail", args=[access.assessment.slug]))
     try:
-        with transaction.atomic():
-            batch = editing.Batch(_actor(request), access.assessment)
-            catalogue.unlink(batch, link)
-            batch.finish()
+        editing.delete(link, actor=_actor(request), expected=None, assessment=access.assessment)
     except EditRefused as exc:
         messages.error(request, exc.message)
         return redirect(back)
