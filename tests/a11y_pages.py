@@ -561,6 +561,9 @@ EXEMPT: dict[str, str] = {
     "assessments:child_summary_pdf": _DOWNLOAD,
     "assessments:public_child_summary_pdf": _DOWNLOAD,
     "assessments:reading_level": "POST only: the reading-level fragment of the summary's page",
+    "assessments:consultation_attach": _POST + " (a redirect to the consultation's page)",
+    "assessments:consultation_attachment_delete": _POST,
+    "assessments:consultation_attachment": _DOWNLOAD,
 }
 # The REST API answers JSON (its docs page is checked above); the admin is Django's own.
 EXEMPT_NAMESPACES = {"api": "the REST API: JSON", "admin": "Django's admin, not the app's code"}

@@ -75,6 +75,9 @@ EXCLUDED: dict[str, dict[str, str] | str] = {
     "ReplyInvitation": ALL,
     # Attachments are files in this deployment's storage; the JSON format carries text.
     "ResponseAttachment": ALL,
+    # A consultation's files (its material, the feedback to the children, consent forms)
+    # stay in this deployment: a consent form holds personal data and never leaves it.
+    "ConsultationAttachment": ALL,
     # Who is told what, and the e-mail sent: about people of this deployment, not the
     # assessment's content.
     "Notification": ALL,

@@ -29,7 +29,13 @@ from django.utils.translation import gettext as _
 
 from assessments.domain import editing, states, versions
 from assessments.domain.constants import Role
-from assessments.domain.models import Assessment, Membership, Organisation, Version
+from assessments.domain.models import (
+    Assessment,
+    ConsultationAttachment,
+    Membership,
+    Organisation,
+    Version,
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,16 @@ class Access:
     @property
     def is_owner(self) -> bool:
         return self.role.includes(Role.OWNER)
+
+    @property
+    def sees_consent_forms(self) -> bool:
+        """Consent forms attached to a consultation of children hold personal data: only
+        members whose role may edit see and download them (also once it is settled)."""
+        return self.role.includes(Role.EDITOR)
+
+    def may_download(self, attachment: ConsultationAttachment) -> bool:
+        """Whether this member may see and download an attachment of a consultation."""
+        return self.sees_consent_forms or not attachment.is_consent
 
 
 def role_refusal() -> str:

@@ -367,6 +367,21 @@ class ResponseAttachmentAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(models.ConsultationAttachment)
+class ConsultationAttachmentAdmin(admin.ModelAdmin):
+    """Files of consultations of children: listed only (members download them from the
+    consultation's page; the private storage is never linked directly, and a consent form
+    is personal data)."""
+
+    list_display = ["name", "kind", "consultation", "size", "created_at"]
+    list_filter = ["kind"]
+    fields = ("consultation", "kind", "name", "size", "uploaded_by", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
 @admin.register(models.Invitation)
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "organisation", "role", "created_at", "accepted_at"]

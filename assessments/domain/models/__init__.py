@@ -1,6 +1,10 @@
 from assessments.domain.models.answers import Answer, Contribution, Goal
 from assessments.domain.models.assessment import Assessment
-from assessments.domain.models.consultations import Consultation, ConsultationFinding
+from assessments.domain.models.consultations import (
+    Consultation,
+    ConsultationAttachment,
+    ConsultationFinding,
+)
 from assessments.domain.models.figures import Figure
 from assessments.domain.models.history import Change
 from assessments.domain.models.library import (
@@ -38,6 +42,7 @@ __all__ = [
     "Change",
     "Comment",
     "Consultation",
+    "ConsultationAttachment",
     "ConsultationFinding",
     "Contribution",
     "CoverageExclusion",

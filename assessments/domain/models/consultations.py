@@ -7,13 +7,19 @@ with a note each) and its limitations. Each ``ConsultationFinding`` is what the 
 said on one point, linked to a wellbeing value, goal, risk or measure (and optionally to
 items of the children's rights library, by URN), with the weight the team gave it and what
 changed because of it. Both are rows of the assessment (``rowkinds``): in the history and
-the versions. No personal data of children belongs here: no names, no contact details,
-no consent forms."""
+the versions. No personal data of children belongs here: no names, no contact details.
+
+A ``ConsultationAttachment`` is a file of a consultation (the questionnaire, the
+presentation shown, the feedback letter to the children, a consent form kept as proof):
+like the service's ``ResponseAttachment`` it is a file in this deployment's private
+storage hanging off its row, not a row of its own, so it is in no version, no history and
+no export (``assessments.domain.consultation_files``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -289,3 +295,56 @@ class ConsultationFinding(Tracked):
             and self.measure.risk.assessment_id != assessment_id
         ):
             raise ValidationError({"measure": _("This row belongs to another assessment.")})
+
+
+class AttachmentKind(models.TextChoices):
+    MATERIAL = "material", _("material of the consultation")
+    FEEDBACK = "feedback", _("feedback to the children")
+    CONSENT = "consent", _("consent form (proof)")
+
+
+def _attachment_path(instance: ConsultationAttachment, filename: str) -> str:
+    # A private prefix (MEDIA_ROOT is never served directly) and a random name: the
+    # uploaded file's own name is kept in ``name`` only. ``filename`` is "file.<extension>"
+    # as ``consultation_files`` gives it.
+    extension = filename.rsplit(".", 1)[-1]
+    return f"private/consultations/{instance.consultation.assessment_id}/{instance.key}.{extension}"
+
+
+class ConsultationAttachment(models.Model):
+    """A checked PDF or image of a consultation; served only to members as a download,
+    a consent form only to those whose role may edit (``permissions.Access``)."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="attachments"
+    )
+    key = models.CharField(max_length=32, unique=True, editable=False)
+    kind = models.CharField(
+        _("kind of attachment"),
+        max_length=16,
+        choices=AttachmentKind.choices,
+        default=AttachmentKind.MATERIAL,
+    )
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["consultation", "kind", "pk"]
+        verbose_name = _("attachment of a consultation")
+        verbose_name_plural = _("attachments of consultations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_consent(self) -> bool:
+        return self.kind == AttachmentKind.CONSENT
+
+    @property
+    def extension(self) -> str:
+        return str(self.file.name).rsplit(".", 1)[-1]

@@ -15,6 +15,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from assessments.domain import consultation_files
 from assessments.domain.models import (
     Assessment,
     Consultation,
@@ -26,12 +27,18 @@ from assessments.domain.models import (
     Risk,
 )
 from assessments.domain.models.assessment import CHILD_SUMMARY_MAX_CHARS
-from assessments.domain.models.consultations import REQUIREMENTS
+from assessments.domain.models.consultations import REQUIREMENTS, AttachmentKind
 from assessments.interfaces.forms.base import DATE, VersionedForm
 
 NO_PERSONAL_DATA = _(
     "Do not record children's names, contact details or anything else that identifies a "
     "child, and do not upload consent forms: describe how consent was obtained instead."
+)
+MARKDOWN_NOTE = _(
+    "The fields of several lines use Markdown: **bold**, *italic*, lists with “- ”, links as "
+    "[text](https://…); cite a source with [^key]. The one-line fields (the name, facilitated "
+    "by, age bands, form of the feedback), the questions asked and the notes on the "
+    "requirements are printed exactly as typed."
 )
 _INFORMS = re.compile(r"\s*\[([^\]]*)\]\s*$")
 
@@ -95,8 +102,9 @@ class ConsultationForm(VersionedForm):
         label=_("Questions asked"),
         required=False,
         help_text=_(
-            "One question a line; end it with the numbers of the KIA questions it informs in "
-            "square brackets, e.g. “What do you like about the feed? [2.8, 3.2]”."
+            "One question a line, printed as typed; end it with the numbers of the KIA "
+            "questions it informs in square brackets, e.g. “What do you like about the feed? "
+            "[2.8, 3.2]”."
         ),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
@@ -285,3 +293,33 @@ class ChildVoiceForm(VersionedForm):
             "no_consultation_reason": forms.Textarea(attrs={"rows": 3}),
             "child_summary": forms.Textarea(attrs={"rows": 14}),
         }
+
+
+class ConsultationAttachmentForm(forms.Form):
+    """A file of a consultation: its kind and the file, checked by its content
+    (``consultation_files.check``) before anything is stored."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of attachment"),
+        choices=AttachmentKind.choices,
+        initial=AttachmentKind.MATERIAL,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Material: the questionnaire, the presentation shown. Feedback: the letter or "
+            "summary given back to the children. A consent form is kept as proof only: it is "
+            "never in the report, the public page or the JSON export, and only members who "
+            "may edit can open it."
+        ),
+    )
+    file = forms.FileField(
+        label=_("File (PDF, PNG or JPEG)"),
+        help_text=_(
+            "At most 10 MB. No documents with children's names or contact details, except "
+            "consent forms; a PDF with a password cannot be read. Location and camera data "
+            "are removed from images."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": consultation_files.ACCEPT}),
+    )
+
+    def clean_file(self) -> consultation_files.CheckedFile:
+        return consultation_files.check(self.cleaned_data["file"])

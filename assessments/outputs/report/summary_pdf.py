@@ -11,6 +11,7 @@ from assessments.domain.models import Assessment
 from assessments.domain.workspace import Workspace
 from assessments.outputs.markdown import render as render_markdown
 from assessments.outputs.report import fetcher as fetchers
+from assessments.outputs.report.content.voice import followed_up
 from assessments.outputs.report.render import STYLESHEET, weasyprint_document
 from assessments.outputs.report.typography import typeset
 
@@ -27,7 +28,7 @@ def summary_html(assessment: Assessment, workspace: Workspace | None = None) -> 
             {
                 "assessment": assessment,
                 "summary": render_markdown(assessment.child_summary),
-                "followed_up": [(f.text, f.change) for f in ws.findings if f.follow_up],
+                "followed_up": followed_up(ws),
                 "stylesheet_url": fetchers.static_url(STYLESHEET),
             },
         )
