@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import copy
 import io
+import re
+import zipfile
 
 import pytest
 from django.core.cache import cache
@@ -249,3 +251,75 @@ def test_the_side_by_side_comparison_shows_whom_each_consulted_and_what_changed(
     assert any("→ Risico hoger ingeschat." in line for line in said[0]) and said[1] == []
     assert voice["Summary for children"] == [["We keken naar de app. Dit vonden we."], []]
     assert first.child_summary.startswith("We keken")
+
+
+# --- Markdown in the consultation's texts ---------------------------------------------------------
+
+MARKED = "Wat de kinderen zeiden:\n\n- **pesten** in de chat\n- te veel meldingen"
+HOSTILE = "Klein panel.<script>alert('x')</script> <img src=x onerror=alert(1)>"
+
+
+def _marked_assessment(**fields) -> Assessment:
+    assessment = builders.rich_assessment(**fields)
+    panel = Consultation.objects.get(assessment=assessment, title="Kinderpanel")
+    Consultation.objects.filter(pk=panel.pk).update(
+        feedback=MARKED, recruitment="Via *scholen* [^ofcom-2024]", limitations=HOSTILE
+    )
+    ConsultationFinding.objects.filter(consultation=panel, follow_up=True).update(
+        text="Ze zien **vaak** enge video's:\n\n1. op de feed\n2. in de chat"
+    )
+    return assessment
+
+
+def _safe(html: str) -> None:
+    assert "<script>alert" not in html and "<img src=x" not in html  # escaped or dropped
+
+
+def test_a_consultations_markdown_is_rendered_in_the_report_with_its_citation():
+    assessment = _marked_assessment()
+    html = render_html(assessment, for_pdf=False)
+    section = html[html.index('id="children-voice"') :]
+    assert "<strong>pesten</strong> in de chat</li>" in section  # the feedback, a list
+    assert "<li>te veel meldingen</li>" in section
+    assert "<strong>vaak</strong>" in section and "<li>op de feed</li>" in section  # finding
+    assert "Via <em>scholen</em>" in section
+    recruitment = section[section.index("Via <em>scholen</em>") :][:400]
+    assert 'class="fn-call"' in recruitment  # the citation is a footnote, numbered in order
+    assert "**" not in section[: section.index('id="sources"')]
+    _safe(html)
+    # The summary for children lists what the children asked to be followed up, rendered.
+    summary = html[html.index('id="child-summary"') : html.index('id="toc-title"')]
+    assert "<strong>vaak</strong>" in summary and "**vaak**" not in summary
+
+
+def test_the_members_page_and_the_public_page_render_the_markdown(team):
+    assessment = _marked_assessment(status="draft", slug="markdown")
+    org = assessment.organisation
+    viewer = factories.logged_in(factories.member(org, Role.VIEWER))
+    page = viewer.get(factories.u(assessment, "consultations")).content.decode()
+    assert "<strong>pesten</strong> in de chat</li>" in page and "Via <em>scholen</em>" in page
+    assert 'class="citation"' in page  # the recruitment's citation links to its source
+    _safe(page)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status=Status.PUBLISHED, finalised_at=timezone.now(), published_at=timezone.now()
+    )
+    assessment.refresh_from_db()
+    versions.record(assessment, actor=editing.SYSTEM, reason=VersionReason.PUBLISHED)
+    public = Client().get(f"/public/{org.slug}/{assessment.slug}/").content.decode()
+    assert "Ze zien <strong>vaak</strong> enge video" in public and "<li>op de feed</li>" in public
+    assert "**vaak**" not in public
+    _safe(public)
+
+
+def test_the_word_report_follows_the_same_html(media):
+    from assessments.domain.models import ReportFormat
+    from assessments.outputs.report.data import build_report
+    from assessments.outputs.report.docx import report_document
+
+    assessment = _marked_assessment()
+    content = report_document(build_report(assessment), ReportFormat.DOCX)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        document = archive.read("word/document.xml").decode()
+    assert "**" not in document and "<script" not in document
+    bold = re.search(r"<w:b\s*/>.*?pesten", document, re.S)
+    assert bold is not None and "<w:numPr>" in document  # bold and a list, not asterisks

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'attachment of a consultation',
                 'verbose_name_plural': 'attachments of consultations',
-                'ordering': ['consultation', 'kind', 'pk'],
+                'ordering': ['consultation', 'pk'],
             },
         ),
     ]

@@ -334,7 +334,7 @@ class ConsultationAttachment(models.Model):
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
-        ordering = ["consultation", "kind", "pk"]
+        ordering = ["consultation", "pk"]
         verbose_name = _("attachment of a consultation")
         verbose_name_plural = _("attachments of consultations")
 

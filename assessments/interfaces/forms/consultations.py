@@ -32,7 +32,8 @@ from assessments.interfaces.forms.base import DATE, VersionedForm
 
 NO_PERSONAL_DATA = _(
     "Do not record children's names, contact details or anything else that identifies a "
-    "child, and do not upload consent forms: describe how consent was obtained instead."
+    "child; describe how consent was obtained. A signed consent form belongs only among the "
+    "consultation's attachments, as a consent form (kept as proof, never published)."
 )
 MARKDOWN_NOTE = _(
     "The fields of several lines use Markdown: **bold**, *italic*, lists with “- ”, links as "

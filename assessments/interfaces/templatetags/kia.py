@@ -18,6 +18,7 @@ from assessments.domain.scoring import RiskScore
 from assessments.interfaces.web.links import image_url
 from assessments.outputs.markdown import render, without_citations
 from assessments.outputs.prepared import prepared
+from assessments.outputs.report.content.formats import plain
 from assessments.outputs.report.numbering import Numbering, numbering
 
 register = template.Library()
@@ -130,6 +131,14 @@ def markdown(text: str, ws=None, under: int = 3):
     if ready is None:
         return mark_safe(_web_tables(render(text, cite=cite, figure=figure, heading_offset=offset)))
     return mark_safe(_web_tables(ready.fill(cite, figure, offset)))
+
+
+@register.filter
+def unwrapped(html: str):
+    """Rendered Markdown of one paragraph without its ``<p>``, to follow a label on its
+    line (``{% markdown text ws as html %}<strong>Label:</strong> {{ html|unwrapped }}``);
+    anything longer (a list, paragraphs) is left as it is."""
+    return plain(mark_safe(html))
 
 
 @register.filter
