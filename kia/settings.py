@@ -294,6 +294,16 @@ if not DEBUG:
 # PDF rendering runs in a child process with these limits (see assessments/outputs/report/child.py).
 KIA_RENDER_SECONDS = env_int("KIA_RENDER_SECONDS", default=120)
 KIA_RENDER_MEMORY_MB = env_int("KIA_RENDER_MEMORY_MB", default=1536)
+# The report is laid out in parts, in parallel (one child process per part, at most
+# KIA_RENDER_WORKERS at a time; 0: one per core, at most 8), and each part's PDF is kept
+# in KIA_REPORT_PARTS_DIR (at most KIA_REPORT_PARTS_MB) so that a re-export renders only
+# the parts that changed. KIA_REPORT_PARALLEL=false lays out the whole report in one pass.
+KIA_REPORT_PARALLEL = env_bool("KIA_REPORT_PARALLEL", default=True)
+KIA_RENDER_WORKERS = env_int("KIA_RENDER_WORKERS", default=0)
+KIA_REPORT_PARTS_DIR = env_str(
+    "KIA_REPORT_PARTS_DIR", default=str(BASE_DIR / "var" / "report-parts")
+)
+KIA_REPORT_PARTS_MB = env_int("KIA_REPORT_PARTS_MB", default=512)
 
 # /ready/ reports the worker down when its last heartbeat is older than this.
 KIA_WORKER_STALE_SECONDS = env_int("KIA_WORKER_STALE_SECONDS", default=60)

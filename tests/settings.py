@@ -18,6 +18,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Generated files (PDF reports) go to a throwaway folder, not the project's media/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="kia-test-media-"))
+KIA_REPORT_PARTS_DIR = str(Path(tempfile.mkdtemp(prefix="kia-test-parts-")))
 
 # Live-server threads (browser tests) must not keep database connections open between
 # requests: on PostgreSQL that would block the test database's teardown.

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from assessments.domain.constants import Role
 from assessments.domain.models import Answer, ReportFile, ReportStatus
-from assessments.outputs.report import cache, recovery, tasks
+from assessments.outputs.report import cache, engine, recovery, tasks
 from assessments.outputs.report import render as render_module
 from assessments.outputs.report.child import Limits, RenderFailed, render_limited
 from tests import factories
@@ -119,7 +119,7 @@ def test_a_render_over_the_limit_is_a_failed_file_with_a_plain_message(
     assessment, settings, monkeypatch, client
 ):
     settings.KIA_RENDER_SECONDS = 1
-    monkeypatch.setattr(render_module, "weasyprint_document", lambda html, **kw: _slow(html))
+    monkeypatch.setattr(engine, "weasyprint_document", lambda html, **kw: _slow(html))
     report_file = tasks.request_render(assessment)
     assert report_file.status == ReportStatus.FAILED
     assert report_file.error == "time limit of 1 s exceeded"

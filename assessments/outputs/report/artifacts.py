@@ -32,6 +32,14 @@ import pydyf
 ARTIFACT_CLASS = "pdf-artifact"
 NOTE_CLASS = "footnote"
 _installed = False
+_note_prefix = "note"  # a part of the report laid out alone has its own (``note_ids``)
+
+
+def note_ids(prefix: str) -> None:
+    """Make the notes' IDs of the next layouts start with ``prefix``, so that the notes of
+    parts laid out separately keep unique IDs in the assembled document."""
+    global _note_prefix
+    _note_prefix = prefix
 
 
 def _is_artifact(box) -> bool:
@@ -56,7 +64,7 @@ def _annotate(element, box) -> None:
     classes = (html.get("class") or "").split()
     if NOTE_CLASS in classes and element["S"] == "/Span":
         element["S"] = "/Note"
-        element["ID"] = pydyf.String(f"note-{element.number}")  # unique, also when split
+        element["ID"] = pydyf.String(f"{_note_prefix}-{element.number}")  # unique, also when split
     lang = html.get("lang")
     if lang:
         element["Lang"] = pydyf.String(lang)

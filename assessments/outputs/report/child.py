@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
 import resource
 import signal
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import cast
 
 logger = logging.getLogger(__name__)
 
@@ -93,3 +96,95 @@ def render_limited(
         raise RenderFailed(f"memory limit of {limits.memory_mb} MB exceeded")
     logger.error("The PDF renderer failed:\n%s", value)
     raise RenderFailed("renderer error (details in the log)")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One of several renders for ``render_many``: ``render(html)`` under ``key``."""
+
+    key: str
+    render: Callable
+    html: str
+
+
+@dataclass
+class _Running:
+    job: Job
+    process: multiprocessing.process.BaseProcess
+    attempt: int
+
+
+def _start(context, job: Job, limits: Limits, attempt: int, running: dict) -> None:
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(job.render, job.html, limits, send), daemon=True)
+    process.start()
+    send.close()
+    running[receive] = _Running(job, process, attempt)
+
+
+def _stop(running: dict) -> None:
+    for receive, run in running.items():
+        receive.close()
+        if run.process.is_alive():
+            run.process.kill()
+        run.process.join(5)
+
+
+def render_many(
+    jobs: list[Job],
+    limits: Limits,
+    *,
+    workers: int,
+    heartbeat: Callable[[], None] | None = None,
+) -> dict[str, object]:
+    """Every job in its own child process, at most ``workers`` at a time, all within
+    ``limits.seconds`` (wall clock, from now) and each under the memory limit. Returns
+    each job's result by key. A child that dies without a word (killed) is replaced once
+    and its job run again; a job that fails, a second death or the time limit stops the
+    others and raises ``RenderFailed``: there is no result with a part missing."""
+    context = multiprocessing.get_context("fork")
+    pending = list(jobs)
+    pending.reverse()  # pop() takes them in the order given
+    running: dict = {}
+    results: dict[str, object] = {}
+    deadline = time.monotonic() + limits.seconds
+    try:
+        while pending or running:
+            while pending and len(running) < max(1, workers):
+                _start(context, pending.pop(), limits, 1, running)
+            ready = multiprocessing.connection.wait(list(running), _wait(limits, deadline))
+            if not ready:
+                if time.monotonic() >= deadline:
+                    raise RenderFailed(f"time limit of {limits.seconds} s exceeded")
+                if heartbeat is not None:
+                    heartbeat()
+                continue
+            for ready_one in ready:
+                receive = cast(Connection, ready_one)
+                run = running.pop(receive)
+                try:
+                    outcome, value = receive.recv()
+                except EOFError:
+                    outcome, value = "died", None
+                finally:
+                    receive.close()
+                    run.process.join(5)
+                if outcome == "ok":
+                    results[run.job.key] = value
+                elif outcome == "died" and run.attempt == 1:
+                    logger.warning("A renderer died on %s; starting another.", run.job.key)
+                    _start(context, run.job, limits, 2, running)
+                elif outcome == "memory":
+                    raise RenderFailed(f"memory limit of {limits.memory_mb} MB exceeded")
+                elif outcome == "died":
+                    if run.process.exitcode == -signal.SIGXCPU:
+                        raise RenderFailed(f"time limit of {limits.seconds} s exceeded")
+                    raise RenderFailed(
+                        f"renderer stopped (exit code {run.process.exitcode}); memory?"
+                    )
+                else:
+                    logger.error("The PDF renderer failed on %s:\n%s", run.job.key, value)
+                    raise RenderFailed("renderer error (details in the log)")
+    finally:
+        _stop(running)
+    return results

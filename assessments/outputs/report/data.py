@@ -23,6 +23,7 @@ itself, so labels (scores, statuses, dates) follow the assessment's language.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils import translation
@@ -99,7 +100,7 @@ class Report:
     # chapters.
     child_summary: SafeString = EMPTY_HTML
     voice: voice.VoiceSection | None = None
-    followed_up: list[tuple[str, str]] = field(default_factory=list)  # asked by children
+    followed_up: Sequence[tuple[str, str]] = field(default_factory=list)  # asked by children
 
     @property
     def placed_heatmaps(self) -> list[HeatMapBlock]:

@@ -1,13 +1,11 @@
 """The report as HTML and as a tagged PDF (PDF/UA-1), rendered by WeasyPrint.
 
-WeasyPrint is imported inside the functions that need it (it is slow to import), and it
-only ever gets our fetcher (``fetcher.make_fetcher``), which serves the app's own static
-files and nothing else.
+WeasyPrint itself is called in ``engine`` only. The PDF is laid out in parts in parallel
+(``parallel``: parts, part cache, assembly) unless ``KIA_REPORT_PARALLEL`` is off; the
+serial path, one WeasyPrint pass over the whole HTML, is the reference both must match.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -17,21 +15,15 @@ from django.utils import translation
 from assessments.domain import versions
 from assessments.domain.models import Assessment
 from assessments.domain.workspace import Workspace
-from assessments.outputs.report import artifacts, layout_fixes
+from assessments.outputs.report import engine, parallel
 from assessments.outputs.report import fetcher as fetchers
 from assessments.outputs.report.child import Limits, render_limited
 from assessments.outputs.report.data import Report, build_report
+from assessments.outputs.report.engine import RenderedPdf
 from assessments.outputs.report.typography import typeset
 
 TEMPLATE = "report/report.html"
 STYLESHEET = "report/report.css"
-PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "custom_metadata": False}
-
-
-@dataclass(frozen=True)
-class RenderedPdf:
-    content: bytes
-    pages: int
 
 
 def report_html(report: Report, *, for_pdf: bool = True) -> str:
@@ -49,20 +41,8 @@ def render_html(
     return report_html(build_report(assessment, workspace), for_pdf=for_pdf)
 
 
-def weasyprint_document(html: str, *, url_fetcher=None) -> RenderedPdf:
-    """WeasyPrint alone: lay out ``html`` and write the PDF (the benchmark's baseline)."""
-    from weasyprint import HTML  # noqa: PLC0415 -- slow
-
-    artifacts.install()  # running headers, footers and the watermark as artifacts
-    layout_fixes.install()  # every note on its call's page, no line of only "ge-"
-    document = HTML(
-        string=html, base_url=None, url_fetcher=url_fetcher or fetchers.make_fetcher()
-    ).render(**PDF_OPTIONS)
-    return RenderedPdf(document.write_pdf(**PDF_OPTIONS), len(document.pages))
-
-
 def raw_weasyprint(html: str, *, url_fetcher=None) -> bytes:
-    return weasyprint_document(html, url_fetcher=url_fetcher).content
+    return engine.weasyprint_document(html, url_fetcher=url_fetcher).content
 
 
 def render_pdf_document(
@@ -75,19 +55,34 @@ def render_pdf_document(
 ) -> RenderedPdf:
     """The PDF of ``assessment`` (or of the version read into ``workspace``).
 
-    ``limited``: laid out in a child process with the time and memory limits of the
+    Laid out in parts in parallel (``parallel``) unless ``KIA_REPORT_PARALLEL`` is off.
+    ``limited``: laid out in child processes with the time and memory limits of the
     settings (``KIA_RENDER_SECONDS``, ``KIA_RENDER_MEMORY_MB``), calling ``heartbeat()``
     while it waits; raises ``child.RenderFailed`` with a plain reason. The HTML is always
     built here (database, Markdown): the child only lays it out."""
     html = render_html(assessment, workspace=workspace)
+    if settings.KIA_REPORT_PARALLEL:
+        return parallel.render(
+            html, limits=_limits(limited), heartbeat=heartbeat, url_fetcher=url_fetcher
+        )
     if not limited:
-        return weasyprint_document(html, url_fetcher=url_fetcher)
+        return engine.weasyprint_document(html, url_fetcher=url_fetcher)
     import weasyprint  # noqa: F401, PLC0415 -- slow: imported once here, so every child starts with it
 
-    limits = Limits(seconds=settings.KIA_RENDER_SECONDS, memory_mb=settings.KIA_RENDER_MEMORY_MB)
     return render_limited(
-        lambda h: weasyprint_document(h, url_fetcher=url_fetcher), html, limits, heartbeat
+        lambda h: engine.weasyprint_document(h, url_fetcher=url_fetcher),
+        html,
+        _limits(True),
+        heartbeat,
     )
+
+
+def _limits(limited: bool) -> Limits:
+    """The settings' limits; without ``limited`` (the command line, tests) only generous
+    ones, against a runaway child."""
+    if limited:
+        return Limits(seconds=settings.KIA_RENDER_SECONDS, memory_mb=settings.KIA_RENDER_MEMORY_MB)
+    return Limits(seconds=24 * 3600, memory_mb=max(settings.KIA_RENDER_MEMORY_MB, 8192))
 
 
 def render_pdf(assessment: Assessment) -> bytes:
@@ -121,4 +116,4 @@ def render_comparison_pdf(comparison, *, seconds: int) -> RenderedPdf:
     limits = Limits(
         seconds=min(seconds, settings.KIA_RENDER_SECONDS), memory_mb=settings.KIA_RENDER_MEMORY_MB
     )
-    return render_limited(weasyprint_document, html, limits)
+    return render_limited(engine.weasyprint_document, html, limits)

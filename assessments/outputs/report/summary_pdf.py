@@ -12,7 +12,8 @@ from assessments.domain.workspace import Workspace
 from assessments.outputs.markdown import render as render_markdown
 from assessments.outputs.report import fetcher as fetchers
 from assessments.outputs.report.content.voice import followed_up
-from assessments.outputs.report.render import STYLESHEET, weasyprint_document
+from assessments.outputs.report.engine import weasyprint_document
+from assessments.outputs.report.render import STYLESHEET
 from assessments.outputs.report.typography import typeset
 
 TEMPLATE = "report/child_summary.html"

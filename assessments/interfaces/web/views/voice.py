@@ -102,7 +102,7 @@ def consultation_edit(request: HttpRequest, access: Access, pk: int | None = Non
     }
     if consultation is None:
         return row_gone(request, access, **where)
-    panel = {"saved": pk is not None}
+    panel: dict[str, object] = {"saved": pk is not None}
     if pk is not None:
         panel.update(
             files=attachments_of(access).get(pk, []),
