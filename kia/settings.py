@@ -299,6 +299,9 @@ KIA_RENDER_MEMORY_MB = env_int("KIA_RENDER_MEMORY_MB", default=1536)
 # in KIA_REPORT_PARTS_DIR (at most KIA_REPORT_PARTS_MB) so that a re-export renders only
 # the parts that changed. KIA_REPORT_PARALLEL=false lays out the whole report in one pass.
 KIA_REPORT_PARALLEL = env_bool("KIA_REPORT_PARALLEL", default=True)
+# Below this many characters of HTML (about 50 pages) the report is laid out in one pass:
+# each part costs a process and its own fonts, which a short report does not earn back.
+KIA_REPORT_PARALLEL_MIN_CHARS = env_int("KIA_REPORT_PARALLEL_MIN_CHARS", default=200_000)
 KIA_RENDER_WORKERS = env_int("KIA_RENDER_WORKERS", default=0)
 KIA_REPORT_PARTS_DIR = env_str(
     "KIA_REPORT_PARTS_DIR", default=str(BASE_DIR / "var" / "report-parts")

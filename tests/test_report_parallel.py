@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
 import pytest
 from django.core.management import call_command
 from django.db import transaction
@@ -25,7 +29,6 @@ from assessments.outputs.report import parallel, partcache, parts
 from assessments.outputs.report.child import Job, Limits, RenderFailed, render_many
 from assessments.outputs.report.render import render_html, render_pdf_document
 from tests import builders
-from tests.test_report_pdf import structure
 
 LIMITS = Limits(seconds=600, memory_mb=4096)
 
@@ -33,7 +36,7 @@ LIMITS = Limits(seconds=600, memory_mb=4096)
 def _both(assessment: Assessment) -> tuple[bytes, bytes]:
     with override_settings(KIA_REPORT_PARALLEL=False):
         serial = render_pdf_document(assessment).content
-    with override_settings(KIA_REPORT_PARALLEL=True):
+    with override_settings(KIA_REPORT_PARALLEL=True, KIA_REPORT_PARALLEL_MIN_CHARS=0):
         together = render_pdf_document(assessment).content
     return serial, together
 
@@ -51,18 +54,26 @@ def rendered(django_db_setup, django_db_blocker, tmp_path_factory):
         for assessment in Assessment.objects.filter(organisation__slug="demo"):
             found[assessment.slug] = _both(assessment)
         org = Organisation.objects.create(name="Bench", slug="bench-parallel")
-        bench = builders.berenschot_size(org, slug="bench-parallel", paragraphs=1, sources=120)
+        bench = builders.berenschot_size(
+            org, slug="bench-parallel", risks=8, paragraphs=1, sources=80
+        )
         found["bench"] = _both(bench)
         transaction.set_rollback(True)
     return found
 
 
-def _page_texts(reader: PdfReader) -> list[list[str]]:
-    """Each page's lines, sorted: the page numbers are drawn last on the parallel path."""
-    return [
-        sorted(line.strip() for line in page.extract_text().splitlines() if line.strip())
-        for page in reader.pages
-    ]
+def _page_texts(content: bytes, reader: PdfReader) -> list[list[str]]:
+    """Each page's lines, sorted (the page numbers are drawn last on the parallel path):
+    by poppler's ``pdftotext`` where it is installed (CI), which is many times faster than
+    pypdf's extraction, else by pypdf."""
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", "-", "-"], input=content, capture_output=True, check=True
+        ).stdout.decode()
+        pages = text.split("\f")[: len(reader.pages)]
+    else:
+        pages = [page.extract_text() for page in reader.pages]
+    return [sorted(line.strip() for line in page.splitlines() if line.strip()) for page in pages]
 
 
 def _links(reader: PdfReader) -> list[tuple]:
@@ -95,37 +106,86 @@ def _outline(reader: PdfReader, items=None, depth=0) -> list[tuple]:
     return found
 
 
+def _elements(content: bytes) -> list[tuple[str, str | None]]:
+    """The structure tree's elements in reading order, as (type, ID) (pikepdf: fast)."""
+    found: list[tuple[str, str | None]] = []
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if "/S" in node:
+                found.append((str(node.S), str(node.ID) if "/ID" in node else None))
+            kids = node.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+            stack.extend(reversed([k for k in kids if isinstance(k, pikepdf.Dictionary)]))
+    return found
+
+
+@dataclass
+class Facts:
+    pages: int
+    texts: list[list[str]]
+    links: list[tuple]
+    outline: list[tuple]
+    elements: list[tuple[str, str | None]]
+    catalog: dict
+
+
+def _facts(content: bytes) -> Facts:
+    reader = PdfReader(io.BytesIO(content))
+    root = reader.trailer["/Root"]
+    return Facts(
+        pages=len(reader.pages),
+        texts=_page_texts(content, reader),
+        links=_links(reader),
+        outline=_outline(reader),
+        elements=_elements(content),
+        catalog={
+            "lang": str(root["/Lang"]),
+            "marked": bool(root["/MarkInfo"]["/Marked"]),
+            "title": reader.metadata.title,
+            "pdfua": b"pdfuaid" in root["/Metadata"].get_object().get_data(),
+        },
+    )
+
+
+@pytest.fixture(scope="module")
+def facts(rendered) -> dict[str, tuple[Facts, Facts]]:
+    return {
+        name: (_facts(serial), _facts(together)) for name, (serial, together) in rendered.items()
+    }
+
+
 @pytest.mark.parametrize("name", ["voorbeeld-huiswerkapp", "tiktok-2025", "bench"])
-def test_the_parallel_path_gives_the_serial_document(rendered, name, tmp_path):
-    serial, together = (PdfReader(io.BytesIO(pdf)) for pdf in rendered[name])
-    assert len(together.pages) == len(serial.pages) > 5
-    assert _page_texts(together) == _page_texts(serial)
-    assert _links(together) == _links(serial)
-    assert all(link[1] != "missing" for link in _links(together))
-    assert _outline(together) == _outline(serial)
-    elements = structure(together)[0]
-    assert [tag for tag, _ in elements] == [tag for tag, _ in structure(serial)[0]]
-    notes = [str(e["/ID"]) for tag, e in elements if tag == "/Note"]
-    assert len(notes) == len(set(notes))
-    catalog = together.trailer["/Root"]
-    assert catalog["/Lang"] == serial.trailer["/Root"]["/Lang"]
-    assert catalog["/MarkInfo"]["/Marked"]
-    assert together.metadata.title == serial.metadata.title
-    assert b"pdfuaid" in catalog["/Metadata"].get_object().get_data()
+def test_the_parallel_path_gives_the_serial_document(facts, name):
+    serial, together = facts[name]
+    assert together.pages == serial.pages > 5
+    assert together.texts == serial.texts
+    assert together.links == serial.links
+    assert all(link[1] != "missing" for link in together.links)
+    assert together.outline == serial.outline
+    assert [tag for tag, _ in together.elements] == [tag for tag, _ in serial.elements]
+    notes = [note for tag, note in together.elements if tag == "/Note"]
+    assert notes and len(notes) == len(set(notes))
+    assert together.catalog == serial.catalog and together.catalog["pdfua"]
+
+
+def test_the_parallel_tiktok_report_passes_the_pdfua_checker(rendered, tmp_path):
+    """``test_report_pdf`` runs the checker on both paths for its document; here the
+    largest demo (warnings are allowed)."""
     pdfua = pytest.importorskip("pdfua")
     path = tmp_path / "parallel.pdf"
-    path.write_bytes(rendered[name][1])
+    path.write_bytes(rendered["tiktok-2025"][1])
     findings = pdfua.validate(str(path)).findings
     assert [f.message for f in findings if f.severity >= pdfua.Severity.ERROR] == []
 
 
-def test_page_numbers_count_the_whole_document(rendered):
-    reader = PdfReader(io.BytesIO(rendered["tiktok-2025"][1]))
-    total = len(reader.pages)
-    texts = [page.extract_text() for page in reader.pages]
-    assert f"van {total}" not in texts[0]  # the cover has none
+def test_page_numbers_count_the_whole_document(facts):
+    together = facts["tiktok-2025"][1]
+    total = together.pages
+    assert not any(line.startswith("pagina") for line in together.texts[0])  # the cover
     for number in (2, total // 2, total):
-        assert f"pagina {number} van {total}" in texts[number - 1]
+        assert f"pagina {number} van {total}" in together.texts[number - 1]
 
 
 # --- Parts, cache, failures -----------------------------------------------------------------
@@ -204,6 +264,15 @@ def test_the_cache_keeps_within_its_size(settings, tmp_path):
     assert partcache.get("02" + "a" * 62) == b"x" * 600_000
 
 
+def test_a_cache_that_cannot_be_written_costs_only_time(settings, tmp_path, caplog):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    settings.KIA_REPORT_PARTS_DIR = str(blocked)
+    partcache.put("ab" + "c" * 62, b"%PDF")
+    assert partcache.get("ab" + "c" * 62) is None
+    assert "was not kept" in caplog.text
+
+
 def _fail(html: str) -> str:
     raise ValueError("broken part")
 
@@ -242,9 +311,19 @@ def test_a_child_that_dies_is_replaced_once(tmp_path):
         render_many(dying, LIMITS, workers=1)
 
 
-def test_the_serial_path_stays_selectable(db, tmp_path):
+def test_the_serial_path_stays_selectable_and_short_reports_take_it(db, tmp_path):
     assessment = builders.full_assessment(language="en")
-    with override_settings(KIA_REPORT_PARALLEL=False, KIA_REPORT_PARTS_DIR=str(tmp_path)):
+    kept = str(tmp_path)
+    with override_settings(
+        KIA_REPORT_PARALLEL=False, KIA_REPORT_PARALLEL_MIN_CHARS=0, KIA_REPORT_PARTS_DIR=kept
+    ):
         rendered = render_pdf_document(assessment)
     assert rendered.pages > 5
     assert not any(tmp_path.iterdir())  # no part was laid out or kept
+    size = len(render_html(assessment))
+    with override_settings(KIA_REPORT_PARALLEL_MIN_CHARS=size + 1, KIA_REPORT_PARTS_DIR=kept):
+        render_pdf_document(assessment)
+    assert not any(tmp_path.iterdir())  # too short to earn its parts
+    with override_settings(KIA_REPORT_PARALLEL_MIN_CHARS=size, KIA_REPORT_PARTS_DIR=kept):
+        assert render_pdf_document(assessment).pages == rendered.pages
+    assert any(tmp_path.iterdir())

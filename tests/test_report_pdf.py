@@ -1,5 +1,8 @@
 """The PDF itself (pypdf): pages, text, metadata, tags, bookmarks, footnotes, watermark.
 
+Every test runs on the serial path and on the parallel one (parts laid out apart and
+assembled, ``outputs.report.parallel``).
+
 Each PDF is rendered once per module, inside a transaction that is rolled back.
 """
 
@@ -10,6 +13,7 @@ import itertools
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
@@ -18,8 +22,10 @@ from assessments.outputs.report.render import render_pdf_document
 from tests.builders import full_assessment
 
 
-def _render(django_db_blocker, **kwargs):
-    with django_db_blocker.unblock(), transaction.atomic():
+def _render(django_db_blocker, path: str, **kwargs):
+    """Rendered on the serial path, or laid out in parts in parallel (``parallel``)."""
+    parallel = {"KIA_REPORT_PARALLEL": path == "parallel", "KIA_REPORT_PARALLEL_MIN_CHARS": 0}
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(**parallel):
         assessment = full_assessment(**kwargs)
         rendered = render_pdf_document(assessment)
         title = assessment.title
@@ -27,14 +33,19 @@ def _render(django_db_blocker, **kwargs):
     return rendered, PdfReader(io.BytesIO(rendered.content)), title
 
 
-@pytest.fixture(scope="module")
-def draft(django_db_setup, django_db_blocker):
-    return _render(django_db_blocker, language="en")
+@pytest.fixture(scope="module", params=["serial", "parallel"])
+def path(request):
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def final(django_db_setup, django_db_blocker):
-    return _render(django_db_blocker, language="en", status=Status.FINAL)
+def draft(django_db_setup, django_db_blocker, path):
+    return _render(django_db_blocker, path, language="en")
+
+
+@pytest.fixture(scope="module")
+def final(django_db_setup, django_db_blocker, path):
+    return _render(django_db_blocker, path, language="en", status=Status.FINAL)
 
 
 def texts(reader: PdfReader) -> list[str]:

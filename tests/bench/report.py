@@ -214,7 +214,11 @@ class Bench:
 
         with (
             tempfile.TemporaryDirectory() as parts,
-            override_settings(KIA_REPORT_PARALLEL=True, KIA_REPORT_PARTS_DIR=parts),
+            override_settings(
+                KIA_REPORT_PARALLEL=True,
+                KIA_REPORT_PARALLEL_MIN_CHARS=0,
+                KIA_REPORT_PARTS_DIR=parts,
+            ),
         ):
             start = time.perf_counter()
             cold = render_pdf_document(assessment)

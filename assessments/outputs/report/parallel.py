@@ -23,7 +23,9 @@ whole render with the usual message."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import cast
 
 from django.conf import settings
@@ -57,9 +59,14 @@ def _warm_up(url_fetcher) -> None:
 class _Renderer:
     def __init__(self, limits: Limits, heartbeat, url_fetcher) -> None:
         self.limits = limits
+        self.deadline = time.monotonic() + limits.seconds  # for the whole render
         self.heartbeat = heartbeat
         self.url_fetcher = url_fetcher
         self.laid_out: list[str] = []  # the documents laid out (not found in the cache)
+
+    def _remaining(self) -> Limits:
+        """The limits with what is left of the render's time."""
+        return replace(self.limits, seconds=max(1, int(self.deadline - time.monotonic())))
 
     def _layout(self, html: str) -> bytes:
         return engine.weasyprint_document(html, url_fetcher=self.url_fetcher).content
@@ -75,7 +82,7 @@ class _Renderer:
         jobs = [Job(name, self._layout, documents[name]) for name in missing]
         made = cast(
             dict[str, bytes],
-            render_many(jobs, self.limits, workers=workers(), heartbeat=self.heartbeat),
+            render_many(jobs, self._remaining(), workers=workers(), heartbeat=self.heartbeat),
         )
         for name in missing:
             partcache.put(keys[name], made[name])
@@ -84,7 +91,7 @@ class _Renderer:
 
     def assemble(self, pdfs: list[assembly.PartPdf], pagination: bytes) -> bytes:
         job = Job("assembly", lambda _html: assembly.assemble(pdfs, pagination), "")
-        made = render_many([job], self.limits, workers=1, heartbeat=self.heartbeat)
+        made = render_many([job], self._remaining(), workers=1, heartbeat=self.heartbeat)
         return cast(bytes, made["assembly"])
 
 

@@ -14,6 +14,7 @@ written to a temporary file and renamed, so a reader never sees half a PDF."""
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
 import tempfile
@@ -26,6 +27,7 @@ from assessments.outputs.report import artifacts, engine, layout_fixes
 from assessments.outputs.report import fetcher as fetchers
 from assessments.outputs.report.parts import digest
 
+logger = logging.getLogger(__name__)
 FORMAT = "parts-1"
 _STATIC = re.compile(rf'"{fetchers.SCHEME}:([^"]+)"')
 
@@ -67,13 +69,18 @@ def get(entry: str) -> bytes | None:
 
 
 def put(entry: str, content: bytes) -> None:
+    """Keep ``content``; a cache that cannot be written (full disk, read-only folder) is
+    logged and costs only the next render's time."""
     folder = _directory() / entry[:2]
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
-    with os.fdopen(handle, "wb") as out:
-        out.write(content)
-    os.replace(temporary, folder / f"{entry}.pdf")
-    _prune()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.replace(temporary, folder / f"{entry}.pdf")
+        _prune()
+    except OSError as error:
+        logger.warning("A part of the report was not kept in %s: %s", folder, error)
 
 
 def _prune() -> None:

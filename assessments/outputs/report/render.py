@@ -55,13 +55,14 @@ def render_pdf_document(
 ) -> RenderedPdf:
     """The PDF of ``assessment`` (or of the version read into ``workspace``).
 
-    Laid out in parts in parallel (``parallel``) unless ``KIA_REPORT_PARALLEL`` is off.
+    Laid out in parts in parallel (``parallel``) unless ``KIA_REPORT_PARALLEL`` is off or
+    the report is short (``KIA_REPORT_PARALLEL_MIN_CHARS``).
     ``limited``: laid out in child processes with the time and memory limits of the
     settings (``KIA_RENDER_SECONDS``, ``KIA_RENDER_MEMORY_MB``), calling ``heartbeat()``
     while it waits; raises ``child.RenderFailed`` with a plain reason. The HTML is always
     built here (database, Markdown): the child only lays it out."""
     html = render_html(assessment, workspace=workspace)
-    if settings.KIA_REPORT_PARALLEL:
+    if settings.KIA_REPORT_PARALLEL and len(html) >= settings.KIA_REPORT_PARALLEL_MIN_CHARS:
         return parallel.render(
             html, limits=_limits(limited), heartbeat=heartbeat, url_fetcher=url_fetcher
         )
