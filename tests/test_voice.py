@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from assessments.domain.models import Assessment, Change, Consultation, Consulta
 from assessments.domain.models.assessment import CHILD_SUMMARY_MAX_CHARS
 from assessments.domain.rowkinds import BY_KEY
 from assessments.domain.workspace import Workspace
+from assessments.outputs.report.render import render_html
 from tests import builders, factories
 
 pytestmark = pytest.mark.django_db
@@ -238,6 +240,11 @@ def test_findings_on_the_page_link_risks_and_refuse_unknown_library_items(team):
     page = client.get(reverse("assessments:consultations", args=[assessment.slug]))
     assert "Ze kunnen moeilijk stoppen." in page.content.decode()
     assert "R1 Eindeloos scrollen" in page.content.decode()
+    # The library item by its short name, as in the report; not its URN.
+    assert "art. 31" in page.content.decode()
+    assert "urn:kia:ivrk:art-31" not in page.content.decode()
+    voice = render_html(assessment).split('id="children-voice"', 1)[1]
+    assert re.search(r"art\.(\s|&nbsp;|\xa0)31", voice) and "urn:kia" not in voice
     other = factories.risk(factories.assessment())
     data["risk"] = str(other.pk)
     edit = reverse("assessments:finding_edit", args=[assessment.slug, panel.pk, finding.pk])

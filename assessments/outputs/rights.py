@@ -21,6 +21,14 @@ def chip(item: LibraryItem) -> str:
     return f"{prefix} {item.ref}" if prefix and not item.ref.startswith(prefix) else item.ref
 
 
+def chips_of(urns: Iterable[str]) -> list[str]:
+    """The short names of the items with these URNs, in the order given ("art. 19", "Code
+    P3"); a URN the library does not (or no longer) hold is shown as it is."""
+    urns = list(urns)
+    found = {i.urn: i for i in LibraryItem.objects.select_related("file").filter(urn__in=urns)}
+    return [chip(found[urn]) if urn in found else urn for urn in urns]
+
+
 def by_row(links: Iterable[LibraryLink]) -> dict[tuple[str, int], str]:
     """The items each row is linked to, keyed by (kind, row id): ``("risk", 12)`` →
     "art. 16, art. 17, Code P9", in the library's order, each once."""

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from assessments.domain.library import catalogue
 from assessments.domain.models import LibraryLink
+from assessments.outputs import rights
 
 register = template.Library()
 
@@ -71,3 +72,9 @@ def suggested_measures(ws, risk) -> list:
     if not links_by_row(ws).get(("risk", risk.pk)):
         return []
     return catalogue.suggested_measures(risk)
+
+
+@register.filter
+def rights_chips(urns) -> str:
+    """A finding's library items (URNs) by their short names: "art. 19, Code P3"."""
+    return ", ".join(rights.chips_of(urns or []))

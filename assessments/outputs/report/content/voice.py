@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from assessments.outputs import markdown
+from assessments.outputs import markdown, rights
 from assessments.outputs.report.content.blocks import Row, TocEntry
 from assessments.outputs.report.content.formats import long_date, plain
 from assessments.outputs.report.content.walk import Walk
@@ -31,7 +31,7 @@ class FindingBlock:
     anchor: str
     text: SafeString  # Markdown, rendered
     informs: list[str]  # "R2 Schadelijke content", "2.10 creativiteit", "goal: …"
-    rights: list[str]  # library items by URN
+    rights: list[str]  # library items by short name ("art. 19"), from their URNs
     weight: SafeString
     change: SafeString
     evidence: str
@@ -215,7 +215,7 @@ def section(walk: Walk) -> VoiceSection | None:
                     anchor=f"finding-c{n}-{m}",
                     text=walk.md(f.text),
                     informs=_informs(f),
-                    rights=list(f.library_items),
+                    rights=rights.chips_of(f.library_items),
                     weight=walk.inline(f.weight),
                     change=walk.inline(f.change),
                     evidence=str(f.get_evidence_display()),
