@@ -1643,7 +1643,9 @@ def _finding_measure(r: Printed) -> list[str]:
 
 @case("ConsultationFinding", "library_items", *FULL)
 def _finding_library(r: Printed) -> list[str]:
-    return [shows("urn:kia:ivrk:art-12", _finding(r), "as the right it concerns")]
+    # By its short name (outputs.rights.chip), as risks and measures print theirs; the
+    # report's typesetting keeps "art." with its number (a no-break space).
+    return [shows("art.\u00a012", _finding(r), "as the right it concerns")]
 
 
 @case("ConsultationFinding", "evidence", *FULL)
