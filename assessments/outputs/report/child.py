@@ -81,10 +81,7 @@ def render_limited(
             outcome, value = receive.recv()
         except EOFError:  # the child died without a word: a signal or the kernel killed it
             child.join(5)
-            code = child.exitcode
-            if code == -signal.SIGXCPU:
-                raise RenderFailed(f"time limit of {limits.seconds} s exceeded") from None
-            raise RenderFailed(f"renderer stopped (exit code {code}); memory?") from None
+            raise _failure("died", None, child.exitcode, limits) from None
     finally:
         receive.close()
         if child.is_alive():
@@ -92,10 +89,21 @@ def render_limited(
         child.join(5)
     if outcome == "ok":
         return value
+    raise _failure(outcome, value, child.exitcode, limits)
+
+
+def _failure(
+    outcome: str, value: object, exitcode: int | None, limits: Limits, key: str = ""
+) -> RenderFailed:
+    """The plain reason for a child's outcome other than "ok" (details go to the log)."""
     if outcome == "memory":
-        raise RenderFailed(f"memory limit of {limits.memory_mb} MB exceeded")
-    logger.error("The PDF renderer failed:\n%s", value)
-    raise RenderFailed("renderer error (details in the log)")
+        return RenderFailed(f"memory limit of {limits.memory_mb} MB exceeded")
+    if outcome == "died":
+        if exitcode == -signal.SIGXCPU:
+            return RenderFailed(f"time limit of {limits.seconds} s exceeded")
+        return RenderFailed(f"renderer stopped (exit code {exitcode}); memory?")
+    logger.error("The PDF renderer failed%s:\n%s", f" on {key}" if key else "", value)
+    return RenderFailed("renderer error (details in the log)")
 
 
 @dataclass(frozen=True)
@@ -174,17 +182,8 @@ def render_many(
                 elif outcome == "died" and run.attempt == 1:
                     logger.warning("A renderer died on %s; starting another.", run.job.key)
                     _start(context, run.job, limits, 2, running)
-                elif outcome == "memory":
-                    raise RenderFailed(f"memory limit of {limits.memory_mb} MB exceeded")
-                elif outcome == "died":
-                    if run.process.exitcode == -signal.SIGXCPU:
-                        raise RenderFailed(f"time limit of {limits.seconds} s exceeded")
-                    raise RenderFailed(
-                        f"renderer stopped (exit code {run.process.exitcode}); memory?"
-                    )
                 else:
-                    logger.error("The PDF renderer failed on %s:\n%s", run.job.key, value)
-                    raise RenderFailed("renderer error (details in the log)")
+                    raise _failure(outcome, value, run.process.exitcode, limits, run.job.key)
     finally:
         _stop(running)
     return results

@@ -96,14 +96,17 @@ class _Renderer:
 
 
 def _toc_pages(
-    whole: parts.Split, owners: dict[str, int], front_pages: int, body: list[bytes]
+    whole: parts.Split,
+    owners: dict[str, int],
+    front_pages: int,
+    outlines: list[tuple[int, dict[str, int]]],
 ) -> tuple[dict[str, int], int]:
-    """The page number of every anchor the contents list, and the document's page count."""
+    """The page number of every anchor the contents list, and the document's page count,
+    from the body parts' ``assembly.outline``."""
     wanted = set(parts.toc_anchors(whole.front.body))
     numbers: dict[str, int] = {}
     start = front_pages
-    for index, content in enumerate(body, start=1):
-        pages, anchors = assembly.outline(content)
+    for index, (pages, anchors) in enumerate(outlines, start=1):
         for name, page in anchors.items():
             if name in wanted and owners.get(name) == index:
                 numbers[name] = start + page + 1
@@ -130,9 +133,10 @@ def render(
     named = {str(i): documents[i] for i in range(1, len(documents))}
     first = run.pdfs({FRONT_PROBE: probe} | named)
     body = [first[str(i)] for i in range(1, len(documents))]
+    outlines = [assembly.outline(content) for content in body]
     front_pages = assembly.outline(first[FRONT_PROBE])[0]
     for _attempt in range(3):  # the contents' numbers hardly ever change its page count
-        numbers, total = _toc_pages(whole, owners, front_pages, body)
+        numbers, total = _toc_pages(whole, owners, front_pages, outlines)
         second = run.pdfs(
             {
                 FRONT: parts.with_toc_pages(front, numbers),

@@ -14,6 +14,7 @@ written to a temporary file and renamed, so a reader never sees half a PDF."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
 import re
@@ -25,7 +26,6 @@ from django.contrib.staticfiles import finders
 
 from assessments.outputs.report import artifacts, engine, layout_fixes
 from assessments.outputs.report import fetcher as fetchers
-from assessments.outputs.report.parts import digest
 
 logger = logging.getLogger(__name__)
 FORMAT = "parts-1"
@@ -48,6 +48,17 @@ def _static_files(html: str) -> list[bytes]:
         located = finders.find(path)
         found.append(path.encode() + b"\0" + (Path(located).read_bytes() if located else b""))
     return found
+
+
+def digest(*texts: str | bytes) -> str:
+    """A SHA-256 of ``texts``, each with its length, so that no two lists of texts that
+    differ give the same input."""
+    sha = hashlib.sha256()
+    for text in texts:
+        data = text.encode() if isinstance(text, str) else text
+        sha.update(len(data).to_bytes(8, "big"))
+        sha.update(data)
+    return sha.hexdigest()
 
 
 def key(html: str) -> str:

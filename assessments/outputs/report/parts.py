@@ -21,7 +21,6 @@ with the contents' page numbers written in (``with_toc_pages``)."""
 
 from __future__ import annotations
 
-import hashlib
 import html as htmllib
 import re
 from dataclasses import dataclass, field
@@ -57,15 +56,10 @@ class Split:
     parts: tuple[Part, ...]
     suffix: str
     title: str
-    language: str
 
     @property
     def front(self) -> Part:
         return self.parts[0]
-
-    @property
-    def body_parts(self) -> tuple[Part, ...]:
-        return self.parts[1:]
 
     def owner(self) -> dict[str, int]:
         """Which part (index) holds each anchor; the first when an id repeats."""
@@ -104,13 +98,11 @@ def split(html: str, *, min_chars: int = MIN_PART_CHARS) -> Split:
         groups.append(pending)
     title_match = _TITLE.search(groups[0][1])
     title = htmllib.unescape(_TAGS.sub("", title_match.group(1))) if title_match else ""
-    language_match = re.search(r'<html lang="([^"]+)"', prefix)
     return Split(
         prefix=prefix,
         parts=tuple(_part(name, body) for name, body in groups),
         suffix=suffix,
         title=title,
-        language=language_match.group(1) if language_match else "nl",
     )
 
 
@@ -198,12 +190,3 @@ def pagination_document(whole: Split, pages: int) -> str:
     style = "<style>@page { @top-left { content: none; } @top-right { content: none; } }</style>"
     blank = '<div style="break-before: page"></div>'
     return f"{head}{style}</head><body><div></div>{blank * (pages - 1)}</body></html>"
-
-
-def digest(*texts: str | bytes) -> str:
-    sha = hashlib.sha256()
-    for text in texts:
-        data = text.encode() if isinstance(text, str) else text
-        sha.update(len(data).to_bytes(8, "big"))
-        sha.update(data)
-    return sha.hexdigest()
